@@ -1,0 +1,1 @@
+//! The modfile cache: parsed go.mod files addressed by the blake3 hash of their bytes.

@@ -1,0 +1,87 @@
+//! The `modscope` command line: the go command's subcommands and flags, plus modscope's own.
+//!
+//! Every subcommand lives in its own file and exposes `run(args) -> Result<Outcome, CliError>`.
+//! Exit codes: 0 = ok, 1 = findings (errors in the input, a failed check), 2 = usage error.
+
+mod goflags;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// How a command ended, mapped to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0: the answer was printed.
+    Ok,
+    /// Exit 1: the input has errors or a check failed (they were printed).
+    Findings,
+}
+
+/// A failure of the command itself, printed as `modscope: message` with exit code `exit`.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct CliError {
+    /// The message, without the `modscope: ` prefix.
+    pub message: String,
+    /// Process exit code (1 = findings or I/O failure, 2 = usage).
+    pub exit: u8,
+}
+
+impl CliError {
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            exit: 2,
+        }
+    }
+
+    /// A failure reading input or producing output (exit 1).
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            exit: 1,
+        }
+    }
+}
+
+/// modscope answers what the go command answers when it looks up modules and packages, and shows how.
+///
+/// Go's flag syntax works as in the go command: `modscope list -m -json all`, `-mod=mod`, `-x`.
+#[derive(Debug, Parser)]
+#[command(name = "modscope", version, about, long_about = None, disable_help_subcommand = false)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Entry point of the binary: parses `std::env::args` and runs the command.
+pub fn main() -> ExitCode {
+    let args = goflags::normalize(std::env::args());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("modscope: {}", e.message);
+            ExitCode::from(e.exit)
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    match cli.command {}
+}

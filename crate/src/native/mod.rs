@@ -1,0 +1,5 @@
+//! Native-only edges: the command-line interface, file-system and network sources, the backend.
+//!
+//! Nothing here is compiled for wasm32. The core below never depends on this module.
+
+pub mod cli;

@@ -1,0 +1,1 @@
+//! Import path → package directory in module, vendor and GOPATH modes, and the gopkg cache.

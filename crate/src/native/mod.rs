@@ -3,3 +3,4 @@
 //! Nothing here is compiled for wasm32. The core below never depends on this module.
 
 pub mod cli;
+pub mod fs;

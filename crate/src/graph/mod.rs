@@ -1,2 +1,12 @@
 //! The module graph: minimal version selection, Go ≥ 1.17 graph pruning, replace / exclude /
 //! retract, workspaces, and requirement paths (`why`).
+//!
+//! * [`intern`] — module paths and versions as `u32` ids; graph nodes are two ids.
+//! * [`mvs`] — the selection algorithm over an abstract requirement source, the incremental
+//!   [`mvs::Graph`], shortest requirement paths and the requirement-chain error.
+
+pub mod intern;
+pub mod mvs;
+
+pub use intern::{Mv, Names, PathId, VerId};
+pub use mvs::{BuildListError, Graph, ModuleError, Reqs};

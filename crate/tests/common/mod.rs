@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 /// The repository root (the directory holding `Cargo.toml`, `crate/`, `tests/`).
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("crate/ has a parent").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("crate/ has a parent")
+        .to_path_buf()
 }
 
 /// The shared data directory: `$MODSCOPE_SHARED`, else `shared/` beside the repository.
@@ -13,13 +16,17 @@ pub fn shared_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("MODSCOPE_SHARED") {
         return PathBuf::from(dir);
     }
-    repo_root().parent().expect("repository has a parent").join("shared")
+    repo_root()
+        .parent()
+        .expect("repository has a parent")
+        .join("shared")
 }
 
 /// A rule table from `shared/spec/cases/`, parsed.
 pub fn case_table(name: &str) -> serde_json::Value {
     let path = shared_dir().join("spec/cases").join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
 }
 
@@ -27,7 +34,9 @@ pub fn case_table(name: &str) -> serde_json::Value {
 /// a missing `go` is a failure, not a skip: CI installs it.
 pub fn go_command() -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|d| d.join("go")).find(|p| p.is_file())
+        std::env::split_paths(&paths)
+            .map(|d| d.join("go"))
+            .find(|p| p.is_file())
     });
     if found.is_none() && std::env::var_os("CI").is_some() {
         panic!("the go command is required under CI for differential tests (install golang-go)");

@@ -1,0 +1,111 @@
+//! Go semver against x/mod's own table (shared/spec/cases/semver.json): every row, the full
+//! compare and max matrices, and the sort golden.
+
+mod common;
+
+use modscope::version::semver;
+use modscope::version::Version;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+fn rows() -> (Value, Vec<String>) {
+    let table = common::case_table("semver.json");
+    let ins = table["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["in"].as_str().expect("in").to_string())
+        .collect();
+    (table, ins)
+}
+
+fn ord(n: i64) -> Ordering {
+    n.cmp(&0)
+}
+
+#[test]
+fn fields_of_every_row() {
+    let (table, _) = rows();
+    for row in table["rows"].as_array().expect("rows") {
+        let v = row["in"].as_str().expect("in");
+        let s = |k: &str| row[k].as_str().expect(k).to_string();
+        assert_eq!(
+            semver::is_valid(v),
+            row["is_valid"].as_bool().expect("is_valid"),
+            "is_valid({v})"
+        );
+        assert_eq!(semver::canonical(v), s("canonical"), "canonical({v})");
+        assert_eq!(semver::major(v), s("major"), "major({v})");
+        assert_eq!(semver::major_minor(v), s("major_minor"), "major_minor({v})");
+        assert_eq!(semver::prerelease(v), s("prerelease"), "prerelease({v})");
+        assert_eq!(semver::build(v), s("build"), "build({v})");
+        assert_eq!(
+            Version::parse(v).is_ok(),
+            semver::is_valid(v),
+            "Version::parse({v})"
+        );
+        if let Ok(parsed) = Version::parse(v) {
+            assert_eq!(parsed.canonical(), s("canonical"));
+            assert_eq!(parsed.to_string(), v);
+        }
+    }
+}
+
+#[test]
+fn compare_matrix() {
+    let (table, ins) = rows();
+    let matrix = table["compare"].as_array().expect("compare");
+    assert_eq!(matrix.len(), ins.len());
+    for (i, line) in matrix.iter().enumerate() {
+        for (j, want) in line.as_array().expect("row").iter().enumerate() {
+            let want = ord(want.as_i64().expect("int"));
+            assert_eq!(
+                semver::compare(&ins[i], &ins[j]),
+                want,
+                "compare({}, {})",
+                ins[i],
+                ins[j]
+            );
+            if let (Ok(a), Ok(b)) = (Version::parse(&ins[i]), Version::parse(&ins[j])) {
+                assert_eq!(a.cmp(&b), want, "Version {} vs {}", ins[i], ins[j]);
+                assert_eq!(a == b, want == Ordering::Equal);
+            }
+        }
+    }
+}
+
+#[test]
+fn max_matrix() {
+    let (table, ins) = rows();
+    let matrix = table["max"].as_array().expect("max");
+    for (i, line) in matrix.iter().enumerate() {
+        for (j, want) in line.as_array().expect("row").iter().enumerate() {
+            assert_eq!(
+                semver::max(&ins[i], &ins[j]),
+                want.as_str().expect("str"),
+                "max({}, {})",
+                ins[i],
+                ins[j]
+            );
+        }
+    }
+}
+
+#[test]
+fn sort_golden() {
+    let (table, ins) = rows();
+    let golden: Vec<String> = table["sort_golden"]
+        .as_array()
+        .expect("sort_golden")
+        .iter()
+        .map(|v| v.as_str().expect("str").to_string())
+        .collect();
+    let mut list = ins.clone();
+    list.reverse();
+    semver::sort(&mut list);
+    assert_eq!(list, golden);
+    let mut rotated = ins.clone();
+    rotated.rotate_left(ins.len() / 3);
+    semver::sort(&mut rotated);
+    assert_eq!(rotated, golden);
+}

@@ -1,0 +1,39 @@
+// The engine: the modscope WASM module behind a small promise-based API.
+//
+// The rest of the page talks only to this module, never to the wasm-bindgen exports, so moving the
+// WASM into a Web Worker later changes this file alone. Answers are plain objects in the JSON shape
+// `modscope … --json` prints; failures carry the core's diagnostics.
+import init, { Workspace, version } from '../pkg/modscope.js';
+
+/** Loads the WASM module and returns the engine. */
+export async function createEngine() {
+  await init();
+  const workspace = new Workspace();
+
+  return {
+    /** The modscope version the WASM was built from. */
+    version: version(),
+
+    /**
+     * Parses `text` as the go.mod at `path`.
+     * Resolves to `{ modFile, diagnostics }`: `modFile` is null when the file has errors.
+     */
+    async parseModFile(path, text) {
+      try {
+        workspace.setFile(path, text);
+        const modFile = workspace.parseModFile(path);
+        return { modFile, diagnostics: modFile.diagnostics ?? [] };
+      } catch (error) {
+        return { modFile: null, diagnostics: diagnosticsOf(error, path) };
+      }
+    },
+  };
+}
+
+/** The diagnostics a WASM error carries; an unexpected JS error becomes one diagnostic. */
+function diagnosticsOf(error, path) {
+  if (Array.isArray(error?.diagnostics)) return error.diagnostics;
+  return [
+    { code: 'internal', severity: 'error', file: path, span: null, message: String(error?.message ?? error) },
+  ];
+}

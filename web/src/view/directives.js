@@ -1,0 +1,81 @@
+// The directives table: one row per directive of the parsed go.mod, in file order, with the
+// replacement that applies to each requirement.
+import { h } from '../dom.js';
+
+const COLUMNS = ['directive', 'path', 'version', 'indirect', 'replacement', 'line'];
+
+/** `path version`, or `path` alone for a directory replacement. */
+const modVersion = (m) => (m.version ? `${m.path} ${m.version}` : m.path);
+
+/** The line a typed element starts on. */
+const lineOf = (item) => item?.span?.start?.line ?? '';
+
+/** The replacement for `path@version`: an exact-version replace wins over a whole-module one. */
+function replacementFor(replaces, path, version) {
+  const exact = replaces.find((r) => r.old.path === path && r.old.version === version);
+  const any = replaces.find((r) => r.old.path === path && !r.old.version);
+  const r = exact ?? any;
+  return r ? modVersion(r.new) : '';
+}
+
+/** The table's rows for a parsed go.mod: plain objects keyed by column. */
+export function directiveRows(modFile) {
+  const replaces = modFile.replace ?? [];
+  const rows = [];
+  if (modFile.module) {
+    rows.push({ directive: 'module', path: modFile.module.path, line: lineOf(modFile.module) });
+  }
+  if (modFile.go) rows.push({ directive: 'go', version: modFile.go.version, line: lineOf(modFile.go) });
+  if (modFile.toolchain) {
+    rows.push({ directive: 'toolchain', version: modFile.toolchain.name, line: lineOf(modFile.toolchain) });
+  }
+  for (const r of modFile.require ?? []) {
+    rows.push({
+      directive: 'require',
+      path: r.path,
+      version: r.version,
+      indirect: r.indirect ? 'yes' : '',
+      replacement: replacementFor(replaces, r.path, r.version),
+      line: lineOf(r),
+    });
+  }
+  for (const x of modFile.exclude ?? []) {
+    rows.push({ directive: 'exclude', path: x.path, version: x.version, line: lineOf(x) });
+  }
+  for (const r of replaces) {
+    rows.push({
+      directive: 'replace',
+      path: r.old.path,
+      version: r.old.version ?? '',
+      replacement: modVersion(r.new),
+      line: lineOf(r),
+    });
+  }
+  for (const r of modFile.retract ?? []) {
+    rows.push({
+      directive: 'retract',
+      version: r.low === r.high ? r.low : `[${r.low}, ${r.high}]`,
+      line: lineOf(r),
+    });
+  }
+  return rows.sort((a, b) => (a.line || 0) - (b.line || 0));
+}
+
+/** Replaces the table body with the rows of `modFile` (or one explanatory row when it is null). */
+export function renderDirectives(tbody, modFile) {
+  if (!modFile) {
+    tbody.replaceChildren(
+      h('tr', {}, h('td', { class: 'empty', colspan: COLUMNS.length }, 'Fix the errors above to see the directives.')),
+    );
+    return;
+  }
+  tbody.replaceChildren(
+    ...directiveRows(modFile).map((row) =>
+      h(
+        'tr',
+        { 'data-directive': row.directive },
+        COLUMNS.map((col) => h('td', { class: col }, row[col] ?? '')),
+      ),
+    ),
+  );
+}

@@ -1,6 +1,7 @@
 // The playground page: loads the engine, opens with the example go.mod, and re-renders the
 // diagnostics and the directives table whenever the text changes.
 import { createEngine } from './engine.js';
+import { selectPosition } from './editor.js';
 import { EXAMPLE_GO_MOD, EXAMPLE_PATH } from './example.js';
 import { bindInput } from './input.js';
 import { renderDiagnostics } from './view/diagnostics.js';
@@ -32,6 +33,10 @@ async function show(text, name) {
 }
 
 bindInput({ editor: ui.editor, fileInput: ui.fileInput, dropZone: ui.dropZone, onText: show });
+ui.diagnostics.addEventListener('click', (event) => {
+  const item = event.target.closest('li[data-line]');
+  if (item) selectPosition(ui.editor, Number(item.dataset.line), Number(item.dataset.col));
+});
 ui.reset.addEventListener('click', () => {
   ui.editor.value = EXAMPLE_GO_MOD;
   show(EXAMPLE_GO_MOD, EXAMPLE_PATH);

@@ -17,7 +17,13 @@ export function renderDiagnostics(list, diagnostics) {
     ...diagnostics.map((d) =>
       h(
         'li',
-        { class: d.severity, 'data-code': d.code },
+        {
+          class: d.severity,
+          'data-code': d.code,
+          'data-line': d.span?.start?.line,
+          'data-col': d.span?.start?.col,
+          title: d.span ? 'Show in the editor' : null,
+        },
         h('span', { class: 'pos' }, position(d)),
         ' ',
         h('span', { class: 'message' }, d.message),

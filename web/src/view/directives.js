@@ -1,5 +1,6 @@
 // The directives table: one row per directive of the parsed go.mod, in file order, with the
-// replacement that applies to each requirement.
+// replacement that applies to each requirement. Input is the ModFile JSON shape documented in
+// crate/src/modfile/rule.rs (absent versions are omitted, absent singletons are null).
 import { h } from '../dom.js';
 
 const COLUMNS = ['directive', 'path', 'version', 'indirect', 'replacement', 'line'];
@@ -28,6 +29,9 @@ export function directiveRows(modFile) {
   if (modFile.go) rows.push({ directive: 'go', version: modFile.go.version, line: lineOf(modFile.go) });
   if (modFile.toolchain) {
     rows.push({ directive: 'toolchain', version: modFile.toolchain.name, line: lineOf(modFile.toolchain) });
+  }
+  for (const g of modFile.godebug ?? []) {
+    rows.push({ directive: 'godebug', path: `${g.key}=${g.value}`, line: lineOf(g) });
   }
   for (const r of modFile.require ?? []) {
     rows.push({
@@ -58,6 +62,8 @@ export function directiveRows(modFile) {
       line: lineOf(r),
     });
   }
+  for (const t of modFile.tool ?? []) rows.push({ directive: 'tool', path: t.path, line: lineOf(t) });
+  for (const i of modFile.ignore ?? []) rows.push({ directive: 'ignore', path: i.path, line: lineOf(i) });
   return rows.sort((a, b) => (a.line || 0) - (b.line || 0));
 }
 

@@ -313,7 +313,13 @@ mod tests {
         for (input, want) in ok {
             assert_eq!(parse_string(input).as_deref(), Ok(*want), "{input:?}");
         }
-        for bad in [&b"\"\\'\""[..], b"\"\\q\"", b"\"\\400\"", b"\"\\ud800\"", b"\"ab"] {
+        for bad in [
+            &b"\"\\'\""[..],
+            b"\"\\q\"",
+            b"\"\\400\"",
+            b"\"\\ud800\"",
+            b"\"ab",
+        ] {
             assert_eq!(parse_string(bad), Err(StringError::Syntax), "{bad:?}");
         }
         assert_eq!(parse_string(b"`x`"), Err(StringError::UnquotedQuote));

@@ -22,7 +22,7 @@ pub mod syntax;
 pub mod work;
 
 pub use rule::{
-    codes, Exclude, GoVersion, Godebug, Ignore, Module, ModFile, ParseOptions, Replace,
+    codes, Exclude, GoVersion, Godebug, Ignore, ModFile, Module, ParseOptions, Replace,
     ReplaceSide, Require, Retract, Tool, Toolchain, VersionFixer,
 };
 pub use work::{Use, WorkFile};
@@ -188,9 +188,15 @@ mod tests {
     #[test]
     fn module_path_cases() {
         let cases: &[(&str, &str)] = &[
-            ("module \"github.com/rsc/vgotest\"", "github.com/rsc/vgotest"),
+            (
+                "module \"github.com/rsc/vgotest\"",
+                "github.com/rsc/vgotest",
+            ),
             ("module github.com/rsc/vgotest", "github.com/rsc/vgotest"),
-            ("module  \"github.com/rsc/vgotest\"", "github.com/rsc/vgotest"),
+            (
+                "module  \"github.com/rsc/vgotest\"",
+                "github.com/rsc/vgotest",
+            ),
             ("module `github.com/rsc/vgotest`", "github.com/rsc/vgotest"),
             ("module gopkg.in/yaml.v2", "gopkg.in/yaml.v2"),
             ("module \"gopkg.in/check.v1\"\n", "gopkg.in/check.v1"),
@@ -203,7 +209,10 @@ mod tests {
             ("module \"   \"", "   "),
             ("module   ", ""),
             ("module \"  a/b/c  \"", "  a/b/c  "),
-            ("module \"github.com/rsc/vgotest1\" // with a comment", "github.com/rsc/vgotest1"),
+            (
+                "module \"github.com/rsc/vgotest1\" // with a comment",
+                "github.com/rsc/vgotest1",
+            ),
             ("modulex a", ""),
         ];
         for (input, want) in cases {

@@ -522,7 +522,11 @@ pub(crate) fn parse_replace(
 /// Reads a `godebug` argument list: exactly one `key=value` without quotes or commas.
 pub(crate) fn parse_godebug(args: &[Cow<'_, [u8]>]) -> Result<(String, String), DirErr> {
     let usage = || derr(codes::USAGE, "usage: godebug key=value");
-    if args.len() != 1 || args[0].iter().any(|b| matches!(b, b'"' | b'`' | b'\'' | b',')) {
+    if args.len() != 1
+        || args[0]
+            .iter()
+            .any(|b| matches!(b, b'"' | b'`' | b'\'' | b','))
+    {
         return Err(usage());
     }
     let a = s(&args[0]);
@@ -535,7 +539,10 @@ pub(crate) fn parse_godebug(args: &[Cow<'_, [u8]>]) -> Result<(String, String), 
 /// Reads the argument of `go` (strict regex; lax repair when `lax`), rewriting it when repaired.
 pub(crate) fn parse_go_arg(args: &mut [Cow<'_, [u8]>], lax: bool) -> Result<String, DirErr> {
     if args.len() != 1 {
-        return Err(derr(codes::USAGE, "go directive expects exactly one argument"));
+        return Err(derr(
+            codes::USAGE,
+            "go directive expects exactly one argument",
+        ));
     }
     let v = s(&args[0]);
     if is_go_version(&v) {
@@ -622,11 +629,10 @@ fn is_indirect(line: &Line<'_>) -> bool {
     let body = c.token.strip_prefix(b"//").unwrap_or(c.token);
     let body = text(body);
     let mut f = body.split_whitespace();
-    match (f.next(), f.next()) {
-        (Some("indirect"), None) => true,
-        (Some("indirect;"), Some(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (f.next(), f.next()),
+        (Some("indirect"), None) | (Some("indirect;"), Some(_))
+    )
 }
 
 /// x/mod `parseVersionInterval`: a version or `[low, high]`; consumes the tokens it reads.
@@ -851,10 +857,7 @@ impl ModReader<'_, '_> {
                 if used < args.len() && self.strict {
                     return Err(derr(
                         codes::RETRACT,
-                        format!(
-                            "unexpected token after version: {}",
-                            quote(&args[used])
-                        ),
+                        format!("unexpected token after version: {}", quote(&args[used])),
                     ));
                 }
                 self.file.retract.push(Retract {
@@ -1033,7 +1036,10 @@ fn retract_interval<'l>(l: &'l Line<'_>) -> (Cow<'l, str>, Cow<'l, str>) {
     let t = &l.tokens;
     if t.len() == 1 {
         (text(&t[0]), text(&t[0]))
-    } else if t.len() == 5 && t[0].as_ref() == b"[" && t[2].as_ref() == b"," && t[4].as_ref() == b"]"
+    } else if t.len() == 5
+        && t[0].as_ref() == b"["
+        && t[2].as_ref() == b","
+        && t[4].as_ref() == b"]"
     {
         (text(&t[1]), text(&t[3]))
     } else {
@@ -1050,9 +1056,8 @@ fn compare_line_retract(a: &Line<'_>, b: &Line<'_>) -> Ordering {
 /// x/mod `SortBlocks`: sorts the lines of every block (retract blocks descending by interval;
 /// exclude blocks by path then semver when the go version is at least 1.21).
 pub(crate) fn sort_blocks(syntax: &mut FileSyntax<'_>, go: Option<&str>, work: bool) {
-    let semantic_exclude = go.is_some_and(|v| {
-        semver::compare(&format!("v{v}"), "v1.21") != Ordering::Less
-    });
+    let semantic_exclude =
+        go.is_some_and(|v| semver::compare(&format!("v{v}"), "v1.21") != Ordering::Less);
     for stmt in &mut syntax.stmts {
         let Stmt::Block(b) = stmt else { continue };
         match b.tokens.first().map(|t| t.as_ref()) {
@@ -1113,7 +1118,17 @@ mod tests {
         for ok in ["1.21", "1.21.0", "1.21rc1", "1.2beta1", "10.0", "1.0.0"] {
             assert!(is_go_version(ok), "{ok}");
         }
-        for bad in ["1", "v1.2", "1.02", "01.2", "1.2.03", "1.2.beta1", "1.2rc", "1.2RC1", ""] {
+        for bad in [
+            "1",
+            "v1.2",
+            "1.02",
+            "01.2",
+            "1.2.03",
+            "1.2.beta1",
+            "1.2rc",
+            "1.2RC1",
+            "",
+        ] {
             assert!(!is_go_version(bad), "{bad}");
         }
         assert_eq!(lax_go_version("v1.2.3"), Some("1.2"));

@@ -269,8 +269,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Lexes the next token into the lookahead.
     fn read_token(&mut self) -> PResult<()> {
-        loop {
-            let Some(b) = self.peek_byte() else { break };
+        while let Some(b) = self.peek_byte() {
             if b == b' ' || b == b'\t' || b == b'\r' {
                 self.pos.byte += 1;
                 self.pos.col += 1;
@@ -367,8 +366,7 @@ impl<'a> Parser<'a, '_> {
         let src = self.src;
         let mut i = self.pos.byte as usize;
         let mut col = self.pos.col;
-        loop {
-            let Some(&c) = src.get(i) else { break };
+        while let Some(&c) = src.get(i) {
             if c < 0x80 {
                 if !is_ascii_ident(c) {
                     break;
@@ -708,19 +706,47 @@ mod tests {
     #[test]
     fn errors_carry_go_positions() {
         let cases: &[(&str, (u32, u32), &str)] = &[
-            ("module m /* x */\n", (1, 10), "mod files must use // comments (not /* */ comments)"),
-            ("module a/*b\n", (1, 9), "mod files must use // comments (not /* */ comments)"),
+            (
+                "module m /* x */\n",
+                (1, 10),
+                "mod files must use // comments (not /* */ comments)",
+            ),
+            (
+                "module a/*b\n",
+                (1, 9),
+                "mod files must use // comments (not /* */ comments)",
+            ),
             ("module \"abc\n", (1, 12), "unexpected newline in string"),
             ("module \"abc", (1, 8), "unexpected EOF in string"),
             ("module \"abc\\", (1, 8), "unexpected EOF in string"),
-            ("module m\u{a0}\n", (1, 9), "unexpected input character '\\u00a0'"),
-            ("\u{feff}module m\n", (1, 1), "unexpected input character '\\ufeff'"),
-            ("require (\n\tx v1\n", (3, 1), "syntax error (unterminated block started at go.mod:1:1)"),
-            ("require (\n)x y\n", (2, 3), "syntax error (expected newline after closing paren)"),
+            (
+                "module m\u{a0}\n",
+                (1, 9),
+                "unexpected input character '\\u00a0'",
+            ),
+            (
+                "\u{feff}module m\n",
+                (1, 1),
+                "unexpected input character '\\ufeff'",
+            ),
+            (
+                "require (\n\tx v1\n",
+                (3, 1),
+                "syntax error (unterminated block started at go.mod:1:1)",
+            ),
+            (
+                "require (\n)x y\n",
+                (2, 3),
+                "syntax error (expected newline after closing paren)",
+            ),
         ];
         for (src, (line, col), msg) in cases {
             let e = parse("go.mod", src.as_bytes()).expect_err(src);
-            assert_eq!((e.pos.line, e.pos.col, e.message.as_str()), (*line, *col, *msg), "{src:?}");
+            assert_eq!(
+                (e.pos.line, e.pos.col, e.message.as_str()),
+                (*line, *col, *msg),
+                "{src:?}"
+            );
         }
     }
 

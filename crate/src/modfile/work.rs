@@ -18,7 +18,7 @@
 
 use super::rule::{
     codes, parse_go_arg, parse_godebug, parse_replace, parse_string_tok, parse_toolchain_arg,
-    span_of, unknown_block, DirErr, Errs, Godebug, GoVersion, Replace, Toolchain,
+    span_of, unknown_block, DirErr, Errs, GoVersion, Godebug, Replace, Toolchain,
 };
 use super::syntax::{FileSyntax, Line, Stmt};
 use crate::error::{Diagnostic, Span};

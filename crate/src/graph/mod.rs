@@ -4,8 +4,11 @@
 //! * [`intern`] — module paths and versions as `u32` ids; graph nodes are two ids.
 //! * [`mvs`] — the selection algorithm over an abstract requirement source, the incremental
 //!   [`mvs::Graph`], shortest requirement paths and the requirement-chain error.
+//! * [`load`] — which go.mod files are read and how (pruning, replace, exclude, workspaces,
+//!   the root updates of `-mod=mod`): the go command's graph loading.
 
 pub mod intern;
+pub mod load;
 pub mod mvs;
 
 pub use intern::{Mv, Names, PathId, VerId};

@@ -6,8 +6,12 @@
 //! slash-separated strings; see [`Fs`] for their rules.
 
 mod memfs;
+pub mod modsource;
+pub mod proxydir;
 
 pub use memfs::MemFs;
+pub use modsource::{Fetched, FileKind, ModuleSource, SourceError};
+pub use proxydir::{Fallback, ProxyDir, ProxyEntry, ProxyList};
 
 use serde::Serialize;
 use std::sync::Arc;

@@ -1,0 +1,1128 @@
+//! Loading the module graph as the go command (1.19) loads it: which go.mod files are read
+//! (pruned vs unpruned by each go line, SPEC D), replacements and exclusions applied to each
+//! summary (SPEC C), the root updates `-mod=mod` makes (SPEC D "Consistency"), and workspaces
+//! (SPEC B).
+//!
+//! Input is data (the main modules' requirements, excludes and replaces, already parsed), output
+//! is a [`ModuleGraph`] plus the final [`Requirements`]. Dependency go.mod bytes come from a
+//! [`ModuleSource`] (module versions) or an [`Fs`] (directory replacements); they are parsed by a
+//! function the caller passes in. Every go.mod read becomes a trace event timed on the caller's
+//! clock. Nothing here writes files: where `go -mod=mod` would rewrite go.mod, the loader computes
+//! the build list the go command ends up with and records a diagnostic describing the rewrite.
+
+use super::intern::{Mv, Names, PathId, VerId};
+use super::mvs::{self, BuildListError, Graph, ModuleError, Reqs};
+use crate::clock::Clock;
+use crate::error::{Code, Diagnostic};
+use crate::report::trace::{Event, EventKind, Trace};
+use crate::source::{clean_path, join_path, FileKind, Fs, FsError, ModuleSource, SourceError};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::fmt;
+use std::sync::Arc;
+
+/// How a go.mod's requirements are followed (SPEC D).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pruning {
+    /// go ≥ 1.17: only the module's own requirements are loaded.
+    Pruned,
+    /// go < 1.17 or no go line: the full transitive graph is loaded.
+    Unpruned,
+    /// A go.work workspace: the main modules are the roots.
+    Workspace,
+}
+
+/// The pruning mode of a go.mod with this `go` line, as go1.19 decides it: pruned iff
+/// `semver("v"+go) ≥ v1.17`.
+pub fn pruning_for_go(go: Option<&str>) -> Pruning {
+    match go {
+        Some(v) if crate::version::semver::compare(&format!("v{v}"), "v1.17").is_ge() => {
+            Pruning::Pruned
+        }
+        _ => Pruning::Unpruned,
+    }
+}
+
+/// The `-mod` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildMod {
+    /// `-mod=mod`: go.mod may be updated (modscope computes the result and reports the rewrite).
+    Mod,
+    /// `-mod=readonly`: an inconsistent go.mod is an error.
+    Readonly,
+    /// `-mod=vendor`: module lookups are disabled.
+    Vendor,
+}
+
+/// Which command is being answered (some rules depend on it, as in the go command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmdKind {
+    /// `go list -m`.
+    List,
+    /// `go mod graph`.
+    ModGraph,
+    /// `go mod why`.
+    ModWhy,
+}
+
+/// A `require` line of a main module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Require {
+    /// Module path.
+    pub path: String,
+    /// Version as written.
+    pub version: String,
+    /// Marked `// indirect`.
+    pub indirect: bool,
+}
+
+/// A `replace` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replace {
+    /// Left-hand path.
+    pub old_path: String,
+    /// Left-hand version; `None` for a wildcard.
+    pub old_version: Option<String>,
+    /// Right-hand module path or directory.
+    pub new_path: String,
+    /// Right-hand version; `None` for a directory.
+    pub new_version: Option<String>,
+}
+
+/// A main module: its go.mod, already parsed, and where it lives.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MainModule {
+    /// The module path.
+    pub path: String,
+    /// The module root directory (absolute, slash-separated).
+    pub dir: String,
+    /// The `go` line, if any.
+    pub go: Option<String>,
+    /// `require` lines in file order.
+    pub requires: Vec<Require>,
+    /// `exclude` lines.
+    pub excludes: Vec<(String, String)>,
+    /// `replace` lines.
+    pub replaces: Vec<Replace>,
+}
+
+/// A go.work file, already parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WorkFile {
+    /// The directory holding go.work.
+    pub dir: String,
+    /// The `go` line, if any.
+    pub go: Option<String>,
+    /// `replace` lines.
+    pub replaces: Vec<Replace>,
+}
+
+/// What the graph needs from a dependency's go.mod.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DepGoMod {
+    /// The `module` line's path.
+    pub module: Option<String>,
+    /// The `go` line.
+    pub go: Option<String>,
+    /// `require` lines, in file order.
+    pub require: Vec<(String, String)>,
+}
+
+/// Parses a dependency go.mod (lax mode): `(file name, bytes)` → summary, or the parser's error
+/// text (`go.mod:7: syntax error …`).
+pub type ParseFn = dyn Fn(&str, &[u8]) -> Result<DepGoMod, String> + Sync;
+
+/// Settings of one run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The `-mod` setting.
+    pub build_mod: BuildMod,
+    /// The command being answered.
+    pub command: CmdKind,
+    /// `go mod graph -go=VERSION`.
+    pub go_override: Option<String>,
+    /// The working directory (for the go command's short paths in messages).
+    pub cwd: String,
+    /// The newest Go version the emulated go command knows (used where it adds a `go` line).
+    pub latest_go: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            build_mod: BuildMod::Mod,
+            command: CmdKind::List,
+            go_override: None,
+            cwd: String::new(),
+            latest_go: "1.19".to_string(),
+        }
+    }
+}
+
+/// Where the loader reads from.
+pub struct Env<'a> {
+    /// Module versions' files (a GOPROXY list, a module cache).
+    pub modules: &'a dyn ModuleSource,
+    /// The file system for directory replacements.
+    pub fs: &'a dyn Fs,
+    /// The lax go.mod parser.
+    pub parse: &'a ParseFn,
+    /// The clock for event timings.
+    pub clock: &'a dyn Clock,
+}
+
+/// A fatal error: the go command prints `go: <this>` and exits 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphError {
+    /// A go.mod in the graph could not be loaded.
+    BuildList(BuildListError),
+    /// Any other failure, worded as the go command words it.
+    Other(String),
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GraphError::BuildList(e) => write!(f, "{e}"),
+            GraphError::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for GraphError {}
+
+/// The right-hand side of a replacement, interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Another module version.
+    Module(Mv),
+    /// A directory (the path as shown: relative to the main module, or to go.work in a workspace).
+    Dir(PathId),
+}
+
+/// A loaded go.mod, as the graph uses it.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// The `module` line's path.
+    pub module: Option<PathId>,
+    /// The `go` line.
+    pub go: Option<Arc<str>>,
+    /// Pruning mode from the go line.
+    pub pruning: Pruning,
+    /// Requirements (after main-module exclusions when returned for a node).
+    pub require: Vec<Mv>,
+}
+
+/// The main modules' final requirements (the go command's `Requirements`).
+#[derive(Debug, Clone)]
+pub struct Requirements {
+    /// Graph pruning mode.
+    pub pruning: Pruning,
+    /// Root module versions, sorted by path then version.
+    pub roots: Vec<Mv>,
+    /// Paths required directly (not `// indirect`) by the main module.
+    pub direct: FxHashSet<PathId>,
+    max_root: FxHashMap<PathId, VerId>,
+}
+
+/// A loaded module graph.
+#[derive(Debug, Clone)]
+pub struct ModuleGraph {
+    /// The requirement graph.
+    pub graph: Graph,
+    /// Per node whose go.mod failed to load: the failure.
+    pub errors: FxHashMap<Mv, ModuleError>,
+    /// The pruning mode it was loaded with.
+    pub pruning: Pruning,
+}
+
+impl ModuleGraph {
+    /// The first error the go command would report: the failing node nearest the roots.
+    pub fn find_error(&self, names: &Names) -> Option<BuildListError> {
+        if self.errors.is_empty() {
+            return None;
+        }
+        let path = self.graph.find_path(|m| self.errors.contains_key(&m));
+        let last = path.last()?;
+        Some(BuildListError::new(names, &path, self.errors[last].clone()))
+    }
+
+    /// Every error, each with its shortest requirement chain, nearest first.
+    pub fn all_errors(&self, names: &Names) -> Vec<BuildListError> {
+        let mut out = Vec::new();
+        let mut order: Vec<Mv> = Vec::new();
+        self.graph.walk_breadth_first(|m| {
+            if self.errors.contains_key(&m) {
+                order.push(m);
+            }
+        });
+        for m in order {
+            let path = self.graph.find_path(|n| n == m);
+            out.push(BuildListError::new(names, &path, self.errors[&m].clone()));
+        }
+        out
+    }
+}
+
+struct MainInfo {
+    id: Mv,
+    dir: String,
+    module: MainModule,
+    replace: FxHashMap<(PathId, VerId), Target>,
+}
+
+/// The loader: holds the main modules, the caches of loaded go.mod files, the trace and the
+/// diagnostics of one run.
+pub struct Loader<'a> {
+    env: Env<'a>,
+    opts: Options,
+    /// Interned paths and versions.
+    pub names: Names,
+    mains: Vec<MainInfo>,
+    main_paths: FxHashSet<PathId>,
+    work: Option<WorkFile>,
+    work_replace: FxHashMap<(PathId, VerId), Target>,
+    excludes: FxHashSet<Mv>,
+    raw: FxHashMap<Mv, Result<Arc<Summary>, ModuleError>>,
+    /// `go` lines of every go.mod read, by the module version actually read (the replacement).
+    pub raw_go_version: FxHashMap<Mv, Arc<str>>,
+    /// Every file read, in order.
+    pub trace: Trace,
+    /// Warnings and the rewrites `-mod=mod` would make.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Go version of each main module as the go command reports it.
+    pub main_go_version: FxHashMap<PathId, String>,
+}
+
+/// Marker version id for "wildcard" replacement keys.
+const ANY: VerId = VerId::NONE;
+
+fn is_abs(p: &str) -> bool {
+    p.starts_with('/')
+}
+
+/// `path` relative to `base` when both are absolute and clean; `None` otherwise.
+fn rel_path(base: &str, path: &str) -> Option<String> {
+    if !is_abs(base) || !is_abs(path) {
+        return None;
+    }
+    let b: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    let p: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let common = b.iter().zip(&p).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<&str> = std::iter::repeat_n("..", b.len() - common).collect();
+    parts.extend(&p[common..]);
+    Some(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
+}
+
+/// The go command's `base.ShortPath`: relative to the working directory when that is shorter.
+pub fn short_path(cwd: &str, path: &str) -> String {
+    match rel_path(cwd, path) {
+        Some(rel) if rel.len() < path.len() => rel,
+        _ => path.to_string(),
+    }
+}
+
+impl<'a> Loader<'a> {
+    /// A loader for a single main module or a workspace (`work` set; `mains` are its `use` modules).
+    pub fn new(
+        env: Env<'a>,
+        opts: Options,
+        mains: Vec<MainModule>,
+        work: Option<WorkFile>,
+    ) -> Result<Self, GraphError> {
+        let mut names = Names::new(crate::version::semver::compare);
+        let mut l = Loader {
+            env,
+            opts,
+            names: Names::new(crate::version::semver::compare),
+            mains: Vec::new(),
+            main_paths: FxHashSet::default(),
+            work,
+            work_replace: FxHashMap::default(),
+            excludes: FxHashSet::default(),
+            raw: FxHashMap::default(),
+            raw_go_version: FxHashMap::default(),
+            trace: Trace::recording(),
+            diagnostics: Vec::new(),
+            main_go_version: FxHashMap::default(),
+        };
+        for m in &mains {
+            let p = names.path(&m.path);
+            l.main_paths.insert(p);
+        }
+        if let Some(w) = &l.work {
+            for r in &w.replaces {
+                let key_path = names.path(&r.old_path);
+                if r.old_version.is_none() && l.main_paths.contains(&key_path) {
+                    return Err(GraphError::Other(format!(
+                        "workspace module {} is replaced at all versions in the go.work file. To fix, remove the replacement from the go.work file or specify the version at which to replace the module.",
+                        r.old_path
+                    )));
+                }
+                let key = (
+                    key_path,
+                    r.old_version.as_deref().map_or(ANY, |v| names.version(v)),
+                );
+                let t = match &r.new_version {
+                    Some(v) => Target::Module(names.mv(&r.new_path, v)),
+                    None => Target::Dir(names.path(&r.new_path)),
+                };
+                l.work_replace.insert(key, t);
+            }
+        }
+        for m in mains {
+            let id = Mv::new(names.path(&m.path), VerId::MAIN);
+            let mut replace = FxHashMap::default();
+            for r in &m.replaces {
+                let key = (
+                    names.path(&r.old_path),
+                    r.old_version.as_deref().map_or(ANY, |v| names.version(v)),
+                );
+                let t = match &r.new_version {
+                    Some(v) => Target::Module(names.mv(&r.new_path, v)),
+                    None => Target::Dir(names.path(&r.new_path)),
+                };
+                if let Some(prev) = replace.get(&key) {
+                    if *prev != t {
+                        let show = |t: &Target, n: &Names| match t {
+                            Target::Module(mv) => {
+                                format!("{} {}", n.path_str(mv.path), n.ver_str(mv.ver))
+                            }
+                            Target::Dir(p) => n.path_str(*p).to_string(),
+                        };
+                        let old = match &r.old_version {
+                            Some(v) => format!("{} {}", r.old_path, v),
+                            None => r.old_path.clone(),
+                        };
+                        return Err(GraphError::Other(format!(
+                            "conflicting replacements for {old}:\n\t{}\n\t{}",
+                            show(prev, &names),
+                            show(&t, &names)
+                        )));
+                    }
+                }
+                replace.insert(key, t);
+            }
+            for (p, v) in &m.excludes {
+                let x = names.mv(p, v);
+                l.excludes.insert(x);
+            }
+            let go = match &m.go {
+                Some(g) => g.clone(),
+                None => "1.16".to_string(),
+            };
+            l.main_go_version.insert(id.path, go);
+            l.mains.push(MainInfo {
+                id,
+                dir: m.dir.clone(),
+                module: m,
+                replace,
+            });
+        }
+        l.names = names;
+        Ok(l)
+    }
+
+    /// True in workspace mode.
+    pub fn in_workspace(&self) -> bool {
+        self.work.is_some()
+    }
+
+    /// The main modules' nodes.
+    pub fn main_versions(&self) -> Vec<Mv> {
+        self.mains.iter().map(|m| m.id).collect()
+    }
+
+    /// The main modules' parsed files.
+    pub fn main_modules(&self) -> impl Iterator<Item = &MainModule> {
+        self.mains.iter().map(|m| &m.module)
+    }
+
+    /// True when `path` is a main module's path.
+    pub fn is_main_path(&self, path: PathId) -> bool {
+        self.main_paths.contains(&path)
+    }
+
+    /// The run's options.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// The directory relative directory replacements resolve against.
+    pub fn replace_relative_to(&self) -> &str {
+        match &self.work {
+            Some(w) => &w.dir,
+            None => self.mains.first().map_or("", |m| m.dir.as_str()),
+        }
+    }
+
+    /// The replacement of `m`, if any (SPEC B/C: go.work first, then each main module; a
+    /// version-specific line beats a wildcard; a main module at `""` is never replaced).
+    pub fn replacement(&mut self, m: Mv) -> Option<Target> {
+        if m.ver == VerId::MAIN && self.main_paths.contains(&m.path) {
+            return None;
+        }
+        let lookup = |map: &FxHashMap<(PathId, VerId), Target>| {
+            map.get(&(m.path, m.ver))
+                .or_else(|| map.get(&(m.path, ANY)))
+                .copied()
+        };
+        if let Some(t) = lookup(&self.work_replace) {
+            return Some(t);
+        }
+        let mut found: Option<(Target, usize)> = None;
+        for (i, main) in self.mains.iter().enumerate() {
+            if let Some(t) = lookup(&main.replace) {
+                found = Some((t, i));
+            }
+        }
+        let (t, i) = found?;
+        match (t, &self.work) {
+            (Target::Dir(p), Some(w)) if !is_abs(self.names.path_str(p)) => {
+                let abs = join_path(&self.mains[i].dir, self.names.path_str(p));
+                let shown = rel_path(&w.dir, &abs).unwrap_or(abs);
+                Some(Target::Dir(self.names.path(&shown)))
+            }
+            _ => Some(t),
+        }
+    }
+
+    /// The module version actually read for `m`: its replacement or itself. A directory is
+    /// returned as `Mv { path: <dir as shown>, ver: VerId::MAIN }`.
+    pub fn resolve(&mut self, m: Mv) -> Mv {
+        match self.replacement(m) {
+            Some(Target::Module(r)) => r,
+            Some(Target::Dir(p)) => Mv::new(p, VerId::MAIN),
+            None => m,
+        }
+    }
+
+    /// The absolute directory of a directory replacement as shown (`../local/x`).
+    pub fn replacement_dir(&self, shown: &str) -> String {
+        if is_abs(shown) {
+            clean_path(shown)
+        } else {
+            join_path(self.replace_relative_to(), shown)
+        }
+    }
+
+    fn event(&mut self, kind: EventKind, subject: String, detail: String, start: u64) {
+        let end = self.env.clock.now_nanos();
+        self.trace.push_with(|| {
+            Event::new(kind, subject, detail).timed(start, end.saturating_sub(start))
+        });
+    }
+
+    /// The go.mod summary of `actual`, ignoring replacements and exclusions (cached; the go
+    /// command's `rawGoModSummary`).
+    pub fn raw_summary(&mut self, actual: Mv) -> Result<Arc<Summary>, ModuleError> {
+        if let Some(r) = self.raw.get(&actual) {
+            return r.clone();
+        }
+        let r = self.read_raw(actual);
+        self.raw.insert(actual, r.clone());
+        r
+    }
+
+    fn main_summary(&mut self, i: usize) -> Summary {
+        let m = &self.mains[i].module;
+        let go: Option<Arc<str>> = m.go.as_deref().map(Arc::from);
+        let reqs: Vec<(String, String)> = m
+            .requires
+            .iter()
+            .map(|r| (r.path.clone(), r.version.clone()))
+            .collect();
+        let module = Some(self.mains[i].id.path);
+        let require = reqs
+            .iter()
+            .map(|(p, v)| self.names.mv(p, v))
+            .collect::<Vec<_>>();
+        Summary {
+            module,
+            pruning: pruning_for_go(go.as_deref()),
+            go,
+            require,
+        }
+    }
+
+    fn read_raw(&mut self, actual: Mv) -> Result<Arc<Summary>, ModuleError> {
+        let path = self.names.path_str(actual.path).to_string();
+        let version = self.names.ver_str(actual.ver).to_string();
+        let start = self.env.clock.now_nanos();
+        let (name, data) = if actual.ver == VerId::MAIN {
+            if self.work.is_some() {
+                if let Some(i) = self.mains.iter().position(|m| m.id == actual) {
+                    let s = self.main_summary(i);
+                    if let Some(g) = &s.go {
+                        self.raw_go_version.insert(actual, g.clone());
+                    }
+                    return Ok(Arc::new(s));
+                }
+            }
+            let dir = self.replacement_dir(&path);
+            let file = join_path(&dir, "go.mod");
+            match self.env.fs.read(&file) {
+                Ok(d) => {
+                    self.event(EventKind::Read, path.clone(), file.clone(), start);
+                    (short_path(&self.opts.cwd, &file), d)
+                }
+                Err(e) => {
+                    let kind = if e.is_not_found() {
+                        EventKind::NotFound
+                    } else {
+                        EventKind::Read
+                    };
+                    self.event(kind, path.clone(), file.clone(), start);
+                    let shown = short_path(&self.opts.cwd, &file);
+                    let detail = match &e {
+                        FsError::NotFound { .. } => {
+                            format!("open {file}: no such file or directory")
+                        }
+                        other => other.to_string(),
+                    };
+                    return Err(ModuleError::new(
+                        path,
+                        "",
+                        format!("reading {shown}: {detail}"),
+                    ));
+                }
+            }
+        } else {
+            match self.env.modules.fetch(&path, &version, FileKind::Mod) {
+                Ok(f) => {
+                    self.event(
+                        EventKind::Read,
+                        format!("{path}@{version}"),
+                        f.location.clone(),
+                        start,
+                    );
+                    ("go.mod".to_string(), f.data)
+                }
+                Err(e) => {
+                    let kind = if e.is_not_found() {
+                        EventKind::NotFound
+                    } else {
+                        EventKind::Read
+                    };
+                    self.event(
+                        kind,
+                        format!("{path}@{version}"),
+                        e.message().to_string(),
+                        start,
+                    );
+                    return Err(ModuleError::new(path, version, e.message()));
+                }
+            }
+        };
+        let parsed = (self.env.parse)(&name, &data).map_err(|err| {
+            ModuleError::new(
+                path.clone(),
+                version.clone(),
+                format!("parsing {name}: {err}"),
+            )
+        })?;
+        let module = parsed.module.as_deref().map(|p| self.names.path(p));
+        let go: Option<Arc<str>> = parsed
+            .go
+            .as_deref()
+            .filter(|g| !g.is_empty())
+            .map(Arc::from);
+        if let Some(g) = &go {
+            self.raw_go_version.insert(actual, g.clone());
+        }
+        let require = parsed
+            .require
+            .iter()
+            .map(|(p, v)| self.names.mv(p, v))
+            .collect();
+        Ok(Arc::new(Summary {
+            module,
+            pruning: pruning_for_go(go.as_deref()),
+            go,
+            require,
+        }))
+    }
+
+    /// The summary of node `m` as the graph uses it (the go command's `goModSummary`):
+    /// replacement applied, module line checked, excluded requirements dropped.
+    pub fn summary(&mut self, m: Mv) -> Result<Arc<Summary>, ModuleError> {
+        let actual = self.resolve(m);
+        let s = self.raw_summary(actual)?;
+        if actual.ver != VerId::MAIN || self.main_paths.contains(&actual.path) {
+            match s.module {
+                None if actual.ver != VerId::MAIN => {
+                    return Err(ModuleError::new(
+                        self.names.path_str(actual.path),
+                        self.names.ver_str(actual.ver),
+                        "parsing go.mod: missing module line",
+                    ))
+                }
+                Some(mp) if mp != m.path && mp != actual.path && actual.ver != VerId::MAIN => {
+                    return Err(ModuleError::new(
+                        self.names.path_str(actual.path),
+                        self.names.ver_str(actual.ver),
+                        format!(
+                            "parsing go.mod:\n\tmodule declares its path as: {}\n\t        but was required as: {}",
+                            self.names.path_str(mp),
+                            self.names.path_str(m.path)
+                        ),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if !self.excludes.is_empty() && s.require.iter().any(|r| self.excludes.contains(r)) {
+            let mut t = (*s).clone();
+            t.require.retain(|r| !self.excludes.contains(r));
+            return Ok(Arc::new(t));
+        }
+        Ok(s)
+    }
+
+    /// Loads the graph from `roots` (the go command's `readModGraph`).
+    pub fn read_mod_graph(&mut self, pruning: Pruning, roots: &[Mv]) -> ModuleGraph {
+        let mains = self.main_versions();
+        let mut g = Graph::new(&self.names, &mains);
+        if pruning != Pruning::Workspace {
+            if let Some(&main) = mains.first() {
+                g.require(&self.names, main, roots.to_vec());
+            }
+        }
+        let mut mg = ModuleGraph {
+            graph: g,
+            errors: FxHashMap::default(),
+            pruning,
+        };
+        let mut loaded: FxHashMap<Mv, Option<Arc<Summary>>> = FxHashMap::default();
+        let mut unpruned_seen: FxHashSet<Mv> = FxHashSet::default();
+        let mut queue: std::collections::VecDeque<(Mv, Pruning)> = Default::default();
+        for &r in roots {
+            self.enqueue(r, pruning, &mut unpruned_seen, &mut queue);
+        }
+        self.drain(&mut mg, &mut loaded, &mut unpruned_seen, &mut queue);
+
+        if pruning == Pruning::Workspace {
+            let mut has_deps: FxHashSet<PathId> = roots.iter().map(|m| m.path).collect();
+            let mut seen: FxHashSet<Mv> = FxHashSet::default();
+            loop {
+                let mut need: Vec<Mv> = Vec::new();
+                let mut paths: Vec<PathId> = has_deps.iter().copied().collect();
+                paths.sort();
+                for p in paths {
+                    let m = Mv::new(p, mg.graph.selected(p));
+                    if !seen.contains(&m) {
+                        need.push(m);
+                        continue;
+                    }
+                    if let Some(reqs) = mg.graph.required_by(m) {
+                        for r in reqs {
+                            let s = Mv::new(r.path, mg.graph.selected(r.path));
+                            if self.names.cmp_ver(s.ver, r.ver).is_gt() && !seen.contains(&s) {
+                                need.push(s);
+                            }
+                        }
+                    }
+                }
+                need.sort();
+                need.dedup();
+                if need.is_empty() {
+                    break;
+                }
+                for m in need {
+                    self.enqueue(m, Pruning::Workspace, &mut unpruned_seen, &mut queue);
+                    seen.insert(m);
+                    has_deps.insert(m.path);
+                }
+                self.drain(&mut mg, &mut loaded, &mut unpruned_seen, &mut queue);
+            }
+        }
+        mg
+    }
+
+    fn enqueue(
+        &mut self,
+        m: Mv,
+        pruning: Pruning,
+        unpruned_seen: &mut FxHashSet<Mv>,
+        queue: &mut std::collections::VecDeque<(Mv, Pruning)>,
+    ) {
+        if m.ver == VerId::NONE {
+            return;
+        }
+        if pruning == Pruning::Unpruned && !unpruned_seen.insert(m) {
+            return;
+        }
+        queue.push_back((m, pruning));
+    }
+
+    fn drain(
+        &mut self,
+        mg: &mut ModuleGraph,
+        loaded: &mut FxHashMap<Mv, Option<Arc<Summary>>>,
+        unpruned_seen: &mut FxHashSet<Mv>,
+        queue: &mut std::collections::VecDeque<(Mv, Pruning)>,
+    ) {
+        while let Some((m, pruning)) = queue.pop_front() {
+            let summary = match loaded.get(&m) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = match self.summary(m) {
+                        Ok(s) => {
+                            mg.graph.require(&self.names, m, s.require.clone());
+                            Some(s)
+                        }
+                        Err(e) => {
+                            mg.errors.insert(m, e);
+                            None
+                        }
+                    };
+                    loaded.insert(m, s.clone());
+                    s
+                }
+            };
+            let Some(summary) = summary else { continue };
+            if pruning != Pruning::Pruned || summary.pruning == Pruning::Unpruned {
+                let next = if pruning == Pruning::Unpruned {
+                    Pruning::Unpruned
+                } else {
+                    summary.pruning
+                };
+                for &r in &summary.require {
+                    self.enqueue(r, next, unpruned_seen, queue);
+                }
+            }
+        }
+    }
+
+    fn new_requirements(
+        &self,
+        pruning: Pruning,
+        mut roots: Vec<Mv>,
+        direct: FxHashSet<PathId>,
+    ) -> Requirements {
+        let names = &self.names;
+        roots.sort_by(|a, b| {
+            names
+                .path_str(a.path)
+                .cmp(names.path_str(b.path))
+                .then_with(|| names.cmp_ver(a.ver, b.ver))
+        });
+        let mut max_root: FxHashMap<PathId, VerId> = FxHashMap::default();
+        for m in &roots {
+            let e = max_root.entry(m.path).or_insert(m.ver);
+            if names.cmp_ver(*e, m.ver).is_lt() {
+                *e = m.ver;
+            }
+        }
+        Requirements {
+            pruning,
+            roots,
+            direct,
+            max_root,
+        }
+    }
+
+    fn root_selected(&self, rs: &Requirements, path: PathId) -> Option<VerId> {
+        if self.main_paths.contains(&path) {
+            return Some(VerId::MAIN);
+        }
+        rs.max_root.get(&path).copied()
+    }
+
+    fn note_rewrite(&mut self, message: String) {
+        let file = self
+            .mains
+            .first()
+            .map(|m| join_path(&m.dir, "go.mod"))
+            .unwrap_or_default();
+        self.diagnostics.push(Diagnostic::warning(
+            Code("graph-gomod-rewrite"),
+            file,
+            None,
+            message,
+        ));
+    }
+
+    fn dirty_error(&self) -> GraphError {
+        GraphError::Other(
+            "updates to go.mod needed, disabled by -mod=readonly; to update it:\n\tgo mod tidy"
+                .to_string(),
+        )
+    }
+
+    /// The main modules' requirements as the go command's `LoadModFile` computes them: roots
+    /// from the require lines (excluded versions dropped), redundant roots removed, a missing go
+    /// line added under `-mod=mod`.
+    pub fn load_mod_file(&mut self) -> Result<Requirements, GraphError> {
+        if self.work.is_some() {
+            let roots = self.main_versions();
+            return Ok(self.new_requirements(Pruning::Workspace, roots, FxHashSet::default()));
+        }
+        let Some(main) = self.mains.first() else {
+            return Err(GraphError::Other(
+                "go.mod file not found in current directory or any parent directory; see 'go help modules'".to_string(),
+            ));
+        };
+        let pruning = pruning_for_go(Some(
+            self.main_go_version
+                .get(&main.id.path)
+                .map_or("1.16", String::as_str),
+        ));
+        let reqs = main.module.requires.clone();
+        let main_go_missing = main.module.go.is_none();
+        let mut roots = Vec::new();
+        let mut direct = FxHashSet::default();
+        for r in &reqs {
+            let m = self.names.mv(&r.path, &r.version);
+            if self.excludes.contains(&m) {
+                let verb = if self.opts.build_mod == BuildMod::Mod {
+                    "dropping"
+                } else {
+                    "ignoring"
+                };
+                self.note_rewrite(format!(
+                    "go: {verb} requirement on excluded version {} {}",
+                    r.path, r.version
+                ));
+                continue;
+            }
+            roots.push(m);
+            if !r.indirect {
+                direct.insert(m.path);
+            }
+        }
+        let mut rs = self.new_requirements(pruning, roots, direct);
+        let redundant = rs.roots.iter().enumerate().any(|(i, m)| {
+            self.main_paths.contains(&m.path) || (i > 0 && rs.roots[i - 1].path == m.path)
+        });
+        if redundant {
+            self.note_rewrite(
+                "go.mod lists a main module or one module twice in require; go -mod=mod drops the redundant lines".to_string(),
+            );
+            let direct = rs.direct.clone();
+            rs = self.update_roots(direct, rs)?;
+        }
+        if main_go_missing
+            && self.opts.build_mod == BuildMod::Mod
+            && self.opts.command == CmdKind::List
+        {
+            let latest = self.opts.latest_go.clone();
+            self.note_rewrite(format!(
+                "go.mod has no go directive; go -mod=mod adds \"go {latest}\" and switches to a pruned graph"
+            ));
+            let main_path = self.mains[0].id.path;
+            self.main_go_version.insert(main_path, latest);
+            if rs.pruning != Pruning::Pruned {
+                let mg = self.read_mod_graph(rs.pruning, &rs.roots.clone());
+                if let Some(e) = mg.find_error(&self.names) {
+                    return Err(GraphError::BuildList(e));
+                }
+                let list = mg.graph.build_list(&self.names);
+                let n = self.mains.len();
+                rs = self.new_requirements(
+                    Pruning::Pruned,
+                    list.get(n..).unwrap_or(&[]).to_vec(),
+                    rs.direct.clone(),
+                );
+            }
+        }
+        Ok(rs)
+    }
+
+    fn all_roots_selected(&self, rs: &Requirements, mg: &ModuleGraph) -> bool {
+        let roots: Vec<Mv> = if self.work.is_some() {
+            self.main_versions()
+        } else {
+            mg.graph
+                .required_by(self.mains[0].id)
+                .map(<[Mv]>::to_vec)
+                .unwrap_or_default()
+        };
+        let _ = rs;
+        roots.iter().all(|m| mg.graph.selected(m.path) == m.ver)
+    }
+
+    /// Recomputes roots consistent with the graph (the go command's `updateRoots` without
+    /// packages).
+    pub fn update_roots(
+        &mut self,
+        direct: FxHashSet<PathId>,
+        rs: Requirements,
+    ) -> Result<Requirements, GraphError> {
+        match rs.pruning {
+            Pruning::Workspace => Ok(rs),
+            Pruning::Pruned => self.update_pruned_roots(direct, rs),
+            Pruning::Unpruned => self.update_unpruned_roots(direct, rs),
+        }
+    }
+
+    fn update_pruned_roots(
+        &mut self,
+        direct: FxHashSet<PathId>,
+        mut rs: Requirements,
+    ) -> Result<Requirements, GraphError> {
+        let mut roots_upgraded = false;
+        let mut roots = rs.roots.clone();
+        let mut mg: Option<ModuleGraph>;
+        loop {
+            if roots_upgraded {
+                if self.opts.build_mod != BuildMod::Mod {
+                    return Err(self.dirty_error());
+                }
+                rs = self.new_requirements(Pruning::Pruned, roots.clone(), direct.clone());
+                let g = self.read_mod_graph(Pruning::Pruned, &rs.roots.clone());
+                if let Some(e) = g.find_error(&self.names) {
+                    return Err(GraphError::BuildList(e));
+                }
+                mg = Some(g);
+            } else {
+                mg = None;
+            }
+            roots.clear();
+            roots_upgraded = false;
+            let mut in_root: FxHashSet<PathId> = self.main_paths.clone();
+            for m in rs.roots.clone() {
+                if in_root.contains(&m.path) {
+                    continue;
+                }
+                let v = match &mg {
+                    None => self.root_selected(&rs, m.path).unwrap_or(VerId::NONE),
+                    Some(g) => g.graph.selected(m.path),
+                };
+                roots.push(Mv::new(m.path, v));
+                in_root.insert(m.path);
+                if v != m.ver {
+                    roots_upgraded = true;
+                }
+            }
+            if !roots_upgraded {
+                if self.opts.build_mod != BuildMod::Mod {
+                    return Ok(rs);
+                }
+                break;
+            }
+        }
+        Ok(self.new_requirements(Pruning::Pruned, roots, direct))
+    }
+
+    fn update_unpruned_roots(
+        &mut self,
+        direct: FxHashSet<PathId>,
+        rs: Requirements,
+    ) -> Result<Requirements, GraphError> {
+        let mg = self.read_mod_graph(Pruning::Unpruned, &rs.roots.clone());
+        if let Some(e) = mg.find_error(&self.names) {
+            return Err(GraphError::BuildList(e));
+        }
+        if self.opts.build_mod != BuildMod::Mod {
+            let consistent = rs.roots.iter().all(|m| m.ver == mg.graph.selected(m.path))
+                && direct.iter().all(|p| self.root_selected(&rs, *p).is_some());
+            if !consistent {
+                return Err(self.dirty_error());
+            }
+            return Ok(rs);
+        }
+        let mut root_paths: Vec<PathId> = Vec::new();
+        let mut in_root: FxHashSet<PathId> = FxHashSet::default();
+        for r in &rs.roots {
+            if !in_root.contains(&r.path) && mg.graph.selected(r.path) == r.ver {
+                root_paths.push(r.path);
+                in_root.insert(r.path);
+            }
+        }
+        let list = mg.graph.build_list(&self.names);
+        let keep: Vec<Mv> = list.get(self.mains.len()..).unwrap_or(&[]).to_vec();
+        for m in &keep {
+            if direct.contains(&m.path) && in_root.insert(m.path) {
+                root_paths.push(m.path);
+            }
+        }
+        let main = self.mains[0].id;
+        let mut reqs = KeepReqs {
+            loader: self,
+            main,
+            keep: keep.clone(),
+        };
+        let mut names = std::mem::replace(&mut reqs.loader.names, Names::new(|a, b| a.cmp(b)));
+        let min = mvs::req(&mut names, main, &root_paths, &mut reqs);
+        self.names = names;
+        let min = min.map_err(GraphError::BuildList)?;
+        Ok(self.new_requirements(Pruning::Unpruned, min, direct))
+    }
+
+    /// Loads the full graph, updating inconsistent roots (the go command's `expandGraph`).
+    /// Returns the final requirements, the graph, and the graph's first error if any.
+    pub fn expand_graph(
+        &mut self,
+        rs: Requirements,
+    ) -> Result<(Requirements, ModuleGraph, Option<BuildListError>), GraphError> {
+        let mg = self.read_mod_graph(rs.pruning, &rs.roots.clone());
+        if let Some(e) = mg.find_error(&self.names) {
+            return Ok((rs, mg, Some(e)));
+        }
+        if !self.all_roots_selected(&rs, &mg) {
+            let direct = rs.direct.clone();
+            match self.update_roots(direct, rs.clone()) {
+                Err(GraphError::BuildList(e)) => return Ok((rs, mg, Some(e))),
+                Err(e) => return Err(e),
+                Ok(new_rs) => {
+                    self.note_rewrite(
+                        "go.mod requirements are not the selected versions; go -mod=mod raises them"
+                            .to_string(),
+                    );
+                    let mg = self.read_mod_graph(new_rs.pruning, &new_rs.roots.clone());
+                    let err = mg.find_error(&self.names);
+                    return Ok((new_rs, mg, err));
+                }
+            }
+        }
+        Ok((rs, mg, None))
+    }
+
+    /// The graph `go mod graph` / `go list -m all` print (the go command's `LoadModGraph`).
+    /// Errors in the graph are returned with the graph so that `-e` can still list it.
+    pub fn load_mod_graph(
+        &mut self,
+    ) -> Result<(Requirements, ModuleGraph, Option<BuildListError>), GraphError> {
+        let rs = self.load_mod_file()?;
+        if let Some(go) = self.opts.go_override.clone() {
+            let pruning = pruning_for_go(Some(&go));
+            let rs = if pruning == Pruning::Unpruned && rs.pruning != Pruning::Unpruned {
+                self.new_requirements(Pruning::Unpruned, rs.roots.clone(), rs.direct.clone())
+            } else {
+                rs
+            };
+            let mg = self.read_mod_graph(rs.pruning, &rs.roots.clone());
+            let err = mg.find_error(&self.names);
+            return Ok((rs, mg, err));
+        }
+        self.expand_graph(rs)
+    }
+}
+
+struct KeepReqs<'l, 'a> {
+    loader: &'l mut Loader<'a>,
+    main: Mv,
+    keep: Vec<Mv>,
+}
+
+impl Reqs for KeepReqs<'_, '_> {
+    fn required(&mut self, names: &mut Names, m: Mv) -> Result<Vec<Mv>, ModuleError> {
+        if m == self.main {
+            return Ok(self.keep.clone());
+        }
+        // The loader's table is on loan to `names` for the duration of mvs::req.
+        std::mem::swap(&mut self.loader.names, names);
+        let r = self.loader.summary(m).map(|s| s.require.clone());
+        std::mem::swap(&mut self.loader.names, names);
+        r
+    }
+}
+
+/// Converts a source failure into the go command's module error wording.
+pub fn source_error(path: &str, version: &str, e: &SourceError) -> ModuleError {
+    ModuleError::new(path, version, e.message())
+}

@@ -18,6 +18,7 @@ mod chars;
 pub mod print;
 pub mod rule;
 pub mod syntax;
+pub mod txtar;
 
 pub mod work;
 

@@ -1,1 +1,22 @@
 //! Import path → package directory in module, vendor and GOPATH modes, and the gopkg cache.
+//!
+//! | module | owns |
+//! | --- | --- |
+//! | [`goscan`] | reading a `.go` file's package clause and imports |
+//! | [`constraint`] | build constraints and the build context (GOOS/GOARCH/tags/cgo) |
+//! | [`stdlib`] | the embedded standard-library package list |
+//! | [`load`] | one package directory: built files, imports, "not a package" errors |
+//! | [`gopath`] | GOPATH-mode lookup (vendor dirs, GOROOT, GOPATH entries, module compatibility) |
+//! | [`index`] | the gopkg cache: a validated hash index of the trees |
+//! | [`list`] | `go list` in GOPATH mode: patterns, `-deps`, the package fields |
+//! | [`template`] | the Go-template subset `list -f` accepts |
+//!
+//! Module-mode lookup (import path → module via the build list) plugs into [`gopath::Resolver`]'s
+//! place once the module graph provides the build list.
+
+pub mod constraint;
+pub mod gopath;
+pub mod goscan;
+pub mod index;
+pub mod load;
+pub mod stdlib;

@@ -1,0 +1,746 @@
+//! GOPATH mode (`GO111MODULE=off`): where an import path lives.
+//!
+//! The search order is the go command's (Go 1.19 `cmd/go/internal/load` `resolveImportPath` and
+//! `go/build` `Context.Import`), for `import "p"` from a package in directory `D`:
+//!
+//! 1. **vendor directories**, from `D` up to the `src` directory of the tree that holds it: at each
+//!    level with a `vendor` directory, `vendor/p` is used if it is a directory holding a `.go` file;
+//!    innermost wins, and the import path becomes `<level>/vendor/p`;
+//! 2. otherwise **minimal module compatibility**: in code with a `go.mod` at or above `D`, an import
+//!    `m/vN/x` that does not exist as written is read as `m/x` when `m/go.mod` says `module m/vN`;
+//! 3. `$GOROOT/src/p` (after GOPATH instead when `p` starts with `vendor/` and `D` is outside
+//!    GOROOT), then `$GOPATH[i]/src/p` for each GOPATH entry in order;
+//! 4. on failure, `cannot find package "p" in any of:` with every directory tried.
+//!
+//! Command-line import paths have no importer, so they never go through `vendor/`.
+//!
+//! Every directory question goes through [`Resolver::probe`]: either straight to the file system
+//! (the linear scan, the baseline) or to the gopkg index ([`crate::pkg::index`]), which answers the
+//! same question from a hash map after validating its entry. Each step is recorded as a
+//! [`Event`]: `LookupCandidate` for a place considered, `LookupProbe` for a directory looked at
+//! (result `found`, `absent` or `not a package`), `IndexHit`/`IndexMiss`/`IndexRebuild` for the
+//! index's decisions.
+
+use crate::clock::Clock;
+use crate::pkg::constraint::BuildContext;
+use crate::pkg::index::GopkgIndex;
+use crate::pkg::load::{load_dir, DirPackage, PkgError};
+use crate::pkg::stdlib::{is_standard_import_path, StdLib};
+use crate::report::trace::{Event, EventKind, Trace};
+use crate::source::{EntryKind, Fs};
+
+/// Where the GOROOT's packages come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GorootMode {
+    /// Probe `$GOROOT/src` on the file system.
+    Fs,
+    /// No GOROOT tree: answer from the embedded standard-library list (the browser).
+    Embedded,
+}
+
+/// GOPATH-mode configuration: the trees and the build context.
+#[derive(Debug, Clone)]
+pub struct GopathConfig {
+    /// `$GOROOT` (the directory holding `src/`); empty when unset.
+    pub goroot: String,
+    /// How GOROOT is read.
+    pub goroot_mode: GorootMode,
+    /// `$GOPATH` entries in order (each holds `src/`).
+    pub gopath: Vec<String>,
+    /// GOOS/GOARCH/tags/cgo.
+    pub ctx: BuildContext,
+}
+
+impl GopathConfig {
+    /// The roots in search order: GOROOT (if set) first, then each GOPATH entry.
+    pub fn roots(&self) -> Vec<Root> {
+        let mut out = Vec::new();
+        if !self.goroot.is_empty() {
+            out.push(Root {
+                dir: self.goroot.clone(),
+                kind: RootKind::Goroot,
+            });
+        }
+        for (i, g) in self.gopath.iter().enumerate() {
+            out.push(Root {
+                dir: g.clone(),
+                kind: RootKind::Gopath(i),
+            });
+        }
+        out
+    }
+}
+
+/// Which tree a root is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum RootKind {
+    /// `$GOROOT`.
+    Goroot,
+    /// `$GOPATH` entry number n (0-based).
+    Gopath(usize),
+}
+
+/// A tree root (`$GOROOT` or a `$GOPATH` entry); packages live under `<dir>/src`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root {
+    /// The root directory.
+    pub dir: String,
+    /// GOROOT or GOPATH.
+    pub kind: RootKind,
+}
+
+impl Root {
+    /// `<dir>/src`.
+    pub fn src(&self) -> String {
+        join(&self.dir, "src")
+    }
+}
+
+/// The package that contains an import, as far as lookup needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Importer {
+    /// Its (resolved) import path.
+    pub import_path: String,
+    /// Its directory.
+    pub dir: String,
+    /// Index into [`GopathConfig::roots`] of the tree holding it, if any.
+    pub root: Option<usize>,
+}
+
+/// What a directory probe found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    /// The path is a directory.
+    pub is_dir: bool,
+    /// It holds at least one non-directory entry whose name ends in `.go`.
+    pub has_go_files: bool,
+}
+
+/// Why an import path could not be resolved (the go command's wording).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    /// Nothing found anywhere; `tried` is the indented list of places.
+    #[error("cannot find package \"{path}\" in any of:\n{}", .tried.join("\n"))]
+    NotFound {
+        /// The import path.
+        path: String,
+        /// One line per directory tried, each `\t<dir> (<why>)`.
+        tried: Vec<String>,
+    },
+    /// A relative import whose directory does not exist.
+    #[error("cannot find package \"{path}\" in:\n\t{dir}")]
+    LocalNotFound {
+        /// The import path as derived from the directory.
+        path: String,
+        /// The directory.
+        dir: String,
+    },
+    /// `mod/…` paths are reserved.
+    #[error("disallowed import path \"{0}\"")]
+    Disallowed(String),
+    /// `path@version` outside module mode.
+    #[error(
+        "can only use path@version syntax with 'go get' and 'go install' in module-aware mode"
+    )]
+    VersionSyntax,
+    /// Empty or absolute import path.
+    #[error("import \"{0}\": invalid import path")]
+    Invalid(String),
+}
+
+impl LookupError {
+    /// The stable diagnostic code.
+    pub fn code(&self) -> crate::error::Code {
+        crate::error::Code(match self {
+            LookupError::NotFound { .. } | LookupError::LocalNotFound { .. } => "pkg-not-found",
+            LookupError::Disallowed(_) => "pkg-disallowed",
+            LookupError::VersionSyntax => "pkg-version-syntax",
+            LookupError::Invalid(_) => "pkg-invalid-path",
+        })
+    }
+}
+
+/// Where an import path resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The resolved import path (`<prefix>/vendor/p` for vendored imports, `m/x` for a
+    /// minimal-module-compatibility rewrite of `m/vN/x`).
+    pub import_path: String,
+    /// The package directory.
+    pub dir: String,
+    /// Index into [`GopathConfig::roots`].
+    pub root: usize,
+    /// Whether the directory is in GOROOT.
+    pub goroot: bool,
+}
+
+/// The answer to one lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// The import path as written.
+    pub source_path: String,
+    /// The import path after vendor / module-compatibility resolution (equal to `source_path`
+    /// when neither applied).
+    pub import_path: String,
+    /// The directory, or the error.
+    pub result: Result<Found, LookupError>,
+}
+
+/// Resolves import paths in GOPATH mode over a file system, optionally through the gopkg index.
+pub struct Resolver<'a> {
+    fs: &'a dyn Fs,
+    cfg: &'a GopathConfig,
+    roots: Vec<Root>,
+    srcs: Vec<String>,
+    index: Option<&'a mut GopkgIndex>,
+    /// The trace steps are recorded into.
+    pub trace: Trace,
+    clock: &'a dyn Clock,
+}
+
+fn join(a: &str, b: &str) -> String {
+    if b.is_empty() {
+        a.to_string()
+    } else if a.is_empty() {
+        b.to_string()
+    } else if a.ends_with('/') {
+        format!("{a}{b}")
+    } else {
+        format!("{a}/{b}")
+    }
+}
+
+/// `rel` relative to `base` when `path` is `base` or below it (`""` for `base` itself).
+pub fn has_subdir<'p>(base: &str, path: &'p str) -> Option<&'p str> {
+    let base = base.trim_end_matches('/');
+    let rest = path.strip_prefix(base)?;
+    if rest.is_empty() {
+        return Some("");
+    }
+    rest.strip_prefix('/')
+}
+
+/// The position of the last `/vN` element (N ≥ 2, no leading zero) of `path`: `(i, j)` with
+/// `path[i..j] == "/vN"`.
+pub fn find_version_element(path: &str) -> Option<(usize, usize)> {
+    let b = path.as_bytes();
+    let mut j = path.len();
+    for i in (0..path.len()).rev() {
+        if b[i] == b'/' {
+            if is_version_element(&path[i + 1..j]) {
+                return Some((i, j));
+            }
+            j = i;
+        }
+    }
+    None
+}
+
+fn is_version_element(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 2 || b[0] != b'v' || b[1] == b'0' || (b[1] == b'1' && b.len() == 2) {
+        return false;
+    }
+    b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// The module path a `go.mod` declares, read the way GOPATH mode's compatibility rule reads it: the
+/// first line starting with `module `, optionally quoted. Empty when there is none.
+pub fn go_mod_module_path(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(data);
+    for line in text.split('\n') {
+        if let Some(rest) = line.strip_prefix("module ") {
+            let rest = rest.trim_end_matches('\r').trim();
+            if let Some(q) = rest.strip_prefix('"') {
+                return q.strip_suffix('"').unwrap_or("").to_string();
+            }
+            return rest.to_string();
+        }
+    }
+    String::new()
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver doing the linear scan (every probe asks the file system).
+    pub fn new(fs: &'a dyn Fs, cfg: &'a GopathConfig, trace: Trace, clock: &'a dyn Clock) -> Self {
+        let roots = cfg.roots();
+        let srcs = roots.iter().map(Root::src).collect();
+        Resolver {
+            fs,
+            cfg,
+            roots,
+            srcs,
+            index: None,
+            trace,
+            clock,
+        }
+    }
+
+    /// Routes every probe through the gopkg index.
+    pub fn with_index(mut self, index: &'a mut GopkgIndex) -> Self {
+        self.index = Some(index);
+        self
+    }
+
+    /// The roots in search order.
+    pub fn roots(&self) -> &[Root] {
+        &self.roots
+    }
+
+    /// The file system.
+    pub fn fs(&self) -> &'a dyn Fs {
+        self.fs
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &'a GopathConfig {
+        self.cfg
+    }
+
+    fn embedded_goroot(&self, root: usize) -> bool {
+        self.roots[root].kind == RootKind::Goroot && self.cfg.goroot_mode == GorootMode::Embedded
+    }
+
+    /// Asks whether `<root>/src/<rel>` is a directory and whether it holds `.go` files.
+    pub fn probe(&mut self, root: usize, rel: &str) -> Probe {
+        if self.embedded_goroot(root) {
+            let lib = StdLib::embedded();
+            return Probe {
+                is_dir: rel.is_empty() || lib.is_dir(rel),
+                has_go_files: lib.is_package(rel),
+            };
+        }
+        if let Some(index) = self.index.as_deref_mut() {
+            return index.probe(self.fs, root, rel, &mut self.trace, self.clock);
+        }
+        let dir = join(&self.srcs[root], rel);
+        match self.fs.read_dir(&dir) {
+            Ok(entries) => Probe {
+                is_dir: true,
+                has_go_files: entries
+                    .iter()
+                    .any(|e| e.kind == EntryKind::File && e.name.ends_with(".go")),
+            },
+            Err(_) => Probe {
+                is_dir: false,
+                has_go_files: false,
+            },
+        }
+    }
+
+    fn is_dir(&mut self, root: usize, rel: &str) -> bool {
+        if self.embedded_goroot(root) || self.index.is_some() {
+            return self.probe(root, rel).is_dir;
+        }
+        self.fs.is_dir(&join(&self.srcs[root], rel))
+    }
+
+    fn dir_of(&self, root: usize, rel: &str) -> String {
+        join(&self.srcs[root], rel)
+    }
+
+    /// The root holding `dir` and the path below its `src`, GOROOT first.
+    pub fn locate_dir<'d>(&self, dir: &'d str) -> Option<(usize, &'d str)> {
+        self.srcs
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| has_subdir(s, dir).map(|rel| (i, rel)))
+    }
+
+    /// The import path of a directory (`go list .`): the path below the first root's `src` that
+    /// holds it (GOROOT first), or `_/abs/dir` outside every tree.
+    pub fn dir_to_import_path(&self, dir: &str) -> (String, Option<usize>) {
+        match self.locate_dir(dir) {
+            Some((root, rel)) if !rel.is_empty() => (rel.to_string(), Some(root)),
+            _ => (format!("_{dir}"), None),
+        }
+    }
+
+    fn event(&mut self, kind: EventKind, subject: &str, detail: &str, result: &str, t0: u64) {
+        if self.trace.enabled {
+            let now = self.clock.now_nanos();
+            let ev = Event::new(kind, subject, detail)
+                .with_result(result)
+                .timed(t0, now.saturating_sub(t0));
+            self.trace.events.push(ev);
+        }
+    }
+
+    /// Resolves `path` as imported by `importer` (`None` for a command-line argument).
+    pub fn resolve(&mut self, path: &str, importer: Option<&Importer>) -> Resolution {
+        let mut res = Resolution {
+            source_path: path.to_string(),
+            import_path: path.to_string(),
+            result: Err(LookupError::Invalid(path.to_string())),
+        };
+        if path.is_empty() || path.starts_with('/') {
+            return res;
+        }
+        if path.starts_with("mod/") {
+            res.result = Err(LookupError::Disallowed(path.to_string()));
+            return res;
+        }
+        if path.contains('@') {
+            res.result = Err(LookupError::VersionSyntax);
+            return res;
+        }
+        let resolved = self.resolve_import_path(path, importer);
+        res.import_path = resolved.clone();
+        let search_vendor = resolved == path;
+        res.result = self.import(&resolved, importer.map(|i| i.dir.as_str()), search_vendor);
+        if self.index.is_some() && self.trace.enabled {
+            let t0 = self.clock.now_nanos();
+            match &res.result {
+                Ok(f) => {
+                    let dir = f.dir.clone();
+                    self.event(EventKind::IndexHit, path, "", &dir, t0)
+                }
+                Err(_) => self.event(EventKind::IndexMiss, path, "", "", t0),
+            }
+        }
+        res
+    }
+
+    /// Resolves a relative import (`.`, `./x`, `../y`) against `base_dir`.
+    pub fn resolve_local(&mut self, path: &str, base_dir: &str) -> Resolution {
+        let dir = crate::source::join_path(base_dir, path);
+        let (import_path, root) = self.dir_to_import_path(&dir);
+        let t0 = self.clock.now_nanos();
+        let exists = match root {
+            Some(r) => {
+                let rel = has_subdir(&self.srcs[r], &dir).unwrap_or("").to_string();
+                self.is_dir(r, &rel)
+            }
+            None => self.fs.is_dir(&dir),
+        };
+        let result_word = if exists { "found" } else { "absent" };
+        self.event(EventKind::LookupProbe, &import_path, &dir, result_word, t0);
+        let result = if !exists {
+            Err(LookupError::LocalNotFound {
+                path: import_path.clone(),
+                dir: dir.clone(),
+            })
+        } else {
+            Ok(Found {
+                import_path: import_path.clone(),
+                dir: dir.clone(),
+                root: root.unwrap_or(usize::MAX),
+                goroot: root.is_some_and(|r| self.roots[r].kind == RootKind::Goroot),
+            })
+        };
+        Resolution {
+            source_path: path.to_string(),
+            import_path,
+            result,
+        }
+    }
+
+    /// cmd/go's `resolveImportPath` in GOPATH mode: vendor expansion, then module compatibility.
+    fn resolve_import_path(&mut self, path: &str, importer: Option<&Importer>) -> String {
+        let Some(imp) = importer else {
+            return path.to_string();
+        };
+        let Some(root) = imp.root else {
+            return path.to_string();
+        };
+        let Some(rel) = has_subdir(&self.srcs[root], &imp.dir).map(str::to_string) else {
+            return path.to_string();
+        };
+        // 1. vendor directories, innermost first, up to and including <root>/src/vendor.
+        let mut level = rel.as_str();
+        loop {
+            let vendor = join(level, "vendor");
+            if self.is_dir(root, &vendor) {
+                let target = join(&vendor, path);
+                let t0 = self.clock.now_nanos();
+                let dir = self.dir_of(root, &target);
+                self.event(EventKind::LookupCandidate, path, &dir, "vendor tree", t0);
+                let p = self.probe(root, &target);
+                let word = match (p.is_dir, p.has_go_files) {
+                    (true, true) => "found",
+                    (true, false) => "not a package",
+                    _ => "absent",
+                };
+                self.event(EventKind::LookupProbe, path, &dir, word, t0);
+                if p.is_dir && p.has_go_files {
+                    return target;
+                }
+            }
+            if level.is_empty() {
+                break;
+            }
+            level = match level.rfind('/') {
+                Some(i) => &level[..i],
+                None => "",
+            };
+        }
+        // 2. minimal module compatibility.
+        self.module_import_path(path, root, &rel)
+    }
+
+    fn go_mod_path_at(&mut self, root: usize, rel: &str) -> String {
+        if self.embedded_goroot(root) {
+            return String::new();
+        }
+        let file = join(&self.dir_of(root, rel), "go.mod");
+        match self.fs.read(&file) {
+            Ok(data) => go_mod_module_path(&data),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The directory `path` would be found in by a vendor-free search (GOROOT, then GOPATH).
+    fn find_dir(&mut self, path: &str) -> Option<(usize, String)> {
+        (0..self.roots.len()).find_map(|r| self.is_dir(r, path).then(|| (r, path.to_string())))
+    }
+
+    fn module_import_path(&mut self, path: &str, root: usize, rel: &str) -> String {
+        if find_version_element(path).is_none() {
+            return path.to_string();
+        }
+        // Only code in a tree with a go.mod at or above the importer gets the rewrite.
+        let mut level = rel;
+        let mut has_go_mod = false;
+        loop {
+            if !self.go_mod_path_at(root, level).is_empty() {
+                has_go_mod = true;
+                break;
+            }
+            if level.is_empty() {
+                break;
+            }
+            level = match level.rfind('/') {
+                Some(i) => &level[..i],
+                None => "",
+            };
+        }
+        if !has_go_mod || self.find_dir(path).is_some() {
+            return path.to_string();
+        }
+        let mut limit = path.len();
+        while limit > 0 {
+            let Some((i, j)) = find_version_element(&path[..limit]) else {
+                return path.to_string();
+            };
+            if let Some((r, rel)) = self.find_dir(&path[..i]) {
+                let mpath = self.go_mod_path_at(r, &rel);
+                if !mpath.is_empty() {
+                    if mpath == path[..j] {
+                        let rewritten = format!("{}{}", &path[..i], &path[j..]);
+                        let t0 = self.clock.now_nanos();
+                        let dir = join(&self.dir_of(r, &rel), "go.mod");
+                        self.event(
+                            EventKind::LookupCandidate,
+                            path,
+                            &dir,
+                            &format!("minimal module compatibility: {rewritten}"),
+                            t0,
+                        );
+                        return rewritten;
+                    }
+                    return path.to_string();
+                }
+            }
+            limit = i;
+        }
+        path.to_string()
+    }
+
+    /// go/build's `Context.Import` search for a non-local path, `src_dir` being the importer's
+    /// directory when vendor directories apply.
+    fn import(
+        &mut self,
+        path: &str,
+        src_dir: Option<&str>,
+        search_vendor: bool,
+    ) -> Result<Found, LookupError> {
+        let memoizable = self.index.is_some() && !path.starts_with("vendor/");
+        if memoizable {
+            if let Some(f) = self.index.as_deref().and_then(|ix| ix.memo_get(path)) {
+                return Ok(f.clone());
+            }
+        }
+        let mut tried_vendor: Vec<String> = Vec::new();
+        // Vendor directories that exist but do not hold the package (go/build's own vendor pass;
+        // cmd/go's pass above found nothing there, so this only collects the list of places tried).
+        if let (Some(dir), true) = (src_dir, search_vendor) {
+            for r in 0..self.roots.len() {
+                let Some(sub) = has_subdir(&self.roots[r].dir, dir) else {
+                    continue;
+                };
+                let sub = sub.to_string();
+                if !sub.starts_with("src/") || sub.contains("/testdata/") {
+                    continue;
+                }
+                let mut level = sub["src/".len()..].to_string();
+                loop {
+                    let vendor = join(&level, "vendor");
+                    if self.is_dir(r, &vendor) {
+                        tried_vendor.push(self.dir_of(r, &join(&vendor, path)));
+                    }
+                    if level.is_empty() {
+                        break;
+                    }
+                    level = match level.rfind('/') {
+                        Some(i) => level[..i].to_string(),
+                        None => String::new(),
+                    };
+                }
+                break;
+            }
+        }
+        let goroot = self.roots.iter().position(|r| r.kind == RootKind::Goroot);
+        let goroot_first = match (src_dir, goroot) {
+            (None, _) => true,
+            (Some(_), _) if !path.starts_with("vendor/") => true,
+            (Some(d), Some(g)) => has_subdir(&self.roots[g].dir, d).is_some(),
+            (Some(_), None) => false,
+        };
+        let mut tried_goroot: Option<String> = None;
+        let mut order: Vec<usize> = Vec::with_capacity(self.roots.len() + 1);
+        if let (Some(g), true) = (goroot, goroot_first) {
+            order.push(g);
+        }
+        order.extend((0..self.roots.len()).filter(|&r| Some(r) != goroot));
+        if let (Some(g), false) = (goroot, goroot_first) {
+            order.push(g);
+        }
+        let mut tried_gopath: Vec<String> = Vec::new();
+        for r in order {
+            let t0 = self.clock.now_nanos();
+            let dir = self.dir_of(r, path);
+            let why = match self.roots[r].kind {
+                RootKind::Goroot => "GOROOT".to_string(),
+                RootKind::Gopath(i) => format!("GOPATH[{i}]"),
+            };
+            self.event(EventKind::LookupCandidate, path, &dir, &why, t0);
+            let found = self.is_dir(r, path);
+            self.event(
+                EventKind::LookupProbe,
+                path,
+                &dir,
+                if found { "found" } else { "absent" },
+                t0,
+            );
+            if found {
+                let goroot = self.roots[r].kind == RootKind::Goroot;
+                let f = Found {
+                    import_path: path.to_string(),
+                    dir,
+                    root: r,
+                    goroot,
+                };
+                if memoizable {
+                    if let Some(ix) = self.index.as_deref_mut() {
+                        ix.memo_put(path, f.clone());
+                    }
+                }
+                return Ok(f);
+            }
+            match self.roots[r].kind {
+                RootKind::Goroot => tried_goroot = Some(dir),
+                RootKind::Gopath(_) => tried_gopath.push(dir),
+            }
+        }
+        let mut tried = Vec::new();
+        for (i, d) in tried_vendor.iter().enumerate() {
+            tried.push(if i == 0 {
+                format!("\t{d} (vendor tree)")
+            } else {
+                format!("\t{d}")
+            });
+        }
+        match tried_goroot {
+            Some(d) => tried.push(format!("\t{d} (from $GOROOT)")),
+            None => tried.push("\t($GOROOT not set)".to_string()),
+        }
+        for (i, d) in tried_gopath.iter().enumerate() {
+            tried.push(if i == 0 {
+                format!("\t{d} (from $GOPATH)")
+            } else {
+                format!("\t{d}")
+            });
+        }
+        if tried_gopath.is_empty() {
+            tried.push("\t($GOPATH not set. For more details see: 'go help gopath')".to_string());
+        }
+        Err(LookupError::NotFound {
+            path: path.to_string(),
+            tried,
+        })
+    }
+
+    /// Loads the package found at `found`: its files and imports for the build context. GOROOT
+    /// packages in the default context come from the embedded standard library.
+    pub fn load(&mut self, found: &Found) -> DirPackage {
+        let lib = StdLib::embedded();
+        let use_embedded = found.goroot
+            && (self.cfg.goroot_mode == GorootMode::Embedded
+                || self.cfg.ctx == BuildContext::default());
+        if use_embedded {
+            if let Some(sp) = lib.package(&found.import_path) {
+                let mut p = DirPackage {
+                    dir: found.dir.clone(),
+                    name: found
+                        .import_path
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    ..Default::default()
+                };
+                // Source import paths: undo the import map.
+                p.imports = sp
+                    .imports
+                    .iter()
+                    .map(|imp| {
+                        sp.import_map
+                            .iter()
+                            .find(|(_, v)| v == imp)
+                            .map(|(k, _)| k.to_string())
+                            .unwrap_or_else(|| imp.to_string())
+                    })
+                    .collect();
+                p.imports.sort();
+                if let Some(e) = sp.error {
+                    let dir = e.replace("$GOROOT", &self.cfg.goroot);
+                    p.error = Some(
+                        match dir.strip_prefix("build constraints exclude all Go files in ") {
+                            Some(d) => PkgError::ConstraintsExcludeAll { dir: d.to_string() },
+                            None => PkgError::BadFile(dir),
+                        },
+                    );
+                }
+                return p;
+            }
+            if self.cfg.goroot_mode == GorootMode::Embedded {
+                return DirPackage {
+                    dir: found.dir.clone(),
+                    error: Some(PkgError::NoGoFiles {
+                        dir: found.dir.clone(),
+                    }),
+                    ..Default::default()
+                };
+            }
+        }
+        let t0 = self.clock.now_nanos();
+        let p = load_dir(self.fs, &found.dir, &self.cfg.ctx);
+        let word = if p.error.as_ref().is_some_and(|e| {
+            matches!(
+                e,
+                PkgError::NoGoFiles { .. } | PkgError::ConstraintsExcludeAll { .. }
+            )
+        }) {
+            "not a package"
+        } else {
+            "package"
+        };
+        self.event(EventKind::Read, &found.import_path, &found.dir, word, t0);
+        p
+    }
+
+    /// Whether the resolved package counts as standard (`Standard` in `go list`).
+    pub fn is_standard(found: &Found) -> bool {
+        found.goroot && is_standard_import_path(&found.import_path)
+    }
+}

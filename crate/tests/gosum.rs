@@ -105,3 +105,133 @@ fn check_gomod_outcomes() {
     let (sum, _) = GoSum::parse("go.sum", &both);
     assert!(sum.check_gomod("example.com", "v1.0.0", GOMOD).is_err());
 }
+
+/// Runs the go command (1.19) on a main module requiring example.com v1.0.0 from a file://
+/// proxy, with the given go.sum, and returns its stderr.
+fn go_list_with_gosum(go: &std::path::Path, gosum: &str, modflag: &str) -> String {
+    let root =
+        std::env::temp_dir().join(format!("modscope-gosum-{}-{modflag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let proxy = root.join("proxy/example.com/@v");
+    std::fs::create_dir_all(&proxy).expect("mkdir");
+    std::fs::create_dir_all(root.join("main")).expect("mkdir");
+    std::fs::write(proxy.join("v1.0.0.mod"), GOMOD).expect("write");
+    std::fs::write(proxy.join("v1.0.0.info"), "{\"Version\":\"v1.0.0\"}").expect("write");
+    std::fs::write(proxy.join("list"), "v1.0.0\n").expect("write");
+    std::fs::write(
+        root.join("main/go.mod"),
+        "module m\n\ngo 1.19\n\nrequire example.com v1.0.0\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("main/go.sum"), gosum).expect("write");
+    let out = std::process::Command::new(go)
+        .args(["list", "-m", "all"])
+        .current_dir(root.join("main"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &root)
+        .env("GOPATH", root.join("gopath"))
+        .env("GOCACHE", root.join("gocache"))
+        .env(
+            "GOPROXY",
+            format!("file://{}", root.join("proxy").display()),
+        )
+        .env("GOSUMDB", "off")
+        .env("GOFLAGS", format!("-mod={modflag} -modcacherw"))
+        .output()
+        .expect("running go");
+    let _ = std::fs::remove_dir_all(&root);
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn messages_match_the_go_command() {
+    let Some(go) = common::go_command() else {
+        eprintln!("go not installed: skipping the differential check");
+        return;
+    };
+    let bad = "example.com v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+    let (sum, _) = GoSum::parse("go.sum", bad);
+    let ours = sum
+        .check_gomod("example.com", "v1.0.0", GOMOD)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(go_list_with_gosum(&go, bad, "mod"), ours);
+
+    let (empty, _) = GoSum::parse("go.sum", "");
+    let ours = empty
+        .check_gomod("example.com", "v1.0.0", GOMOD)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        go_list_with_gosum(&go, "", "readonly"),
+        format!("go: {ours}\n")
+    );
+}
+
+#[test]
+fn cli_verify_mod_and_hash() {
+    let dir = std::env::temp_dir().join(format!("modscope-sumcli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("go.sum"),
+        format!("example.com v1.0.0/go.mod {GOMOD_H1}\n"),
+    )
+    .expect("write");
+    std::fs::write(dir.join("good.mod"), GOMOD).expect("write");
+    std::fs::write(dir.join("bad.mod"), "module example.com\n\ngo 1.21\n").expect("write");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_modscope"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("run modscope");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(
+        run(&["sum", "verify-mod", "go.sum", "example.com@v1.0.0=good.mod"]),
+        (Some(0), "example.com@v1.0.0: ok\n".to_string())
+    );
+    let (code, out) = run(&["sum", "verify-mod", "go.sum", "example.com@v1.0.0=bad.mod"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.starts_with("verifying example.com@v1.0.0/go.mod: checksum mismatch\n"),
+        "{out}"
+    );
+    let (code, out) = run(&["sum", "verify-mod", "go.sum", "other.org/x@v1.0.0=good.mod"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(1),
+            "other.org/x@v1.0.0: missing go.sum entry; to add it:\n\tgo mod download other.org/x\n"
+        )
+    );
+    assert_eq!(
+        run(&["sum", "verify-mod", "go.sum", "example.com@v1.0.0"]).0,
+        Some(2)
+    );
+    assert_eq!(
+        run(&["sum", "verify-mod", "go.sum", "example.com@1.0=good.mod"]).0,
+        Some(2)
+    );
+    assert_eq!(run(&["sum", "verify-mod", "go.sum"]).0, Some(2));
+    assert_eq!(
+        run(&[
+            "sum",
+            "verify-mod",
+            "missing.sum",
+            "example.com@v1.0.0=good.mod"
+        ])
+        .0,
+        Some(1)
+    );
+    assert_eq!(
+        run(&["sum", "hash", "good.mod"]),
+        (Some(0), format!("{GOMOD_H1}\n"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

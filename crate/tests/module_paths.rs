@@ -304,3 +304,40 @@ fn module_version_sort_is_x_mod_sort() {
     );
     assert!(module::ModulePath::new("a.com/x/v1").is_err());
 }
+
+mod laws {
+    use modscope::module;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn escape_path_round_trips(p in "[a-z0-9-]{1,6}\\.[a-zA-Z]{1,3}(/[A-Za-z0-9._~-]{1,8}){0,3}") {
+            if let Ok(e) = module::escape_path(&p) {
+                prop_assert!(!e.bytes().any(|b| b.is_ascii_uppercase()));
+                prop_assert_eq!(module::unescape_path(&e), Ok(p.clone()));
+            } else {
+                prop_assert!(module::check_path(&p).is_err());
+            }
+        }
+
+        #[test]
+        fn escape_version_round_trips(v in "[A-Za-z0-9.+~ !-]{0,12}") {
+            match module::escape_version(&v) {
+                Ok(e) => prop_assert_eq!(module::unescape_version(&e), Ok(v.clone())),
+                Err(_) => prop_assert!(v.contains('!') || module::check_file_path(&v).is_err() || v.contains('/')),
+            }
+        }
+
+        #[test]
+        fn unescape_then_escape_is_identity(e in "[a-z0-9.!/-]{1,16}") {
+            if let Ok(p) = module::unescape_path(&e) {
+                prop_assert_eq!(module::escape_path(&p), Ok(e.clone()));
+            }
+            if let Ok(v) = module::unescape_version(&e) {
+                prop_assert_eq!(module::escape_version(&v), Ok(e.clone()));
+            }
+        }
+    }
+}

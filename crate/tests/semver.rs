@@ -109,3 +109,61 @@ fn sort_golden() {
     semver::sort(&mut rotated);
     assert_eq!(rotated, golden);
 }
+
+mod laws {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+
+    /// Mostly-valid version strings, with leading zeros, shorthands, long numbers, prereleases of
+    /// every identifier kind and build metadata mixed in so invalid ones appear too.
+    fn version() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "v(0|00|[1-9][0-9]{0,2}|[1-9][0-9]{19,21})(\\.(0|01|[1-9][0-9]?)){0,2}(-(0|[1-9]|00|[a-z]{1,2}|[0-9A-Za-z-]{1,3})(\\.(0|[1-9][0-9]?|[a-z-]{1,2})){0,3})?(\\+[0-9A-Za-z-]{1,3}(\\.[a-z]{1,2})?)?",
+            "v[0-2]\\.[0-2]\\.[0-2](-[0-2a-c-]{1,2}(\\.[0-2a-c]{1,2}){0,2})?",
+            ".{0,6}",
+        ]
+    }
+
+    fn hash_of(v: &Version) -> u64 {
+        let mut h = DefaultHasher::new();
+        v.hash(&mut h);
+        h.finish()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn compare_is_antisymmetric_and_matches_canonical_equality(a in version(), b in version()) {
+            let ab = semver::compare(&a, &b);
+            prop_assert_eq!(ab, semver::compare(&b, &a).reverse());
+            prop_assert_eq!(ab == Ordering::Equal, semver::canonical(&a) == semver::canonical(&b));
+            prop_assert_eq!(semver::compare(&a, &a), Ordering::Equal);
+        }
+
+        #[test]
+        fn compare_is_transitive(a in version(), b in version(), c in version()) {
+            let mut v = [a, b, c];
+            v.sort_by(|x, y| semver::compare(x, y));
+            prop_assert_ne!(semver::compare(&v[0], &v[2]), Ordering::Greater);
+            prop_assert!(!(semver::compare(&v[0], &v[1]) == Ordering::Equal
+                && semver::compare(&v[1], &v[2]) == Ordering::Equal
+                && semver::compare(&v[0], &v[2]) != Ordering::Equal));
+        }
+
+        #[test]
+        fn version_order_is_compare(a in version(), b in version()) {
+            if let (Ok(va), Ok(vb)) = (Version::parse(&a), Version::parse(&b)) {
+                prop_assert_eq!(va.cmp(&vb), semver::compare(&a, &b));
+                if va == vb {
+                    prop_assert_eq!(hash_of(&va), hash_of(&vb));
+                }
+                prop_assert_eq!(va.canonical(), semver::canonical(&a));
+            } else {
+                prop_assert_eq!(Version::parse(&a).is_ok(), semver::is_valid(&a));
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! Exit codes: 0 = ok, 1 = findings (errors in the input, a failed check), 2 = usage error.
 
 mod goflags;
+pub mod sum_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -58,7 +59,15 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Check go.mod files against go.sum and compute h1: hashes.
+    ///
+    /// go.sum records, for every module version the build has seen, the `h1:` hash of its zip
+    /// (`PATH VERSION h1:…`) and of its go.mod file (`PATH VERSION/go.mod h1:…`). The go command
+    /// refuses any download whose hash differs. `verify-mod` repeats that check for go.mod files
+    /// you have; `hash` shows the hash of a zip or go.mod so you can compare it with go.sum.
+    Sum(sum_cmd::SumArgs),
+}
 
 /// Entry point of the binary: parses `std::env::args` and runs the command.
 pub fn main() -> ExitCode {
@@ -83,5 +92,7 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
-    match cli.command {}
+    match cli.command {
+        Command::Sum(args) => sum_cmd::run(args),
+    }
 }

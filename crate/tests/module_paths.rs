@@ -341,3 +341,18 @@ mod laws {
         }
     }
 }
+
+#[test]
+fn errors_become_diagnostics() {
+    let e = module::check_path("x.y/z/v1").unwrap_err();
+    let d = e.to_diagnostic("go.mod", None);
+    assert_eq!(d.code.0, "module-invalid-path");
+    assert_eq!(
+        d.to_string(),
+        r#"go.mod: malformed module path "x.y/z/v1": invalid version"#
+    );
+    let d = module::check("rsc.io/quote", "v2.0.0")
+        .unwrap_err()
+        .to_diagnostic("go.mod", None);
+    assert_eq!(d.code.0, "module-invalid-version");
+}

@@ -1,6 +1,7 @@
 //! Validity of module, import and file paths, and of a version for a path's major suffix.
 
-use crate::version::quote::{quote_bytes, quote_rune, quote_str};
+use crate::error::{Code, Diagnostic, Span};
+use crate::version::quote::{is_letter, quote_bytes, quote_rune, quote_str};
 use crate::version::{semver, InvalidVersionError, VersionErrorReason};
 use std::fmt;
 
@@ -108,7 +109,15 @@ pub struct InvalidPathError {
     quoted: String,
 }
 
+/// Diagnostic code for a malformed module, import or file path.
+pub const CODE_INVALID_PATH: Code = Code("module-invalid-path");
+
 impl InvalidPathError {
+    /// This error as a diagnostic about `file` at `span`.
+    pub fn to_diagnostic(&self, file: &str, span: Option<Span>) -> Diagnostic {
+        Diagnostic::error(CODE_INVALID_PATH, file, span, self.to_string())
+    }
+
     pub(crate) fn new(kind: PathKind, path: &[u8], reason: PathErrorReason) -> Self {
         InvalidPathError {
             kind,
@@ -131,15 +140,7 @@ fn file_name_ok(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || "!#$%&()+,-.=@[]^_{}~ ".contains(c);
     }
-    c.is_alphabetic() && !c.is_numeric() && !is_mark(c)
-}
-
-/// Approximates Go's `unicode.IsLetter` from Rust's `is_alphabetic` (which also admits marks and
-/// letter numbers): combining marks are excluded by range.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A
-        | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06DC | 0x0900..=0x0903 | 0x093A..=0x094F
-        | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+    is_letter(c)
 }
 
 const BAD_WINDOWS_NAMES: [&str; 22] = [
@@ -363,6 +364,17 @@ pub struct ModuleVersionError {
     pub path: String,
     /// The version problem.
     pub err: InvalidVersionError,
+}
+
+impl CheckError {
+    /// This error as a diagnostic about `file` at `span`.
+    pub fn to_diagnostic(&self, file: &str, span: Option<Span>) -> Diagnostic {
+        let code = match self {
+            CheckError::Path(_) => CODE_INVALID_PATH,
+            CheckError::Version(_) => crate::version::CODE_INVALID_VERSION,
+        };
+        Diagnostic::error(code, file, span, self.to_string())
+    }
 }
 
 /// Why [`check`] rejected a module path and version.

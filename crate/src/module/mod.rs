@@ -14,7 +14,7 @@ mod pattern;
 pub use check::{
     canonical_version, check, check_bytes, check_file_path, check_import_path, check_path,
     check_path_major, match_path_major, path_major_prefix, split_path_version, CheckError,
-    InvalidPathError, ModuleVersionError, PathErrorReason, PathKind,
+    InvalidPathError, ModuleVersionError, PathErrorReason, PathKind, CODE_INVALID_PATH,
 };
 pub use escape::{
     escape_path, escape_version, unescape_path, unescape_version, EscapeError, UnescapeError,

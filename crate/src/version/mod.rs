@@ -76,7 +76,19 @@ pub struct InvalidVersionError {
     pub reason: VersionErrorReason,
 }
 
+/// Diagnostic code for an invalid version.
+pub const CODE_INVALID_VERSION: crate::error::Code = crate::error::Code("module-invalid-version");
+
 impl InvalidVersionError {
+    /// This error as a diagnostic about `file` at `span`.
+    pub fn to_diagnostic(
+        &self,
+        file: &str,
+        span: Option<crate::error::Span>,
+    ) -> crate::error::Diagnostic {
+        crate::error::Diagnostic::error(CODE_INVALID_VERSION, file, span, self.to_string())
+    }
+
     /// `version` or `pseudo-version`: the noun the go command uses in messages.
     pub fn noun(&self) -> &'static str {
         if self.pseudo {

@@ -2,22 +2,26 @@
 //! byte-for-byte as the go command does.
 
 use std::fmt::Write;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
-/// Whether Go's `unicode.IsPrint` holds for `c` (letters, marks, numbers, punctuation, symbols and
-/// the ASCII space). Approximated from Rust's character classes: control, non-ASCII white space,
-/// private-use and the common format characters are not printable.
-fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
+/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
+pub(crate) fn is_print(c: char) -> bool {
+    if c.is_ascii() {
+        return (' '..='~').contains(&c);
     }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    let u = c as u32;
-    !matches!(u,
-        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x180E | 0x200B..=0x200F
-        | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE000..=0xF8FF
-        | 0xF0000..=0x10FFFF | 0xFFFE | 0xFFFF)
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Letter
+            | GeneralCategoryGroup::Mark
+            | GeneralCategoryGroup::Number
+            | GeneralCategoryGroup::Punctuation
+            | GeneralCategoryGroup::Symbol
+    )
+}
+
+/// Go's `unicode.IsLetter`: the Unicode `L` categories.
+pub(crate) fn is_letter(c: char) -> bool {
+    c.general_category_group() == GeneralCategoryGroup::Letter
 }
 
 fn push_escaped(out: &mut String, c: char, delim: char) {
@@ -91,5 +95,10 @@ mod tests {
         assert_eq!(quote_rune('"'), "'\"'");
         assert_eq!(quote_rune('\\'), r"'\\'");
         assert_eq!(quote_rune('\u{a0}'), r"'\u00a0'");
+        assert_eq!(quote_rune('\u{200b}'), r"'\u200b'");
+        assert_eq!(quote_rune('\u{e000}'), r"'\ue000'");
+        assert_eq!(quote_rune('\u{1F600}'), "'\u{1F600}'");
+        assert_eq!(quote_rune('\u{10FFFF}'), r"'\U0010ffff'");
+        assert!(is_letter('и') && !is_letter('\u{301}') && !is_letter('٣'));
     }
 }

@@ -235,3 +235,50 @@ fn cli_verify_mod_and_hash() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every go.sum, go.work.sum and vendor.sum of the real-project corpus: read without a
+/// diagnostic, written back byte for byte (the go command writes the canonical form), and every
+/// key is a valid module path with a version that fits it.
+#[test]
+fn real_gosum_files_round_trip() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p
+                .file_name()
+                .is_some_and(|n| n == "go.sum" || n == "go.work.sum" || n == "vendor.sum")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let root = common::shared_dir().join("corpus/realmods");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    assert!(files.len() > 100, "corpus go.sum files: {}", files.len());
+    let mut lines = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("read");
+        let (sum, diags) = GoSum::parse(&f.display().to_string(), &text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            sum.format(),
+            text,
+            "{} is not in canonical form",
+            f.display()
+        );
+        for (path, version, hash) in sum.sorted_lines() {
+            let v = version.strip_suffix("/go.mod").unwrap_or(version);
+            assert!(
+                modscope::module::check(path, v).is_ok(),
+                "{}: {path} {version}",
+                f.display()
+            );
+            assert!(hash.starts_with("h1:") && hash.len() == 47, "{hash}");
+            lines += 1;
+        }
+    }
+    assert!(lines > 10_000, "{lines}");
+}

@@ -355,11 +355,16 @@ impl Version {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        match self.nums.cmp(&other.nums) {
-            Ordering::Equal if self.nums.contains(&BIG) => compare(&self.text, &other.text),
-            Ordering::Equal => compare_prerelease(self.prerelease(), other.prerelease()),
-            ord => ord,
+        for (&a, &b) in self.nums.iter().zip(&other.nums) {
+            if a != b {
+                // A marked number has more than 19 digits, so it is larger than any unmarked one.
+                return a.cmp(&b);
+            }
+            if a == BIG {
+                return compare(&self.text, &other.text);
+            }
         }
+        compare_prerelease(self.prerelease(), other.prerelease())
     }
 }
 
@@ -454,5 +459,9 @@ mod tests {
         let b = Version::parse("v1.2.100000000000000000000").unwrap();
         assert!(a < b);
         assert_eq!(a.cmp(&a.clone()), Ordering::Equal);
+        // Both majors marked: the minor must not decide.
+        let c = Version::parse("v10000000000000000000.1").unwrap();
+        let d = Version::parse("v10000000000000000010.0.1").unwrap();
+        assert!(c < d);
     }
 }

@@ -119,7 +119,10 @@ fn fix_version() {
                 let errs = got.expect_err(input);
                 let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
                 let text = text.join("\n");
-                assert!(text.contains(want), "{input:?}: got {text:?}, want {want:?}");
+                assert!(
+                    text.contains(want),
+                    "{input:?}: got {text:?}, want {want:?}"
+                );
             }
             None => {
                 let want = str_of(row, "want");
@@ -134,7 +137,11 @@ fn fix_version() {
                             .iter()
                             .map(|r| format!("{}@{}", r.old.path, r.old.version)),
                     );
-                    v.extend(f.replace.iter().map(|r| format!("{}@{}", r.new.path, r.new.version)));
+                    v.extend(
+                        f.replace
+                            .iter()
+                            .map(|r| format!("{}@{}", r.new.path, r.new.version)),
+                    );
                     v.extend(f.retract.iter().map(|r| format!("{}-{}", r.low, r.high)));
                     v
                 };

@@ -58,6 +58,9 @@ fn gomod_parses_strictly_and_laxly() {
                 assert_eq!(f.module_path(), modfile::module_path(&data), "{name}");
                 let lax = modfile::parse_lax(&name, &data).expect("lax parses what strict does");
                 assert_eq!(lax.require, f.require, "{name}");
+                let json = serde_json::to_string(&f).expect("serializes");
+                let back: modfile::ModFile = serde_json::from_str(&json).expect("deserializes");
+                assert_eq!(back, f, "{name}: JSON round trip");
             }
             Err(errs) => failures.push(format!("{name}: {errs:?}")),
         }

@@ -58,6 +58,31 @@ pub(crate) fn is_ascii_ident(b: u8) -> bool {
     (0x21..=0x7e).contains(&b) && !matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',')
 }
 
+/// Bytes that continue an identifier with no further check: ASCII identifier bytes except `/`
+/// (which may start `//` or `/*`).
+pub(crate) static PLAIN_IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b <= 0x7e {
+        t[b] = !matches!(
+            b as u8,
+            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',' | b'/'
+        );
+        b += 1;
+    }
+    t
+};
+
+/// Bytes that read as themselves in an unquoted token and never force quoting: [`PLAIN_IDENT`]
+/// without the three quote characters.
+pub(crate) static PLAIN_STRING: [bool; 256] = {
+    let mut t = PLAIN_IDENT;
+    t[b'"' as usize] = false;
+    t[b'\'' as usize] = false;
+    t[b'`' as usize] = false;
+    t
+};
+
 /// Whether rune `c` may appear in an identifier token (printable, not space, not punctuation).
 pub(crate) fn is_ident(c: char) -> bool {
     match c {
@@ -279,7 +304,10 @@ pub(crate) fn auto_quote(s: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 
 /// Bytes as text: borrowed when valid UTF-8, otherwise with invalid bytes replaced by U+FFFD.
 pub(crate) fn text(s: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(s)
+    match std::str::from_utf8(s) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(s),
+    }
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@
 //!   "go":        {"version": "1.21", "span": SPAN},
 //!   "toolchain": {"name": "go1.21.3", "span": SPAN},
 //!   "godebug":   [{"key": "panicnil", "value": "1", "span": SPAN}],
-//!   "require":   [{"path": "example.com/a", "version": "v1.2.3", "indirect": true, "span": SPAN}],
-//!   "exclude":   [{"path": "example.com/a", "version": "v1.2.4", "span": SPAN}],
+//!   "require":   [{"module": "example.com/a@v1.2.3", "indirect": true, "span": SPAN}],
+//!   "exclude":   [{"module": "example.com/a@v1.2.4", "span": SPAN}],
 //!   "replace":   [{"old": {"path": "example.com/a"}, "new": {"path": "../a"}, "span": SPAN}],
 //!   "retract":   [{"low": "v1.0.0", "high": "v1.0.5", "rationale": "broken", "span": SPAN}],
 //!   "tool":      [{"path": "example.com/a/cmd/x", "span": SPAN}],
@@ -29,7 +29,7 @@
 //! `deprecated`, `rationale` and an empty `version` (a replacement of all versions, or a directory
 //! target) are omitted. Lists keep file order.
 
-use super::chars::{auto_quote, parse_string, quote, text};
+use super::chars::{auto_quote, parse_string, quote, text, PLAIN_STRING};
 use super::print::trim_space;
 use super::syntax::{Comments, FileSyntax, Line, LineBlock, Stmt};
 use crate::error::{Code, Diagnostic, Span};
@@ -136,7 +136,6 @@ pub struct Godebug {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Require {
     /// The required module and its minimum version (canonical).
-    #[serde(flatten)]
     pub module: ModuleVersion,
     /// Marked `// indirect`.
     pub indirect: bool,
@@ -148,7 +147,6 @@ pub struct Require {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exclude {
     /// The excluded module version (canonical).
-    #[serde(flatten)]
     pub module: ModuleVersion,
     /// Where the line is.
     pub span: Span,
@@ -278,8 +276,28 @@ fn s(b: &[u8]) -> String {
     text(b).into_owned()
 }
 
+/// Whether a token reads as itself and prints as itself: printable ASCII without quotes, spaces,
+/// punctuation, `//` or `/*` (the common case, decided without allocating).
+fn is_plain(tok: &[u8]) -> bool {
+    let mut i = 0;
+    while i < tok.len() {
+        let b = tok[i];
+        if !PLAIN_STRING[b as usize] {
+            // `/` is plain unless it starts `//` or `/*`.
+            if b != b'/' || matches!(tok.get(i + 1), Some(b'/' | b'*')) {
+                return false;
+            }
+        }
+        i += 1;
+    }
+    !tok.is_empty()
+}
+
 /// x/mod `parseString`, rewriting the token to its auto-quoted form.
 pub(crate) fn parse_string_tok(tok: &mut Cow<'_, [u8]>) -> Result<String, DirErr> {
+    if is_plain(tok) {
+        return Ok(s(tok));
+    }
     let value = match parse_string(tok) {
         Ok(v) => v.into_owned(),
         Err(e) => return Err(derr(codes::QUOTE, format!("invalid quoted string: {e}"))),
@@ -299,37 +317,42 @@ pub(crate) fn parse_version_tok(
     tok: &mut Cow<'_, [u8]>,
     fix: &mut Option<VersionFixer<'_>>,
 ) -> Result<String, DirErr> {
-    let t = match parse_string(tok) {
-        Ok(v) => s(&v),
-        Err(e) => {
-            return Err(derr(
-                codes::QUOTE,
-                format!(
-                    "{}version {} invalid: {e}",
-                    directive_prefix(verb, path),
-                    quote(tok)
-                ),
-            ))
-        }
-    };
-    let v = match fix {
-        Some(f) => f(path, &t).map_err(|m| derr(codes::VERSION, m))?,
-        None => {
-            let cv = canonical_version(&t);
-            if cv.is_empty() {
+    let v = {
+        let raw = match parse_string(tok) {
+            Ok(v) => v,
+            Err(e) => {
                 return Err(derr(
-                    codes::VERSION,
+                    codes::QUOTE,
                     format!(
-                        "{}version {} invalid: must be of the form v1.2.3",
+                        "{}version {} invalid: {e}",
                         directive_prefix(verb, path),
-                        quote(t.as_bytes())
+                        quote(tok)
                     ),
-                ));
+                ))
             }
-            cv
+        };
+        let t = text(&raw);
+        match fix {
+            Some(f) => f(path, &t).map_err(|m| derr(codes::VERSION, m))?,
+            None => {
+                let cv = canonical_version(&t);
+                if cv.is_empty() {
+                    return Err(derr(
+                        codes::VERSION,
+                        format!(
+                            "{}version {} invalid: must be of the form v1.2.3",
+                            directive_prefix(verb, path),
+                            quote(t.as_bytes())
+                        ),
+                    ));
+                }
+                cv
+            }
         }
     };
-    *tok = Cow::Owned(v.clone().into_bytes());
+    if v.as_bytes() != tok.as_ref() {
+        *tok = Cow::Owned(v.clone().into_bytes());
+    }
     Ok(v)
 }
 
@@ -698,8 +721,9 @@ pub(crate) fn interpret_mod(
             Stmt::Comments(_) => {}
             Stmt::Line(line) => {
                 let mut tokens = std::mem::take(&mut line.tokens);
-                let verb = s(&tokens[0]);
-                r.add(None, line, (si, None), &verb, &mut tokens[1..]);
+                let (head, args) = tokens.split_at_mut(1);
+                let verb = text(&head[0]);
+                r.add(None, line, (si, None), &verb, args);
                 line.tokens = tokens;
             }
             Stmt::Block(block) => {

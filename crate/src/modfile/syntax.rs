@@ -18,7 +18,10 @@
 use crate::error::Pos;
 use std::borrow::Cow;
 
-use super::chars::{decode_rune, is_ascii_ident, is_ident, quote_rune};
+/// The tokens of one line, stored inline up to four (a go.mod line rarely has more).
+pub type Tokens<'a> = smallvec::SmallVec<[Cow<'a, [u8]>; 4]>;
+
+use super::chars::{decode_rune, is_ascii_ident, is_ident, quote_rune, PLAIN_IDENT};
 
 /// One `//` comment.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -58,7 +61,7 @@ pub struct Line<'a> {
     /// End of the last token.
     pub end: Pos,
     /// The tokens (inside a block, without the block's verb).
-    pub tokens: Vec<Cow<'a, [u8]>>,
+    pub tokens: Tokens<'a>,
     /// True for a line inside a block.
     pub in_block: bool,
 }
@@ -71,7 +74,7 @@ pub struct LineBlock<'a> {
     /// Start of the verb.
     pub start: Pos,
     /// The tokens before `(` (the verb).
-    pub tokens: Vec<Cow<'a, [u8]>>,
+    pub tokens: Tokens<'a>,
     /// The opening parenthesis (holds the suffix comment of the first line).
     pub lparen: Paren<'a>,
     /// The lines of the block.
@@ -366,7 +369,14 @@ impl<'a> Parser<'a, '_> {
         let src = self.src;
         let mut i = self.pos.byte as usize;
         let mut col = self.pos.col;
-        while let Some(&c) = src.get(i) {
+        loop {
+            let run = src[i..]
+                .iter()
+                .take_while(|&&c| PLAIN_IDENT[c as usize])
+                .count();
+            i += run;
+            col += run as u32;
+            let Some(&c) = src.get(i) else { break };
             if c < 0x80 {
                 if !is_ascii_ident(c) {
                     break;
@@ -467,7 +477,7 @@ impl<'a> Parser<'a, '_> {
         let t = self.lex()?;
         let start = t.pos;
         let mut end = t.end;
-        let mut tokens: Vec<Cow<'a, [u8]>> = Vec::with_capacity(4);
+        let mut tokens = Tokens::new();
         tokens.push(Cow::Borrowed(self.text(&t)));
         loop {
             let t = self.lex()?;
@@ -527,7 +537,7 @@ impl<'a> Parser<'a, '_> {
     fn parse_line_block(
         &mut self,
         start: Pos,
-        tokens: Vec<Cow<'a, [u8]>>,
+        tokens: Tokens<'a>,
         lparen: Token,
     ) -> PResult<LineBlock<'a>> {
         let mut block = LineBlock {
@@ -605,7 +615,7 @@ impl<'a> Parser<'a, '_> {
         let t = self.lex()?;
         let start = t.pos;
         let mut end = t.end;
-        let mut tokens: Vec<Cow<'a, [u8]>> = Vec::with_capacity(3);
+        let mut tokens = Tokens::new();
         tokens.push(Cow::Borrowed(self.text(&t)));
         loop {
             let t = self.lex()?;

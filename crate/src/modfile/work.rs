@@ -65,8 +65,9 @@ pub(crate) fn interpret_work(
             Stmt::Comments(_) => {}
             Stmt::Line(line) => {
                 let mut tokens = std::mem::take(&mut line.tokens);
-                let verb = String::from_utf8_lossy(&tokens[0]).into_owned();
-                add(&mut f, &mut errs, line, &verb, &mut tokens[1..]);
+                let (head, args) = tokens.split_at_mut(1);
+                let verb = String::from_utf8_lossy(&head[0]);
+                add(&mut f, &mut errs, line, &verb, args);
                 line.tokens = tokens;
             }
             Stmt::Block(block) => {

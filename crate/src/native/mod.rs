@@ -2,5 +2,6 @@
 //!
 //! Nothing here is compiled for wasm32. The core below never depends on this module.
 
+pub mod bench;
 pub mod cli;
 pub mod fs;

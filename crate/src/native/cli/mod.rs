@@ -5,6 +5,7 @@
 
 mod goflags;
 pub mod sum_cmd;
+pub mod mod_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -67,6 +68,10 @@ pub enum Command {
     /// refuses any download whose hash differs. `verify-mod` repeats that check for go.mod files
     /// you have; `hash` shows the hash of a zip or go.mod so you can compare it with go.sum.
     Sum(sum_cmd::SumArgs),
+    /// Module maintenance: format and inspect go.mod and go.work files.
+    Mod(mod_cmd::ModArgs),
+    /// Measure how fast modscope's core is on real data.
+    Bench(crate::native::bench::BenchArgs),
 }
 
 /// Entry point of the binary: parses `std::env::args` and runs the command.
@@ -94,5 +99,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Sum(args) => sum_cmd::run(args),
+        Command::Mod(a) => mod_cmd::run(a),
+        Command::Bench(a) => crate::native::bench::run(a),
     }
 }

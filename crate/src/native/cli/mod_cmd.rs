@@ -1,0 +1,291 @@
+//! `modscope mod …`: module maintenance commands, named after the go command's `go mod` group.
+//!
+//! Each subcommand is one variant of [`ModCommand`] with its own argument struct and `run`
+//! function; adding one (`graph`, `why`, …) means adding a variant, its args and a dispatch arm.
+
+use super::{CliError, Outcome};
+use crate::error::Diagnostic;
+use crate::modfile;
+use clap::{Args, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `modscope mod`.
+#[derive(Debug, Args)]
+#[command(
+    about = "Module maintenance: format and inspect go.mod and go.work files",
+    long_about = "Module maintenance, after `go mod`.\n\n\
+        A file named *.work (go.work) is read as a workspace file; anything else as a go.mod."
+)]
+pub struct ModArgs {
+    /// The `mod` subcommand.
+    #[command(subcommand)]
+    pub command: ModCommand,
+}
+
+/// The `mod` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ModCommand {
+    /// Print a go.mod or go.work file in canonical form (like `go mod edit -fmt`).
+    Fmt(FmtArgs),
+    /// Parse a go.mod or go.work file and show what it says.
+    Parse(ParseArgs),
+}
+
+/// Arguments of `modscope mod fmt`.
+#[derive(Debug, Args)]
+#[command(long_about = "Print a go.mod or go.work file in canonical form.\n\n\
+    The output is what `go mod edit -fmt` (or `go work edit -fmt`) writes: the file is parsed as \
+    the main module's go.mod (strictly), quoted strings are unquoted when they can be, versions \
+    are made canonical (v1.2 becomes v1.2.0), duplicate exclude and replace lines are dropped \
+    (the last replace of a module version wins), lines inside blocks are sorted, empty blocks \
+    are dropped, one-line blocks become single lines, and comments are kept.\n\n\
+    Errors are printed as file:line:col: message, worded as the go command words them, and the \
+    command exits with status 1.\n\n\
+    Examples:\n  modscope mod fmt go.mod          print the canonical form\n  \
+    modscope mod fmt -w go.mod       rewrite go.mod in place (only if it changes)")]
+pub struct FmtArgs {
+    /// Write the result back to FILE instead of printing it.
+    #[arg(long = "w")]
+    pub write: bool,
+    /// The go.mod or go.work file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Arguments of `modscope mod parse`.
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Parse a go.mod or go.work file and show what it says.\n\n\
+    By default a go.mod is read strictly, as the go command reads the main module's go.mod. \
+    With -lax it is read as the go command reads a dependency's go.mod: only module, go, \
+    require, retract and ignore lines count; other directives (exclude, replace, toolchain, \
+    godebug, tool, unknown ones) and malformed retractions are ignored, and a go version such as \
+    v1.2.3 is repaired to 1.2.\n\n\
+    Text output lists one directive per line with its position; -json prints the typed file \
+    (see docs/json.md). Errors are printed as file:line:col: message and exit with status 1; \
+    with -json they are printed as {\"diagnostics\": [...]}.\n\n\
+    Examples:\n  modscope mod parse go.mod\n  modscope mod parse -json go.work\n  \
+    modscope mod parse -lax $(go env GOMODCACHE)/cache/download/golang.org/x/mod/@v/v0.20.0.mod"
+)]
+pub struct ParseArgs {
+    /// Print the typed file as JSON.
+    #[arg(long = "json")]
+    pub json: bool,
+    /// Read a go.mod as a dependency's (lax) instead of the main module's (strict).
+    #[arg(long = "lax")]
+    pub lax: bool,
+    /// The go.mod or go.work file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Runs a `mod` subcommand.
+pub fn run(args: ModArgs) -> Result<Outcome, CliError> {
+    match args.command {
+        ModCommand::Fmt(a) => run_fmt(a),
+        ModCommand::Parse(a) => run_parse(a),
+    }
+}
+
+fn is_work(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "work")
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError::failed(format!("reading {}: {e}", path.display())))
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    let stderr = std::io::stderr();
+    let mut w = stderr.lock();
+    for d in diags {
+        let _ = writeln!(w, "{d}");
+    }
+}
+
+fn stdout_write(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(|e| CliError::failed(format!("writing output: {e}")))
+}
+
+fn run_fmt(a: FmtArgs) -> Result<Outcome, CliError> {
+    let data = read(&a.file)?;
+    let name = a.file.display().to_string();
+    let result = if is_work(&a.file) {
+        modfile::format_work(&name, &data)
+    } else {
+        modfile::format_mod(&name, &data)
+    };
+    let out = match result {
+        Ok(out) => out,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            return Ok(Outcome::Findings);
+        }
+    };
+    if a.write {
+        if out != data {
+            std::fs::write(&a.file, &out)
+                .map_err(|e| CliError::failed(format!("writing {name}: {e}")))?;
+        }
+        return Ok(Outcome::Ok);
+    }
+    stdout_write(&out)?;
+    Ok(Outcome::Ok)
+}
+
+fn run_parse(a: ParseArgs) -> Result<Outcome, CliError> {
+    let data = read(&a.file)?;
+    let name = a.file.display().to_string();
+    let work = is_work(&a.file);
+    if work && a.lax {
+        return Err(CliError::usage(
+            "-lax applies to go.mod files; go.work is always strict",
+        ));
+    }
+    let (json, text) = if work {
+        match modfile::parse_work(&name, &data) {
+            Ok(f) => (to_json(&f)?, work_text(&name, &f)),
+            Err(d) => return report_errors(a.json, &d),
+        }
+    } else {
+        let parsed = if a.lax {
+            modfile::parse_lax(&name, &data)
+        } else {
+            modfile::parse_strict(&name, &data)
+        };
+        match parsed {
+            Ok(f) => (to_json(&f)?, mod_text(&name, &f)),
+            Err(d) => return report_errors(a.json, &d),
+        }
+    };
+    if a.json {
+        stdout_write(format!("{json}\n").as_bytes())?;
+    } else {
+        stdout_write(text.as_bytes())?;
+    }
+    Ok(Outcome::Ok)
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(v).map_err(|e| CliError::failed(format!("encoding JSON: {e}")))
+}
+
+fn report_errors(json: bool, diags: &[Diagnostic]) -> Result<Outcome, CliError> {
+    if json {
+        let v = serde_json::json!({ "diagnostics": diags });
+        stdout_write(format!("{}\n", to_json(&v)?).as_bytes())?;
+    } else {
+        print_diagnostics(diags);
+    }
+    Ok(Outcome::Findings)
+}
+
+fn at(name: &str, span: &crate::error::Span) -> String {
+    format!("{name}:{}", span.start.line)
+}
+
+fn mod_text(name: &str, f: &modfile::ModFile) -> String {
+    let mut out = String::new();
+    let mut line = |span: &crate::error::Span, s: String| {
+        out.push_str(&at(name, span));
+        out.push_str(": ");
+        out.push_str(&s);
+        out.push('\n');
+    };
+    if let Some(m) = &f.module {
+        line(&m.span, format!("module {}", m.path));
+        if !m.deprecated.is_empty() {
+            line(
+                &m.span,
+                format!("  deprecated: {}", m.deprecated.replace('\n', " ")),
+            );
+        }
+    }
+    if let Some(g) = &f.go {
+        line(&g.span, format!("go {}", g.version));
+    }
+    if let Some(t) = &f.toolchain {
+        line(&t.span, format!("toolchain {}", t.name));
+    }
+    for g in &f.godebug {
+        line(&g.span, format!("godebug {}={}", g.key, g.value));
+    }
+    for r in &f.require {
+        let ind = if r.indirect { " // indirect" } else { "" };
+        line(
+            &r.span,
+            format!("require {} {}{ind}", r.module.path, r.module.version),
+        );
+    }
+    for x in &f.exclude {
+        line(
+            &x.span,
+            format!("exclude {} {}", x.module.path, x.module.version),
+        );
+    }
+    for r in &f.replace {
+        line(&r.span, format!("replace {}", replace_text(r)));
+    }
+    for r in &f.retract {
+        let what = if r.low == r.high {
+            r.low.clone()
+        } else {
+            format!("[{}, {}]", r.low, r.high)
+        };
+        let why = if r.rationale.is_empty() {
+            String::new()
+        } else {
+            format!(" // {}", r.rationale.replace('\n', " "))
+        };
+        line(&r.span, format!("retract {what}{why}"));
+    }
+    for t in &f.tool {
+        line(&t.span, format!("tool {}", t.path));
+    }
+    for i in &f.ignore {
+        line(&i.span, format!("ignore {}", i.path));
+    }
+    out
+}
+
+fn replace_text(r: &modfile::Replace) -> String {
+    let side = |s: &modfile::ReplaceSide| {
+        if s.version.is_empty() {
+            s.path.clone()
+        } else {
+            format!("{} {}", s.path, s.version)
+        }
+    };
+    let kind = if r.is_directory() { " (directory)" } else { "" };
+    format!("{} => {}{kind}", side(&r.old), side(&r.new))
+}
+
+fn work_text(name: &str, f: &modfile::WorkFile) -> String {
+    let mut out = String::new();
+    let mut line = |span: &crate::error::Span, s: String| {
+        out.push_str(&at(name, span));
+        out.push_str(": ");
+        out.push_str(&s);
+        out.push('\n');
+    };
+    if let Some(g) = &f.go {
+        line(&g.span, format!("go {}", g.version));
+    }
+    if let Some(t) = &f.toolchain {
+        line(&t.span, format!("toolchain {}", t.name));
+    }
+    for g in &f.godebug {
+        line(&g.span, format!("godebug {}={}", g.key, g.value));
+    }
+    for u in &f.uses {
+        line(&u.span, format!("use {}", u.path));
+    }
+    for r in &f.replace {
+        line(&r.span, format!("replace {}", replace_text(r)));
+    }
+    out
+}

@@ -4,8 +4,8 @@
 //! Exit codes: 0 = ok, 1 = findings (errors in the input, a failed check), 2 = usage error.
 
 mod goflags;
-pub mod sum_cmd;
 pub mod mod_cmd;
+pub mod sum_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

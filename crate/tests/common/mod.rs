@@ -43,3 +43,25 @@ pub fn go_command() -> Option<PathBuf> {
     }
     found
 }
+
+/// The Go 1.19 source tree (`$GOROOT/src`) of the installed go command, for tests that read the go
+/// command's own test data. `None` when no Go is installed (a failure under CI, which installs it).
+pub fn go_src_dir() -> Option<PathBuf> {
+    let go = go_command()?;
+    let out = std::process::Command::new(go)
+        .args(["env", "GOROOT"])
+        .output()
+        .ok()?;
+    let root = String::from_utf8(out.stdout).ok()?;
+    let src = PathBuf::from(root.trim()).join("src");
+    if src.join("cmd/go/testdata/mod").is_dir() {
+        Some(src)
+    } else if std::env::var_os("CI").is_some() {
+        panic!(
+            "{} has no cmd/go/testdata/mod (install golang-1.19-src)",
+            src.display()
+        );
+    } else {
+        None
+    }
+}

@@ -5,3 +5,6 @@
 pub mod bench;
 pub mod cli;
 pub mod fs;
+pub mod gopath_env;
+pub mod gopkg_index_store;
+pub mod walk;

@@ -9,7 +9,6 @@
 //! | [`gopath`] | GOPATH-mode lookup (vendor dirs, GOROOT, GOPATH entries, module compatibility) |
 //! | [`index`] | the gopkg cache: a validated hash index of the trees |
 //! | [`list`] | `go list` in GOPATH mode: patterns, `-deps`, the package fields |
-//! | [`template`] | the Go-template subset `list -f` accepts |
 //!
 //! Module-mode lookup (import path → module via the build list) plugs into [`gopath::Resolver`]'s
 //! place once the module graph provides the build list.
@@ -18,5 +17,6 @@ pub mod constraint;
 pub mod gopath;
 pub mod goscan;
 pub mod index;
+pub mod list;
 pub mod load;
 pub mod stdlib;

@@ -5,6 +5,8 @@
 
 mod goflags;
 pub mod mod_cmd;
+pub mod list_pkgs;
+pub mod lookup;
 pub mod sum_cmd;
 
 use clap::{Parser, Subcommand};
@@ -72,6 +74,8 @@ pub enum Command {
     Mod(mod_cmd::ModArgs),
     /// Measure how fast modscope's core is on real data.
     Bench(crate::native::bench::BenchArgs),
+    /// Find where import paths live in GOPATH mode, showing every place tried.
+    Lookup(lookup::LookupArgs),
 }
 
 /// Entry point of the binary: parses `std::env::args` and runs the command.
@@ -101,5 +105,6 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Sum(args) => sum_cmd::run(args),
         Command::Mod(a) => mod_cmd::run(a),
         Command::Bench(a) => crate::native::bench::run(a),
+        Command::Lookup(args) => lookup::run(args),
     }
 }

@@ -1,0 +1,422 @@
+//! `GO111MODULE=off modscope list [-e] [-json] [-deps] [-f TEMPLATE] PACKAGES…`: package listing in
+//! GOPATH mode, with go list's fields (ImportPath, Dir, Name, Root, Goroot, Standard, GoFiles,
+//! IgnoredGoFiles, TestGoFiles, XTestGoFiles, Imports, ImportMap, Deps, Incomplete, Error,
+//! DepsErrors).
+//!
+//! `list -m` (modules) is a separate implementation; the `list` subcommand calls [`run`] here when
+//! `-m` is absent. Patterns: import paths, relative directories (`.`, `./x`), and `...` patterns
+//! over relative directories (`./...`) or import paths (`example.com/...`), matched as the go
+//! command matches them (no `vendor`, `testdata`, `_*` or `.*` directories; symbolic links are
+//! not followed; directories without Go files are skipped). `-f` takes Go templates.
+
+use super::{CliError, Outcome};
+use crate::native::fs::OsFs;
+use crate::native::gopath_env::{self, InstantClock};
+use crate::native::gopkg_index_store;
+use crate::pkg::gopath::Resolver;
+use crate::pkg::list::{ListedPackage, Lister};
+use crate::pkg::load::{load_dir, PkgError};
+use crate::report::trace::Trace;
+use gtmpl_value::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Options of package-mode `list`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PkgListArgs {
+    /// Report erroneous packages in the output instead of failing.
+    #[arg(long = "e")]
+    pub e: bool,
+    /// Print JSON objects.
+    #[arg(long = "json")]
+    pub json: bool,
+    /// Also list every dependency, dependencies first.
+    #[arg(long = "deps")]
+    pub deps: bool,
+    /// A Go template applied to each package.
+    #[arg(long = "f")]
+    pub format: Option<String>,
+    /// Print each lookup step (`# lookup …`, `# gopkg cache …`) on stderr.
+    #[arg(long = "x")]
+    pub x: bool,
+    /// Resolve through the gopkg cache (also GOEXPERIMENT=gopkgcache).
+    #[arg(long = "gopkg-cache")]
+    pub gopkg_cache: bool,
+    /// Extra build tags.
+    #[arg(long = "tags")]
+    pub tags: Option<String>,
+    /// Run as if started in this directory.
+    #[arg(long = "C")]
+    pub dir: Option<PathBuf>,
+    /// Packages: import paths, relative directories, `...` patterns.
+    pub patterns: Vec<String>,
+}
+
+/// What a run printed and its exit status, as data (tests compare these).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PkgListOutput {
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+    /// Exit status.
+    pub exit: u8,
+}
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+fn list(v: &[String]) -> Value {
+    Value::Array(v.iter().map(|x| s(x)).collect())
+}
+
+fn error_value(e: &Option<crate::pkg::list::ListError>) -> Value {
+    match e {
+        None => Value::Nil,
+        Some(e) => {
+            let mut m = HashMap::new();
+            m.insert("ImportStack".to_string(), list(&e.import_stack));
+            m.insert("Pos".to_string(), s(&e.pos));
+            m.insert("Err".to_string(), s(&e.err));
+            Value::Map(m)
+        }
+    }
+}
+
+/// The template value of a package: every field present, zero values included (as a Go struct).
+fn template_value(p: &ListedPackage) -> Value {
+    let mut m = HashMap::new();
+    m.insert("Dir".to_string(), s(&p.dir));
+    m.insert("ImportPath".to_string(), s(&p.import_path));
+    m.insert("Name".to_string(), s(&p.name));
+    m.insert("Root".to_string(), s(&p.root));
+    m.insert("Goroot".to_string(), Value::Bool(p.goroot));
+    m.insert("Standard".to_string(), Value::Bool(p.standard));
+    m.insert("GoFiles".to_string(), list(&p.go_files));
+    m.insert("IgnoredGoFiles".to_string(), list(&p.ignored_go_files));
+    m.insert("TestGoFiles".to_string(), list(&p.test_go_files));
+    m.insert("XTestGoFiles".to_string(), list(&p.x_test_go_files));
+    m.insert("Imports".to_string(), list(&p.imports));
+    m.insert(
+        "ImportMap".to_string(),
+        Value::Map(
+            p.import_map
+                .iter()
+                .map(|(k, v)| (k.clone(), s(v)))
+                .collect(),
+        ),
+    );
+    m.insert("Deps".to_string(), list(&p.deps));
+    m.insert("Incomplete".to_string(), Value::Bool(p.incomplete));
+    m.insert("Error".to_string(), error_value(&p.error));
+    m.insert(
+        "DepsErrors".to_string(),
+        Value::Array(
+            p.deps_errors
+                .iter()
+                .map(|e| error_value(&Some(e.clone())))
+                .collect(),
+        ),
+    );
+    Value::Map(m)
+}
+
+fn join_func(args: &[Value]) -> Result<Value, gtmpl::FuncError> {
+    match (args.first(), args.get(1)) {
+        (Some(Value::Array(a)), Some(Value::String(sep))) => {
+            let parts: Vec<String> = a
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            Ok(Value::String(parts.join(sep)))
+        }
+        (Some(Value::Nil), Some(Value::String(_))) => Ok(Value::String(String::new())),
+        _ => Err(gtmpl::FuncError::Generic(
+            "join: want a list and a separator".into(),
+        )),
+    }
+}
+
+fn is_local(arg: &str) -> bool {
+    arg == "." || arg == ".." || arg.starts_with("./") || arg.starts_with("../")
+}
+
+/// Directories under `base` (absolute) matching a `...` pattern, the way `go list` walks:
+/// no symlinks followed, `.*`, `_*`, `testdata` skipped, nothing under `vendor` unless the pattern
+/// names it, only directories that hold a buildable package (or an invalid one).
+fn walk_pattern_dirs(base: &Path, accept: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) {
+    let mut stack = vec![(base.to_path_buf(), true)];
+    let fs = OsFs::new("/");
+    let ctx = crate::pkg::constraint::BuildContext::default();
+    while let Some((dir, top)) = stack.pop() {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        if !top && (name.starts_with('.') || name.starts_with('_') || name == "testdata") {
+            continue;
+        }
+        let d = dir.to_string_lossy().to_string();
+        if accept(&d) {
+            let p = load_dir(&fs, &d, &ctx);
+            let no_go = matches!(
+                p.error,
+                Some(PkgError::NoGoFiles { .. }) | Some(PkgError::ConstraintsExcludeAll { .. })
+            );
+            if !no_go || !p.invalid_go_files.is_empty() {
+                out.push(dir.clone());
+            }
+        }
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut kids: Vec<PathBuf> = rd
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect();
+        kids.sort();
+        for k in kids.into_iter().rev() {
+            stack.push((k, false));
+        }
+    }
+}
+
+/// Matches a slash path against a pattern with `...` wildcards; `...` never matches across a
+/// `vendor` element unless the pattern itself names `vendor`.
+pub fn match_pattern(pattern: &str, name: &str) -> bool {
+    fn glob(p: &[u8], s: &[u8]) -> bool {
+        if p.is_empty() {
+            return s.is_empty();
+        }
+        if p.starts_with(b"...") {
+            return (0..=s.len()).any(|i| glob(&p[3..], &s[i..]));
+        }
+        !s.is_empty() && p[0] == s[0] && glob(&p[1..], &s[1..])
+    }
+    let has_vendor = |x: &str| x.split('/').any(|e| e == "vendor");
+    if has_vendor(name) && !has_vendor(pattern) {
+        return false;
+    }
+    if let Some(prefix) = pattern.strip_suffix("/...") {
+        if name == prefix {
+            return true;
+        }
+    }
+    glob(pattern.as_bytes(), name.as_bytes())
+}
+
+/// Runs package-mode `list` and returns its output instead of printing it.
+pub fn list_output(args: &PkgListArgs, cwd: &Path) -> PkgListOutput {
+    let mut out = PkgListOutput::default();
+    let cfg = gopath_env::config(args.tags.as_deref());
+    let fs = OsFs::new(cwd);
+    let clock = InstantClock::new();
+    let roots = cfg.roots();
+    let mut setup = Trace::recording();
+    let mut index = gopath_env::gopkg_cache_enabled(args.gopkg_cache)
+        .then(|| gopkg_index_store::open(&roots, &mut setup, &clock));
+    let trace = if args.x {
+        Trace::recording()
+    } else {
+        Trace::off()
+    };
+    let mut resolver = Resolver::new(&fs, &cfg, trace, &clock);
+    if let Some(ix) = index.as_mut() {
+        resolver = resolver.with_index(ix);
+    }
+    let cwd_s = crate::source::clean_path(&cwd.to_string_lossy());
+    let mut lister = Lister::new(&mut resolver);
+    let mut roots_ids = Vec::new();
+    let patterns = if args.patterns.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.patterns.clone()
+    };
+    for pat in &patterns {
+        if !pat.contains("...") {
+            roots_ids.push(lister.load_arg(pat, &cwd_s));
+            continue;
+        }
+        let mut dirs = Vec::new();
+        if is_local(pat) {
+            let clean = crate::source::clean_path(pat);
+            let i = clean.find("...").unwrap_or(clean.len());
+            let base = match clean[..i].rfind('/') {
+                Some(j) => cwd.join(&clean[..j]),
+                None => cwd.to_path_buf(),
+            };
+            let want = if clean.starts_with("..") || clean == "..." || clean.starts_with("...") {
+                clean.clone()
+            } else {
+                format!("./{clean}")
+            };
+            let cwd_prefix = format!("{}/", cwd_s.trim_end_matches('/'));
+            let accept = |d: &str| {
+                let rel = d
+                    .strip_prefix(&cwd_prefix)
+                    .unwrap_or(if d == cwd_s { "" } else { d });
+                let name = if rel.is_empty() {
+                    ".".to_string()
+                } else {
+                    format!("./{rel}")
+                };
+                match_pattern(&want, &name) || (want == "./..." && name == ".")
+            };
+            walk_pattern_dirs(&base, &accept, &mut dirs);
+            for d in dirs {
+                let d = d.to_string_lossy().to_string();
+                roots_ids.push(lister.load_arg(&d_rel(&d, &cwd_s), &cwd_s));
+            }
+        } else {
+            let i = pat.find("...").unwrap_or(pat.len());
+            let prefix = match pat[..i].rfind('/') {
+                Some(j) => &pat[..j],
+                None => "",
+            };
+            let mut paths = Vec::new();
+            for r in &roots {
+                let src = r.src();
+                let base = Path::new(&src).join(prefix);
+                let mut found = Vec::new();
+                let accept = |d: &str| {
+                    let rel = d.strip_prefix(&format!("{src}/")).unwrap_or("");
+                    !rel.is_empty() && match_pattern(pat, rel)
+                };
+                walk_pattern_dirs(&base, &accept, &mut found);
+                for d in found {
+                    let d = d.to_string_lossy().to_string();
+                    if let Some(rel) = d.strip_prefix(&format!("{src}/")) {
+                        if !paths.contains(&rel.to_string()) {
+                            paths.push(rel.to_string());
+                        }
+                    }
+                }
+            }
+            for p in paths {
+                roots_ids.push(lister.load_arg(&p, &cwd_s));
+            }
+        }
+    }
+    let pkgs: Vec<ListedPackage> = lister
+        .output(&roots_ids, args.deps)
+        .into_iter()
+        .cloned()
+        .collect();
+    drop(lister);
+    if args.x {
+        for e in &setup.events {
+            out.stderr.push_str(&e.x_line());
+            out.stderr.push('\n');
+        }
+        for e in &resolver.trace.events {
+            out.stderr.push_str(&e.x_line());
+            out.stderr.push('\n');
+        }
+    }
+    drop(resolver);
+    if let Some(ix) = index.as_mut() {
+        if ix.is_dirty() {
+            if let Err(e) = gopkg_index_store::save(ix, &roots) {
+                out.stderr
+                    .push_str(&format!("modscope: warning: saving gopkg index: {e}\n"));
+            }
+        }
+    }
+    // Without -e, errors go to stderr; errors of the named packages suppress all output.
+    if !args.e {
+        let mut errs = Vec::new();
+        let mut own = false;
+        for p in &pkgs {
+            if let Some(e) = &p.error {
+                let named = roots_ids.iter().any(|_| e.import_stack.len() <= 1);
+                own |= named;
+                if named || args.deps {
+                    errs.push(if e.err.starts_with("cannot find package") {
+                        e.err.clone()
+                    } else {
+                        format!("package {}: {}", p.import_path, e.err)
+                    });
+                }
+            }
+        }
+        if !errs.is_empty() {
+            for e in errs {
+                out.stderr.push_str(&e);
+                out.stderr.push('\n');
+            }
+            out.exit = 1;
+            if own {
+                return out;
+            }
+        }
+    }
+    if let Some(f) = &args.format {
+        let mut t = gtmpl::Template::default();
+        t.add_func("join", join_func);
+        if let Err(e) = t.parse(f) {
+            out.stderr.push_str(&format!("template: {e}\n"));
+            out.exit = 2;
+            return out;
+        }
+        for p in &pkgs {
+            match t.render(&gtmpl::Context::from(template_value(p))) {
+                Ok(text) => {
+                    out.stdout.push_str(&text);
+                    out.stdout.push('\n');
+                }
+                Err(e) => {
+                    out.stderr.push_str(&format!("template: {e}\n"));
+                    out.exit = 1;
+                    return out;
+                }
+            }
+        }
+    } else if args.json {
+        for p in &pkgs {
+            match serde_json::to_string_pretty(p) {
+                Ok(text) => {
+                    out.stdout.push_str(&text.replace("  ", "\t"));
+                    out.stdout.push('\n');
+                }
+                Err(e) => out.stderr.push_str(&format!("encoding JSON: {e}\n")),
+            }
+        }
+    } else {
+        for p in &pkgs {
+            out.stdout.push_str(&p.import_path);
+            out.stdout.push('\n');
+        }
+    }
+    out
+}
+
+fn d_rel(dir: &str, cwd: &str) -> String {
+    match dir.strip_prefix(cwd) {
+        Some("") => ".".to_string(),
+        Some(rest) if rest.starts_with('/') => format!(".{rest}"),
+        _ => dir.to_string(),
+    }
+}
+
+/// Runs package-mode `list` for the CLI.
+pub fn run(args: PkgListArgs) -> Result<Outcome, CliError> {
+    let mut cwd = std::env::current_dir()
+        .map_err(|e| CliError::failed(format!("getting the working directory: {e}")))?;
+    if let Some(d) = &args.dir {
+        cwd = cwd.join(d);
+    }
+    let out = list_output(&args, &cwd);
+    print!("{}", out.stdout);
+    eprint!("{}", out.stderr);
+    Ok(match out.exit {
+        0 => Outcome::Ok,
+        2 => return Err(CliError::usage("bad template")),
+        _ => Outcome::Findings,
+    })
+}

@@ -1,0 +1,193 @@
+//! `modscope lookup IMPORT… [--from DIR] [--json]`: where an import path lives in GOPATH mode, and
+//! every place that was tried to find out.
+
+use super::{CliError, Outcome};
+use crate::native::fs::OsFs;
+use crate::native::gopath_env::{self, InstantClock};
+use crate::native::gopkg_index_store;
+use crate::pkg::gopath::{Importer, Resolution, Resolver};
+use crate::report::trace::{Event, EventKind, Trace};
+use clap::Args;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Find the directory of import paths the way `GO111MODULE=off go build` does, and show each step.
+///
+/// For each IMPORT, prints the places considered in the go command's order — vendor directories
+/// from the importing package up to its tree's src, then $GOROOT/src, then each $GOPATH entry —
+/// what each probe found, and the answer (the resolved import path and directory) or the go
+/// command's error. With --from DIR the imports are resolved as written in the package in DIR
+/// (so vendor directories apply); without it they are resolved like command-line arguments.
+///
+/// Environment: GOROOT, GOPATH, GOOS, GOARCH, CGO_ENABLED, GOEXPERIMENT=gopkgcache.
+///
+/// Example: GOPATH=$HOME/go modscope lookup -from $HOME/go/src/example.com/app example.com/q
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// Import paths to look up.
+    #[arg(value_name = "IMPORT", required = true)]
+    pub imports: Vec<String>,
+    /// The importing package's directory (vendor directories above it apply).
+    #[arg(long = "from", value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// Print one JSON object per import instead of text.
+    #[arg(long = "json")]
+    pub json: bool,
+    /// Print each step as a `# …` line on stderr, as the go command's -x does.
+    #[arg(long = "x")]
+    pub x: bool,
+    /// Answer through the gopkg cache (also GOEXPERIMENT=gopkgcache).
+    #[arg(long = "gopkg-cache")]
+    pub gopkg_cache: bool,
+    /// Extra build tags.
+    #[arg(long = "tags")]
+    pub tags: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LookupJson<'a> {
+    import: &'a str,
+    import_path: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    dir: &'a str,
+    goroot: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_a_package: Option<String>,
+    steps: &'a [Event],
+}
+
+fn readable(e: &Event) -> Option<String> {
+    let what = match e.kind {
+        EventKind::LookupCandidate => "candidate",
+        EventKind::LookupProbe => "probe",
+        EventKind::IndexHit => "gopkg cache hit",
+        EventKind::IndexMiss => "gopkg cache miss",
+        EventKind::IndexRebuild => "gopkg cache rebuild",
+        EventKind::Read => "read package",
+        EventKind::Warning => "warning",
+        _ => return None,
+    };
+    Some(format!(
+        "  {what:<20} {:<16} {}{}",
+        e.result,
+        if e.detail.is_empty() {
+            &e.subject
+        } else {
+            &e.detail
+        },
+        if e.dur_ns > 0 {
+            format!("  ({:.1}µs)", e.dur_ns as f64 / 1000.0)
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// Runs `modscope lookup`.
+pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
+    let cfg = gopath_env::config(args.tags.as_deref());
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::failed(format!("getting the working directory: {e}")))?;
+    let fs = OsFs::new(&cwd);
+    let clock = InstantClock::new();
+    let roots = cfg.roots();
+    let use_index = gopath_env::gopkg_cache_enabled(args.gopkg_cache);
+    let mut setup_trace = Trace::recording();
+    let mut index = use_index.then(|| gopkg_index_store::open(&roots, &mut setup_trace, &clock));
+    let mut resolver = Resolver::new(&fs, &cfg, Trace::recording(), &clock);
+    if let Some(ix) = index.as_mut() {
+        resolver = resolver.with_index(ix);
+    }
+    for e in &setup_trace.events {
+        if args.x {
+            eprintln!("{}", e.x_line());
+        }
+    }
+    let importer = match &args.from {
+        None => None,
+        Some(d) => {
+            let abs = if d.is_absolute() {
+                d.clone()
+            } else {
+                cwd.join(d)
+            };
+            let dir = crate::source::clean_path(&abs.to_string_lossy());
+            let (import_path, root) = resolver.dir_to_import_path(&dir);
+            Some(Importer {
+                import_path,
+                dir,
+                root,
+            })
+        }
+    };
+    let mut failed = false;
+    for imp in &args.imports {
+        let start = resolver.trace.events.len();
+        let res: Resolution = resolver.resolve(imp, importer.as_ref());
+        let mut not_a_package = None;
+        if let Ok(f) = &res.result {
+            let p = resolver.load(f);
+            if let Some(e) = p.error {
+                not_a_package = Some(e.to_string());
+            }
+        }
+        let steps = resolver.trace.events[start..].to_vec();
+        if args.x {
+            for e in &steps {
+                eprintln!("{}", e.x_line());
+            }
+        }
+        let (dir, goroot, error) = match &res.result {
+            Ok(f) => (f.dir.as_str(), f.goroot, None),
+            Err(e) => ("", false, Some(e.to_string())),
+        };
+        failed |= error.is_some() || not_a_package.is_some();
+        if args.json {
+            let j = LookupJson {
+                import: imp,
+                import_path: &res.import_path,
+                dir,
+                goroot,
+                error,
+                not_a_package,
+                steps: &steps,
+            };
+            let text = serde_json::to_string_pretty(&j)
+                .map_err(|e| CliError::failed(format!("encoding JSON: {e}")))?;
+            println!("{text}");
+            continue;
+        }
+        match &importer {
+            Some(i) => println!("lookup {imp} (imported by {})", i.import_path),
+            None => println!("lookup {imp}"),
+        }
+        for line in steps.iter().filter_map(readable) {
+            println!("{line}");
+        }
+        match (&error, &not_a_package) {
+            (Some(e), _) => println!("=> error: {}", e.replace('\n', "\n   ")),
+            (None, Some(e)) => println!("=> {} in {dir}: not a package: {e}", res.import_path),
+            (None, None) => println!(
+                "=> {} in {dir}{}",
+                res.import_path,
+                if goroot { " (GOROOT)" } else { "" }
+            ),
+        }
+    }
+    drop(resolver);
+    if let Some(ix) = index.as_mut() {
+        if ix.is_dirty() {
+            if let Err(e) = gopkg_index_store::save(ix, &roots) {
+                eprintln!("modscope: warning: saving gopkg index: {e}");
+            }
+        }
+    }
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Ok
+    })
+}

@@ -1,0 +1,269 @@
+//! `go list` for packages in GOPATH mode: load the named packages and (with `-deps`) everything they
+//! import, resolving each import from its importer, and report go list's fields.
+//!
+//! Order and fields follow Go 1.19's `cmd/go`: a package's `Imports` are its resolved import paths
+//! in the order of the sorted source paths; `ImportMap` maps a source path to its resolved path when
+//! they differ (vendoring, module compatibility); `Deps` is the sorted set of all transitive
+//! imports; `-deps` lists packages in post-order (dependencies before their importers). A package
+//! that cannot be found is listed with its `Error` and no `Dir`.
+
+use crate::pkg::gopath::{Importer, LookupError, Resolver};
+use crate::pkg::load::PkgError;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A package error as `go list -json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListError {
+    /// Import paths from the command-line package to this one.
+    pub import_stack: Vec<String>,
+    /// Position (`file:line:col`), when known.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub pos: String,
+    /// The message.
+    pub err: String,
+}
+
+/// One package as `go list` describes it (the fields modscope reports).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListedPackage {
+    /// Directory holding the package.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub dir: String,
+    /// Import path (resolved).
+    pub import_path: String,
+    /// Package name.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// Root of the tree holding it (GOROOT or the GOPATH entry).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub root: String,
+    /// In GOROOT.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub goroot: bool,
+    /// A standard-library package.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub standard: bool,
+    /// Built non-test Go files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub go_files: Vec<String>,
+    /// Go files excluded by build constraints.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_go_files: Vec<String>,
+    /// Test files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub test_go_files: Vec<String>,
+    /// External test files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub x_test_go_files: Vec<String>,
+    /// Resolved imports, in source-path order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
+    /// Source import path → resolved path, where they differ.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub import_map: BTreeMap<String, String>,
+    /// All transitive imports, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deps: Vec<String>,
+    /// This package or a dependency has an error.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
+    /// The package's own error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ListError>,
+    /// Errors of dependencies.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deps_errors: Vec<ListError>,
+}
+
+/// A `go list` run over one resolver.
+pub struct Lister<'r, 'a> {
+    resolver: &'r mut Resolver<'a>,
+    packages: Vec<ListedPackage>,
+    by_path: HashMap<String, usize>,
+    loading: BTreeSet<String>,
+    children: HashMap<usize, Vec<usize>>,
+}
+
+impl<'r, 'a> Lister<'r, 'a> {
+    /// A lister resolving through `resolver`.
+    pub fn new(resolver: &'r mut Resolver<'a>) -> Self {
+        Lister {
+            resolver,
+            packages: Vec::new(),
+            by_path: HashMap::new(),
+            loading: BTreeSet::new(),
+            children: HashMap::new(),
+        }
+    }
+
+    /// Loads a command-line argument (an import path, or a relative path against `cwd`) and its
+    /// imports; returns the package's index.
+    pub fn load_arg(&mut self, arg: &str, cwd: &str) -> usize {
+        let local = arg == "."
+            || arg == ".."
+            || arg.starts_with("./")
+            || arg.starts_with("../")
+            || arg.starts_with('/');
+        let res = if local {
+            self.resolver.resolve_local(arg, cwd)
+        } else {
+            self.resolver.resolve(arg, None)
+        };
+        self.load_resolution(res, &[])
+    }
+
+    fn load_resolution(&mut self, res: crate::pkg::gopath::Resolution, stack: &[String]) -> usize {
+        if let Some(&i) = self.by_path.get(&res.import_path) {
+            return i;
+        }
+        let mut stack = stack.to_vec();
+        stack.push(res.import_path.clone());
+        let mut p = ListedPackage {
+            import_path: res.import_path.clone(),
+            ..Default::default()
+        };
+        let found = match res.result {
+            Ok(f) => f,
+            Err(e) => {
+                p.error = Some(ListError {
+                    import_stack: stack.clone(),
+                    pos: String::new(),
+                    err: lookup_error_text(&e),
+                });
+                p.incomplete = true;
+                return self.push(p);
+            }
+        };
+        p.dir = found.dir.clone();
+        p.goroot = found.goroot;
+        p.standard = Resolver::is_standard(&found);
+        if let Some(root) = self.resolver.roots().get(found.root) {
+            p.root = root.dir.clone();
+        }
+        let dp = self.resolver.load(&found);
+        p.name = dp.name.clone();
+        p.go_files = dp.go_files.clone();
+        p.ignored_go_files = dp.ignored_go_files.clone();
+        p.test_go_files = dp.test_go_files.clone();
+        p.x_test_go_files = dp.xtest_go_files.clone();
+        if let Some(e) = &dp.error {
+            p.error = Some(ListError {
+                import_stack: stack.clone(),
+                pos: String::new(),
+                err: pkg_error_text(e),
+            });
+            p.incomplete = true;
+        }
+        let id = self.push(p);
+        self.loading.insert(res.import_path.clone());
+        let importer = Importer {
+            import_path: res.import_path.clone(),
+            dir: found.dir.clone(),
+            root: Some(found.root).filter(|&r| r != usize::MAX),
+        };
+        let mut imports = Vec::new();
+        let mut import_map = BTreeMap::new();
+        let mut children = Vec::new();
+        for src in dp.imports.iter().filter(|s| *s != "C") {
+            let r = self.resolver.resolve(src, Some(&importer));
+            let resolved = r.import_path.clone();
+            if resolved != *src {
+                import_map.insert(src.clone(), resolved.clone());
+            }
+            imports.push(resolved.clone());
+            let child = if self.loading.contains(&resolved) {
+                self.by_path.get(&resolved).copied()
+            } else {
+                Some(self.load_resolution(r, &stack))
+            };
+            children.extend(child);
+        }
+        self.loading.remove(&res.import_path);
+        let mut deps = BTreeSet::new();
+        let mut incomplete = false;
+        let mut deps_errors = Vec::new();
+        for &c in &children {
+            let cp = &self.packages[c];
+            deps.insert(cp.import_path.clone());
+            deps.extend(cp.deps.iter().cloned());
+            incomplete |= cp.incomplete;
+        }
+        for d in &deps {
+            if let Some(e) = self
+                .by_path
+                .get(d)
+                .and_then(|&i| self.packages[i].error.clone())
+            {
+                deps_errors.push(e);
+            }
+        }
+        let p = &mut self.packages[id];
+        p.imports = imports;
+        p.import_map = import_map;
+        p.deps = deps.into_iter().collect();
+        p.incomplete |= incomplete;
+        p.deps_errors = deps_errors;
+        self.children.insert(id, children);
+        id
+    }
+
+    fn push(&mut self, p: ListedPackage) -> usize {
+        let id = self.packages.len();
+        self.by_path.insert(p.import_path.clone(), id);
+        self.packages.push(p);
+        id
+    }
+
+    /// The packages to print: the arguments' packages in order, or with `deps` every package
+    /// reached, dependencies first.
+    pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&ListedPackage> {
+        if !deps {
+            let mut seen = BTreeSet::new();
+            return roots
+                .iter()
+                .filter(|r| seen.insert(**r))
+                .map(|&r| &self.packages[r])
+                .collect();
+        }
+        let mut seen = vec![false; self.packages.len()];
+        let mut out = Vec::new();
+        for &r in roots {
+            self.post_order(r, &mut seen, &mut out);
+        }
+        out.into_iter().map(|i| &self.packages[i]).collect()
+    }
+
+    fn post_order(&self, id: usize, seen: &mut [bool], out: &mut Vec<usize>) {
+        // Iterative post-order: deep import chains must not exhaust the stack.
+        let mut stack: Vec<(usize, usize)> = vec![(id, 0)];
+        if seen[id] {
+            return;
+        }
+        seen[id] = true;
+        while let Some((node, next)) = stack.pop() {
+            let kids = self.children.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&k) = kids.get(next) {
+                stack.push((node, next + 1));
+                if !seen[k] {
+                    seen[k] = true;
+                    stack.push((k, 0));
+                }
+            } else {
+                out.push(node);
+            }
+        }
+    }
+}
+
+/// The text of a lookup error as `go list` puts it in `Error.Err`.
+pub fn lookup_error_text(e: &LookupError) -> String {
+    e.to_string()
+}
+
+/// The text of a package error as `go list` puts it in `Error.Err`.
+pub fn pkg_error_text(e: &PkgError) -> String {
+    e.to_string()
+}

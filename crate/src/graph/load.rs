@@ -283,6 +283,7 @@ pub struct Loader<'a> {
     work_replace: FxHashMap<(PathId, VerId), Target>,
     excludes: FxHashSet<Mv>,
     raw: FxHashMap<Mv, Result<Arc<Summary>, ModuleError>>,
+    mod_fetched: FxHashSet<Mv>,
     /// `go` lines of every go.mod read, by the module version actually read (the replacement).
     pub raw_go_version: FxHashMap<Mv, Arc<str>>,
     /// Every file read, in order.
@@ -292,6 +293,13 @@ pub struct Loader<'a> {
     /// Go version of each main module as the go command reports it.
     pub main_go_version: FxHashMap<PathId, String>,
 }
+
+/// The diagnostic code of a main-module requirement on an excluded version; the go command prints
+/// its message on stderr (`go: dropping requirement on excluded version P V`).
+pub const EXCLUDED_REQUIREMENT: Code = Code("graph-excluded-requirement");
+
+/// The diagnostic code of a go.mod rewrite `go -mod=mod` would make.
+pub const GOMOD_REWRITE: Code = Code("graph-gomod-rewrite");
 
 /// Marker version id for "wildcard" replacement keys.
 const ANY: VerId = VerId::NONE;
@@ -344,6 +352,7 @@ impl<'a> Loader<'a> {
             work_replace: FxHashMap::default(),
             excludes: FxHashSet::default(),
             raw: FxHashMap::default(),
+            mod_fetched: FxHashSet::default(),
             raw_go_version: FxHashMap::default(),
             trace: Trace::recording(),
             diagnostics: Vec::new(),
@@ -509,6 +518,26 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// The clock's current time.
+    pub fn now(&self) -> u64 {
+        self.env.clock.now_nanos()
+    }
+
+    /// The module source files are read from.
+    pub fn modules(&self) -> &'a dyn ModuleSource {
+        self.env.modules
+    }
+
+    /// Records a trace event that started at `start` and ends now.
+    pub fn record(&mut self, kind: EventKind, subject: String, detail: String, start: u64) {
+        self.event(kind, subject, detail, start);
+    }
+
+    /// True when the go.mod of module version `m` (not a directory) was read successfully.
+    pub fn has_mod(&self, m: Mv) -> bool {
+        self.mod_fetched.contains(&m)
+    }
+
     fn event(&mut self, kind: EventKind, subject: String, detail: String, start: u64) {
         let end = self.env.clock.now_nanos();
         self.trace.push_with(|| {
@@ -593,6 +622,7 @@ impl<'a> Loader<'a> {
         } else {
             match self.env.modules.fetch(&path, &version, FileKind::Mod) {
                 Ok(f) => {
+                    self.mod_fetched.insert(actual);
                     self.event(
                         EventKind::Read,
                         format!("{path}@{version}"),
@@ -838,12 +868,8 @@ impl<'a> Loader<'a> {
             .first()
             .map(|m| join_path(&m.dir, "go.mod"))
             .unwrap_or_default();
-        self.diagnostics.push(Diagnostic::warning(
-            Code("graph-gomod-rewrite"),
-            file,
-            None,
-            message,
-        ));
+        self.diagnostics
+            .push(Diagnostic::warning(GOMOD_REWRITE, file, None, message));
     }
 
     fn dirty_error(&self) -> GraphError {
@@ -883,9 +909,15 @@ impl<'a> Loader<'a> {
                 } else {
                     "ignoring"
                 };
-                self.note_rewrite(format!(
-                    "go: {verb} requirement on excluded version {} {}",
-                    r.path, r.version
+                let file = join_path(&self.mains[0].dir, "go.mod");
+                self.diagnostics.push(Diagnostic::warning(
+                    EXCLUDED_REQUIREMENT,
+                    file,
+                    None,
+                    format!(
+                        "go: {verb} requirement on excluded version {} {}",
+                        r.path, r.version
+                    ),
                 ));
                 continue;
             }
@@ -903,7 +935,7 @@ impl<'a> Loader<'a> {
                 "go.mod lists a main module or one module twice in require; go -mod=mod drops the redundant lines".to_string(),
             );
             let direct = rs.direct.clone();
-            rs = self.update_roots(direct, rs)?;
+            rs = self.update_roots(direct, rs, None)?;
         }
         if main_go_missing
             && self.opts.build_mod == BuildMod::Mod
@@ -947,15 +979,17 @@ impl<'a> Loader<'a> {
 
     /// Recomputes roots consistent with the graph (the go command's `updateRoots` without
     /// packages).
+    /// `current` is the graph already loaded from `rs`, if any.
     pub fn update_roots(
         &mut self,
         direct: FxHashSet<PathId>,
         rs: Requirements,
+        current: Option<&ModuleGraph>,
     ) -> Result<Requirements, GraphError> {
         match rs.pruning {
             Pruning::Workspace => Ok(rs),
-            Pruning::Pruned => self.update_pruned_roots(direct, rs),
-            Pruning::Unpruned => self.update_unpruned_roots(direct, rs),
+            Pruning::Pruned => self.update_pruned_roots(direct, rs, current),
+            Pruning::Unpruned => self.update_unpruned_roots(direct, rs, current),
         }
     }
 
@@ -963,12 +997,16 @@ impl<'a> Loader<'a> {
         &mut self,
         direct: FxHashSet<PathId>,
         mut rs: Requirements,
+        current: Option<&ModuleGraph>,
     ) -> Result<Requirements, GraphError> {
         let mut roots_upgraded = false;
         let mut roots = rs.roots.clone();
         let mut mg: Option<ModuleGraph>;
+        let mut current = current;
         loop {
-            if roots_upgraded {
+            if let Some(g) = current.take() {
+                mg = Some(g.clone());
+            } else if roots_upgraded {
                 if self.opts.build_mod != BuildMod::Mod {
                     return Err(self.dirty_error());
                 }
@@ -1012,8 +1050,16 @@ impl<'a> Loader<'a> {
         &mut self,
         direct: FxHashSet<PathId>,
         rs: Requirements,
+        current: Option<&ModuleGraph>,
     ) -> Result<Requirements, GraphError> {
-        let mg = self.read_mod_graph(Pruning::Unpruned, &rs.roots.clone());
+        let loaded;
+        let mg = match current {
+            Some(g) => g,
+            None => {
+                loaded = self.read_mod_graph(Pruning::Unpruned, &rs.roots.clone());
+                &loaded
+            }
+        };
         if let Some(e) = mg.find_error(&self.names) {
             return Err(GraphError::BuildList(e));
         }
@@ -1054,27 +1100,27 @@ impl<'a> Loader<'a> {
     }
 
     /// Loads the full graph, updating inconsistent roots (the go command's `expandGraph`).
-    /// Returns the final requirements, the graph, and the graph's first error if any.
+    /// Returns the final requirements, the graph, and the graph's first error if any (the go
+    /// command reports it, but `list -e` still lists the graph).
     pub fn expand_graph(
         &mut self,
         rs: Requirements,
-    ) -> Result<(Requirements, ModuleGraph, Option<BuildListError>), GraphError> {
+    ) -> Result<(Requirements, ModuleGraph, Option<GraphError>), GraphError> {
         let mg = self.read_mod_graph(rs.pruning, &rs.roots.clone());
         if let Some(e) = mg.find_error(&self.names) {
-            return Ok((rs, mg, Some(e)));
+            return Ok((rs, mg, Some(GraphError::BuildList(e))));
         }
         if !self.all_roots_selected(&rs, &mg) {
             let direct = rs.direct.clone();
-            match self.update_roots(direct, rs.clone()) {
-                Err(GraphError::BuildList(e)) => return Ok((rs, mg, Some(e))),
-                Err(e) => return Err(e),
+            match self.update_roots(direct, rs.clone(), Some(&mg)) {
+                Err(e) => return Ok((rs, mg, Some(e))),
                 Ok(new_rs) => {
                     self.note_rewrite(
                         "go.mod requirements are not the selected versions; go -mod=mod raises them"
                             .to_string(),
                     );
                     let mg = self.read_mod_graph(new_rs.pruning, &new_rs.roots.clone());
-                    let err = mg.find_error(&self.names);
+                    let err = mg.find_error(&self.names).map(GraphError::BuildList);
                     return Ok((new_rs, mg, err));
                 }
             }
@@ -1086,7 +1132,7 @@ impl<'a> Loader<'a> {
     /// Errors in the graph are returned with the graph so that `-e` can still list it.
     pub fn load_mod_graph(
         &mut self,
-    ) -> Result<(Requirements, ModuleGraph, Option<BuildListError>), GraphError> {
+    ) -> Result<(Requirements, ModuleGraph, Option<GraphError>), GraphError> {
         let rs = self.load_mod_file()?;
         if let Some(go) = self.opts.go_override.clone() {
             let pruning = pruning_for_go(Some(&go));
@@ -1096,7 +1142,7 @@ impl<'a> Loader<'a> {
                 rs
             };
             let mg = self.read_mod_graph(rs.pruning, &rs.roots.clone());
-            let err = mg.find_error(&self.names);
+            let err = mg.find_error(&self.names).map(GraphError::BuildList);
             return Ok((rs, mg, err));
         }
         self.expand_graph(rs)

@@ -6,8 +6,10 @@
 //!   [`mvs::Graph`], shortest requirement paths and the requirement-chain error.
 //! * [`load`] — which go.mod files are read and how (pruning, replace, exclude, workspaces,
 //!   the root updates of `-mod=mod`): the go command's graph loading.
+//! * [`list`] — what `go list -m` and `go mod graph` print.
 
 pub mod intern;
+pub mod list;
 pub mod load;
 pub mod mvs;
 

@@ -4,7 +4,10 @@
 
 pub mod bench;
 pub mod cli;
+pub mod env;
 pub mod fs;
 pub mod gopath_env;
 pub mod gopkg_index_store;
+pub mod modload;
+pub mod proxy;
 pub mod walk;

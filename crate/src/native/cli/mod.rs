@@ -4,9 +4,11 @@
 //! Exit codes: 0 = ok, 1 = findings (errors in the input, a failed check), 2 = usage error.
 
 mod goflags;
-pub mod mod_cmd;
+pub mod list;
 pub mod list_pkgs;
 pub mod lookup;
+pub mod mod_cmd;
+pub mod mod_graph;
 pub mod sum_cmd;
 
 use clap::{Parser, Subcommand};
@@ -76,6 +78,10 @@ pub enum Command {
     Bench(crate::native::bench::BenchArgs),
     /// Find where import paths live in GOPATH mode, showing every place tried.
     Lookup(lookup::LookupArgs),
+    /// List modules as `go list -m` does: `list -m [-json] [-e] all`.
+    List(list::ListArgs),
+    /// The shortest requirement path that selects a module's version.
+    WhyVersion(mod_graph::WhyVersionArgs),
 }
 
 /// Entry point of the binary: parses `std::env::args` and runs the command.
@@ -106,5 +112,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Mod(a) => mod_cmd::run(a),
         Command::Bench(a) => crate::native::bench::run(a),
         Command::Lookup(args) => lookup::run(args),
+        Command::List(args) => list::run(args),
+        Command::WhyVersion(args) => mod_graph::run_why_version(args),
     }
 }

@@ -30,6 +30,8 @@ pub enum ModCommand {
     Fmt(FmtArgs),
     /// Parse a go.mod or go.work file and show what it says.
     Parse(ParseArgs),
+    /// Print the module requirement graph as `go mod graph` does.
+    Graph(super::mod_graph::GraphArgs),
 }
 
 /// Arguments of `modscope mod fmt`.
@@ -85,6 +87,7 @@ pub fn run(args: ModArgs) -> Result<Outcome, CliError> {
     match args.command {
         ModCommand::Fmt(a) => run_fmt(a),
         ModCommand::Parse(a) => run_parse(a),
+        ModCommand::Graph(a) => super::mod_graph::run(a),
     }
 }
 

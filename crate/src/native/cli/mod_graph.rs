@@ -1,0 +1,192 @@
+//! `modscope mod graph [-go=VERSION] [--format text|dot|json]`: the requirement graph as
+//! `go mod graph` prints it, and `modscope why-version MODULE`: the shortest requirement path that
+//! brings in the selected version of a module.
+
+use super::list::{emit, request, with_go_messages, CmdOutput, InstantClock};
+use super::{CliError, Outcome};
+use crate::graph::list::graph_edges;
+use crate::graph::load::CmdKind;
+use crate::graph::{Mv, VerId};
+use crate::native::modload::{with_loader, LoadRequest};
+use std::path::PathBuf;
+
+/// Flags of `modscope mod graph`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GraphArgs {
+    /// Read the graph as this Go version would (`-go=1.16` shows the unpruned graph).
+    #[arg(long = "go")]
+    pub go: Option<String>,
+    /// Output format: `text` (as `go mod graph`), `dot` (Graphviz) or `json`.
+    #[arg(long = "format", default_value = "text")]
+    pub format: String,
+    /// Print each file read on stderr.
+    #[arg(long = "x")]
+    pub x: bool,
+    /// Run as if started in this directory.
+    #[arg(long = "C")]
+    pub dir: Option<PathBuf>,
+    /// `-mod=mod|readonly`.
+    #[arg(long = "mod")]
+    pub build_mod: Option<String>,
+}
+
+fn node(l: &crate::graph::Names, m: Mv) -> String {
+    l.display(m)
+}
+
+/// Runs `mod graph` and returns what it prints, in `format` (`text`, `dot`, `json`).
+pub fn mod_graph(req: &LoadRequest, format: &str, x: bool) -> CmdOutput {
+    let clock = InstantClock::new();
+    with_loader(req, &clock, |l| {
+        let out = graph_with(l, format, x);
+        with_go_messages(l, out)
+    })
+    .unwrap_or_else(|msg| CmdOutput {
+        stderr: format!("go: {msg}\n"),
+        exit: 1,
+        ..CmdOutput::default()
+    })
+}
+
+fn graph_with(l: &mut crate::graph::load::Loader<'_>, format: &str, x: bool) -> CmdOutput {
+    {
+        let mut out = CmdOutput::default();
+        let loaded = l.load_mod_graph();
+        if x {
+            for ev in &l.trace.events {
+                out.stderr.push_str(&ev.x_line());
+                out.stderr.push('\n');
+            }
+        }
+        let (_, mg, err) = match loaded {
+            Ok(t) => t,
+            Err(e) => {
+                out.stderr.push_str(&format!("go: {e}\n"));
+                out.exit = 1;
+                return out;
+            }
+        };
+        if let Some(e) = err {
+            out.stderr.push_str(&format!("go: {e}\n"));
+            out.exit = 1;
+            return out;
+        }
+        let edges = graph_edges(l, &mg);
+        match format {
+            "dot" => {
+                out.stdout.push_str("digraph modules {\n");
+                for (a, b) in &edges {
+                    let sel = mg.graph.selected(b.path) == b.ver;
+                    out.stdout.push_str(&format!(
+                        "\t\"{}\" -> \"{}\"{};\n",
+                        node(&l.names, *a),
+                        node(&l.names, *b),
+                        if sel { "" } else { " [style=dashed]" }
+                    ));
+                }
+                out.stdout.push_str("}\n");
+            }
+            "json" => {
+                let list: Vec<serde_json::Value> = edges
+                    .iter()
+                    .map(|(a, b)| {
+                        serde_json::json!({
+                            "from": node(&l.names, *a),
+                            "to": node(&l.names, *b),
+                            "selected": mg.graph.selected(b.path) == b.ver,
+                        })
+                    })
+                    .collect();
+                let v = serde_json::json!({ "edges": list });
+                out.stdout
+                    .push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
+                out.stdout.push('\n');
+            }
+            _ => {
+                for (a, b) in &edges {
+                    out.stdout.push_str(&node(&l.names, *a));
+                    out.stdout.push(' ');
+                    out.stdout.push_str(&node(&l.names, *b));
+                    out.stdout.push('\n');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Runs `modscope mod graph`.
+pub fn run(args: GraphArgs) -> Result<Outcome, CliError> {
+    if !matches!(args.format.as_str(), "text" | "dot" | "json") {
+        return Err(CliError::usage(format!(
+            "mod graph: unknown --format {:?} (want text, dot or json)",
+            args.format
+        )));
+    }
+    let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModGraph)?;
+    req.go_override = args.go.clone();
+    emit(mod_graph(&req, &args.format, args.x))
+}
+
+/// Flags of `modscope why-version`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WhyVersionArgs {
+    /// The module path (its selected version is explained).
+    pub module: String,
+    /// Run as if started in this directory.
+    #[arg(long = "C")]
+    pub dir: Option<PathBuf>,
+    /// `-mod=mod|readonly`.
+    #[arg(long = "mod")]
+    pub build_mod: Option<String>,
+}
+
+/// The shortest requirement path from the main module to the selected version of `module`, one
+/// `path@version` per line (the main module as its bare path).
+pub fn why_version(req: &LoadRequest, module: &str) -> CmdOutput {
+    let clock = InstantClock::new();
+    with_loader(req, &clock, |l| {
+        let (_, mg, err) = match l.load_mod_graph() {
+            Ok(t) => t,
+            Err(e) => {
+                return CmdOutput {
+                    stderr: format!("go: {e}\n"),
+                    exit: 1,
+                    ..CmdOutput::default()
+                }
+            }
+        };
+        let mut out = CmdOutput::default();
+        if let Some(e) = err {
+            out.stderr.push_str(&format!("go: {e}\n"));
+        }
+        let p = l.names.path(module);
+        let v = mg.graph.selected(p);
+        if v == VerId::NONE {
+            out.stderr
+                .push_str(&format!("go: module {module}: not a known dependency\n"));
+            out.exit = 1;
+            return out;
+        }
+        let target = Mv::new(p, v);
+        let path = mg.graph.find_path(|m| m == target);
+        out.stdout
+            .push_str(&format!("# {}\n", l.names.display(target)));
+        for m in path {
+            out.stdout.push_str(&l.names.display(m));
+            out.stdout.push('\n');
+        }
+        out
+    })
+    .unwrap_or_else(|msg| CmdOutput {
+        stderr: format!("go: {msg}\n"),
+        exit: 1,
+        ..CmdOutput::default()
+    })
+}
+
+/// Runs `modscope why-version`.
+pub fn run_why_version(args: WhyVersionArgs) -> Result<Outcome, CliError> {
+    let req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModGraph)?;
+    emit(why_version(&req, &args.module))
+}

@@ -1,0 +1,289 @@
+//! Setting up a graph load on the real machine: find the main module (or go.work), parse the main
+//! go.mod files strictly (canonicalising versions as the go command does), put the module cache in
+//! front of the GOPROXY list, and hand a ready [`Loader`] to the caller.
+
+use super::env::GoEnv;
+use super::fs::OsFs;
+use super::proxy::CacheThenProxy;
+use crate::clock::Clock;
+use crate::graph::list::CachePaths;
+use crate::graph::load::{
+    BuildMod, CmdKind, DepGoMod, Env, Loader, MainModule, Options, Replace, Require, WorkFile,
+};
+use crate::modfile::{self, ParseOptions};
+use crate::module::{escape_path, escape_version};
+use crate::source::{clean_path, join_path, FileKind, ModuleSource};
+use crate::version::semver;
+use std::path::{Path, PathBuf};
+
+/// What to load and how.
+#[derive(Debug, Clone)]
+pub struct LoadRequest {
+    /// The working directory (after `-C`).
+    pub dir: PathBuf,
+    /// The environment.
+    pub env: GoEnv,
+    /// `-mod=` from the command line (wins over GOFLAGS).
+    pub build_mod_flag: Option<String>,
+    /// The command being answered.
+    pub command: CmdKind,
+    /// `go mod graph -go=`.
+    pub go_override: Option<String>,
+}
+
+/// Module cache locations for `GoMod` and `Dir`.
+pub struct ModCachePaths {
+    root: String,
+}
+
+impl ModCachePaths {
+    /// Paths under the module cache at `gomodcache`.
+    pub fn new(gomodcache: &str) -> Self {
+        ModCachePaths {
+            root: gomodcache.trim_end_matches('/').to_string(),
+        }
+    }
+}
+
+impl CachePaths for ModCachePaths {
+    fn go_mod_path(&self, path: &str, version: &str) -> Option<String> {
+        let (p, v) = (escape_path(path).ok()?, escape_version(version).ok()?);
+        Some(format!("{}/cache/download/{p}/@v/{v}.mod", self.root))
+    }
+
+    fn module_dir(&self, path: &str, version: &str) -> Option<String> {
+        let (p, v) = (escape_path(path).ok()?, escape_version(version).ok()?);
+        let dir = format!("{}/{p}@{v}", self.root);
+        let dl = format!("{}/cache/download/{p}/@v/{v}", self.root);
+        let complete = Path::new(&dir).is_dir()
+            && !Path::new(&format!("{dl}.partial")).exists()
+            && Path::new(&format!("{dl}.ziphash")).exists();
+        complete.then_some(dir)
+    }
+}
+
+fn slash(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn find_upward(start: &Path, name: &str) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join(name).is_file() {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+fn diag_text(diags: &[crate::error::Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The dependency go.mod parser the graph uses: lax mode.
+pub fn parse_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
+    let f = modfile::parse_lax(name, data).map_err(|d| diag_text(&d))?;
+    Ok(DepGoMod {
+        module: f.module.map(|m| m.path),
+        go: f.go.map(|g| g.version),
+        require: f
+            .require
+            .into_iter()
+            .map(|r| (r.module.path, r.module.version))
+            .collect(),
+    })
+}
+
+fn replace_of(r: &modfile::Replace) -> Replace {
+    Replace {
+        old_path: r.old.path.clone(),
+        old_version: (!r.old.version.is_empty()).then(|| r.old.version.clone()),
+        new_path: r.new.path.clone(),
+        new_version: (!r.new.version.is_empty()).then(|| r.new.version.clone()),
+    }
+}
+
+/// Resolves a non-canonical version in a main go.mod as the go command's version fixer does: a
+/// prefix like `v1.2` becomes the highest listed `v1.2.x` release (else pre-release).
+fn fix_version(source: &dyn ModuleSource, path: &str, vers: &str) -> Result<String, String> {
+    if !vers.is_empty() && crate::module::canonical_version(vers) == vers {
+        if let Some((_, major)) = crate::module::split_path_version(path) {
+            crate::module::check_path_major(vers, major)
+                .map_err(|e| format!("{path}@{vers}: {e}"))?;
+        }
+        return Ok(vers.to_string());
+    }
+    let no_match = || format!("{path}@{vers}: no matching versions for query \"{vers}\"");
+    if !semver::is_valid(vers) {
+        return Err(no_match());
+    }
+    let dots = vers.matches('.').count();
+    let prefix_query = !vers.contains(['-', '+']) && dots < 2;
+    if !prefix_query {
+        return Ok(crate::module::canonical_version(vers));
+    }
+    let list = source
+        .fetch(path, "", FileKind::List)
+        .map_err(|e| format!("{path}@{vers}: {}", e.message()))?;
+    let text = String::from_utf8_lossy(&list.data).into_owned();
+    let prefix = format!("{vers}.");
+    let mut best_release: Option<String> = None;
+    let mut best_pre: Option<String> = None;
+    for line in text.lines() {
+        let Some(v) = line.split_whitespace().next() else {
+            continue;
+        };
+        if !semver::is_valid(v)
+            || !v.starts_with(&prefix)
+            || semver::compare(v, vers).is_lt()
+            || crate::version::pseudo::is_pseudo_version(v)
+        {
+            continue;
+        }
+        let slot = if semver::prerelease(v).is_empty() {
+            &mut best_release
+        } else {
+            &mut best_pre
+        };
+        if slot
+            .as_deref()
+            .is_none_or(|b| semver::compare(v, b).is_gt())
+        {
+            *slot = Some(v.to_string());
+        }
+    }
+    best_release.or(best_pre).ok_or_else(no_match)
+}
+
+fn read_main(source: &dyn ModuleSource, dir: &Path) -> Result<MainModule, String> {
+    let gomod = dir.join("go.mod");
+    let name = slash(&gomod);
+    let data = std::fs::read(&gomod).map_err(|e| format!("reading {name}: {e}"))?;
+    let mut fixer = |p: &str, v: &str| fix_version(source, p, v);
+    let f = modfile::parse_with(
+        &name,
+        &data,
+        ParseOptions {
+            strict: true,
+            fix: Some(&mut fixer),
+        },
+    )
+    .map_err(|d| format!("errors parsing go.mod:\n{}\n", diag_text(&d)))?;
+    let Some(module) = f.module else {
+        return Err("error reading go.mod: missing module declaration. To specify the module path:\n\tgo mod edit -module=example.com/mod".to_string());
+    };
+    Ok(MainModule {
+        path: module.path,
+        dir: slash(dir),
+        go: f.go.map(|g| g.version),
+        requires: f
+            .require
+            .iter()
+            .map(|r| Require {
+                path: r.module.path.clone(),
+                version: r.module.version.clone(),
+                indirect: r.indirect,
+            })
+            .collect(),
+        excludes: f
+            .exclude
+            .iter()
+            .map(|x| (x.module.path.clone(), x.module.version.clone()))
+            .collect(),
+        replaces: f.replace.iter().map(replace_of).collect(),
+    })
+}
+
+/// Finds the go.work file in effect, if any (SPEC B discovery).
+fn find_work(req: &LoadRequest) -> Result<Option<PathBuf>, String> {
+    match req.env.gowork.as_str() {
+        "off" => Ok(None),
+        "" | "auto" => Ok(find_upward(&req.dir, "go.work").map(|d| d.join("go.work"))),
+        p if Path::new(p).is_absolute() => Ok(Some(PathBuf::from(p))),
+        _ => Err("the path provided to GOWORK must be an absolute path".to_string()),
+    }
+}
+
+/// Builds the sources for `req`, finds and parses the main modules, and runs `f` with a loader.
+/// The error is the go command's message (print it as `go: <message>`).
+pub fn with_loader<R>(
+    req: &LoadRequest,
+    clock: &dyn Clock,
+    f: impl FnOnce(&mut Loader<'_>) -> R,
+) -> Result<R, String> {
+    let source = CacheThenProxy::new(
+        &slash(&req.env.download_dir()),
+        &req.env.goproxy,
+        &req.env.gonoproxy,
+    )?;
+    let work_path = find_work(req)?;
+    let mut mains = Vec::new();
+    let mut work = None;
+    let flag = req.build_mod_flag.clone().or(req.env.goflags_mod.clone());
+    let build_mod = if let Some(wp) = &work_path {
+        if let Some(m) = flag.as_deref().filter(|m| *m != "readonly") {
+            return Err(format!("-mod may only be set to readonly when in workspace mode, but it is set to {m:?}\n\tRemove the -mod flag to use the default readonly value,\n\tor set GOWORK=off to disable workspace mode."));
+        }
+        let name = slash(wp);
+        let data = std::fs::read(wp).map_err(|e| format!("reading go.work: {e}"))?;
+        let wf = modfile::parse_work(&name, &data)
+            .map_err(|d| format!("reading go.work: {}", diag_text(&d)))?;
+        let wdir = slash(wp.parent().unwrap_or(Path::new("/")));
+        let mut seen = std::collections::HashSet::new();
+        for u in &wf.uses {
+            let root = join_path(&wdir, &u.path);
+            if !seen.insert(root.clone()) {
+                return Err(format!(
+                    "reading go.work: path {root} appears multiple times in workspace"
+                ));
+            }
+            mains.push(read_main(&source, Path::new(&root))?);
+        }
+        work = Some(WorkFile {
+            dir: wdir,
+            go: wf.go.map(|g| g.version),
+            replaces: wf.replace.iter().map(replace_of).collect(),
+        });
+        BuildMod::Readonly
+    } else {
+        let Some(root) = find_upward(&req.dir, "go.mod") else {
+            return Err("go.mod file not found in current directory or any parent directory; see 'go help modules'".to_string());
+        };
+        mains.push(read_main(&source, &root)?);
+        match flag.as_deref() {
+            Some("mod") => BuildMod::Mod,
+            Some("readonly") => BuildMod::Readonly,
+            Some("vendor") => BuildMod::Vendor,
+            Some(other) => {
+                return Err(format!(
+                    "-mod={other} not supported (want mod, readonly or vendor)"
+                ))
+            }
+            None => match req.command {
+                CmdKind::ModGraph | CmdKind::ModWhy => BuildMod::Mod,
+                CmdKind::List => BuildMod::Readonly,
+            },
+        }
+    };
+    let fs = OsFs::new(&req.dir);
+    let env = Env {
+        modules: &source,
+        fs: &fs,
+        parse: &parse_dep,
+        clock,
+    };
+    let opts = Options {
+        build_mod,
+        command: req.command,
+        go_override: req.go_override.clone(),
+        cwd: clean_path(&slash(&req.dir)),
+        latest_go: "1.19".to_string(),
+    };
+    let mut loader = Loader::new(env, opts, mains, work).map_err(|e| e.to_string())?;
+    Ok(f(&mut loader))
+}

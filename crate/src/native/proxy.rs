@@ -1,0 +1,200 @@
+//! Native module sources: the GOPROXY list (file:// entries on the OS file system, `off`,
+//! `direct`), put behind the module cache the way the go command reads it (the cache's
+//! `cache/download` directory first, then the proxies).
+
+use super::fs::OsFs;
+use crate::source::{
+    Fallback, Fetched, FileKind, ModuleSource, ProxyDir, ProxyEntry, ProxyList, SourceError,
+};
+
+/// A proxy URL modscope cannot read (HTTP is not implemented): every request fails with a clear
+/// error naming the URL, so the `|` separator can still fall through.
+struct Unsupported(String);
+
+impl ModuleSource for Unsupported {
+    fn fetch(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
+        let _ = kind;
+        Err(SourceError::Other {
+            message: format!(
+                "{path}@{version}: cannot read {}: modscope reads file:// proxies and the module cache only",
+                self.0
+            ),
+        })
+    }
+    fn describe(&self) -> String {
+        self.0.clone()
+    }
+}
+
+/// Parses a GOPROXY value into entries (SPEC G): `,` falls through on not-found, `|` on any
+/// error; `off` and `direct` end the list; bare host names get `https://`.
+pub fn parse_goproxy(value: &str) -> Result<Vec<(ProxyEntry, Fallback)>, String> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while !rest.is_empty() {
+        let (entry, sep, tail) = match rest.find([',', '|']) {
+            Some(i) => (&rest[..i], &rest[i..i + 1], &rest[i + 1..]),
+            None => (rest, ",", ""),
+        };
+        rest = tail;
+        let entry = entry.trim();
+        if entry.is_empty() {
+            continue;
+        }
+        let fallback = if sep == "|" {
+            Fallback::OnAnyError
+        } else {
+            Fallback::OnNotFound
+        };
+        let e = match entry {
+            "off" => ProxyEntry::Off,
+            "direct" => ProxyEntry::Direct,
+            url => {
+                let url = if !url.contains(":/")
+                    && !url.starts_with('/')
+                    && url.contains(['.', ':', '/'])
+                {
+                    format!("https://{url}")
+                } else {
+                    url.to_string()
+                };
+                match url.strip_prefix("file://") {
+                    Some(dir) => ProxyEntry::Proxy(Box::new(ProxyDir::file_proxy(
+                        OsFs::new("/"),
+                        dir.trim_end_matches('/').to_string(),
+                    ))),
+                    None => ProxyEntry::Proxy(Box::new(Unsupported(url))),
+                }
+            }
+        };
+        let stop = matches!(e, ProxyEntry::Off | ProxyEntry::Direct);
+        out.push((e, fallback));
+        if stop {
+            break;
+        }
+    }
+    if out.is_empty() && !value.trim().is_empty() {
+        return Err("GOPROXY list is not the empty string, but contains no entries".to_string());
+    }
+    Ok(out)
+}
+
+/// The module cache in front of a GOPROXY list: files already downloaded are read from
+/// `$GOMODCACHE/cache/download`, everything else from the list.
+pub struct CacheThenProxy {
+    cache: ProxyDir<OsFs>,
+    proxies: ProxyList,
+}
+
+impl CacheThenProxy {
+    /// The cache at `download_dir` in front of the GOPROXY list `goproxy` (GONOPROXY patterns in
+    /// `noproxy`).
+    pub fn new(download_dir: &str, goproxy: &str, noproxy: &str) -> Result<Self, String> {
+        let entries = if goproxy.trim().is_empty() {
+            vec![(ProxyEntry::Direct, Fallback::OnNotFound)]
+        } else {
+            parse_goproxy(goproxy)?
+        };
+        Ok(CacheThenProxy {
+            cache: ProxyDir::cache_dir(OsFs::new("/"), download_dir.to_string()),
+            proxies: ProxyList::new(entries, noproxy),
+        })
+    }
+}
+
+impl ModuleSource for CacheThenProxy {
+    fn fetch(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
+        if kind != FileKind::List {
+            if let Ok(f) = self.cache.fetch(path, version, kind) {
+                return Ok(f);
+            }
+        }
+        self.proxies.fetch(path, version, kind)
+    }
+
+    fn describe(&self) -> String {
+        format!("{} then {}", self.cache.describe(), self.proxies.describe())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(v: &str) -> Vec<(String, Fallback)> {
+        parse_goproxy(v)
+            .unwrap()
+            .into_iter()
+            .map(|(e, f)| {
+                let k = match e {
+                    ProxyEntry::Off => "off".to_string(),
+                    ProxyEntry::Direct => "direct".to_string(),
+                    ProxyEntry::Proxy(p) => p.describe(),
+                };
+                (k, f)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn goproxy_lists() {
+        assert_eq!(
+            kinds("file:///p,proxy.example.com|direct,https://never"),
+            vec![
+                ("file:///p".to_string(), Fallback::OnNotFound),
+                (
+                    "https://proxy.example.com".to_string(),
+                    Fallback::OnAnyError
+                ),
+                ("direct".to_string(), Fallback::OnNotFound),
+            ]
+        );
+        assert_eq!(
+            kinds(" off , file:///x"),
+            vec![("off".to_string(), Fallback::OnNotFound)]
+        );
+        assert!(parse_goproxy(" , ").is_err());
+    }
+
+    #[test]
+    fn fallback_rules() {
+        let dir = std::env::temp_dir().join(format!("modscope-proxy-{}", std::process::id()));
+        let a = dir.join("a/example.com/m/@v");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::write(a.join("v1.0.0.mod"), "module example.com/m\n").unwrap();
+        let b = dir.join("b/example.com/m/@v");
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(b.join("v1.1.0.mod"), "module example.com/m\n").unwrap();
+        let d = dir.display();
+        let list = ProxyList::new(
+            parse_goproxy(&format!("file://{d}/a,file://{d}/b")).unwrap(),
+            "",
+        );
+        assert!(list.fetch("example.com/m", "v1.1.0", FileKind::Mod).is_ok());
+        let err = list
+            .fetch("example.com/m", "v1.2.0", FileKind::Mod)
+            .unwrap_err();
+        assert!(err.is_not_found());
+        assert_eq!(
+            err.message(),
+            format!("reading file://{d}/b/example.com/m/@v/v1.2.0.mod: no such file or directory")
+        );
+        let off = ProxyList::new(parse_goproxy(&format!("file://{d}/a,off")).unwrap(), "");
+        assert_eq!(
+            off.fetch("example.com/m", "v1.1.0", FileKind::Mod)
+                .unwrap_err()
+                .message(),
+            format!("reading file://{d}/a/example.com/m/@v/v1.1.0.mod: no such file or directory")
+        );
+        let private = ProxyList::new(
+            parse_goproxy(&format!("file://{d}/a")).unwrap(),
+            "example.com",
+        );
+        assert!(private
+            .fetch("example.com/m", "v1.0.0", FileKind::Mod)
+            .unwrap_err()
+            .message()
+            .contains("directly from version control"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

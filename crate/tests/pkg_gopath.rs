@@ -48,7 +48,7 @@ fn config() -> GopathConfig {
     }
 }
 
-fn importer(r: &Resolver, path: &str) -> Importer {
+fn importer(r: &mut Resolver, path: &str) -> Importer {
     let res = r.config().gopath.iter().find_map(|g| {
         let dir = format!("{g}/src/{path}");
         r.fs().is_dir(&dir).then_some(dir)

@@ -348,12 +348,26 @@ impl<'a> Resolver<'a> {
     }
 
     /// The import path of a directory (`go list .`): the path below the first root's `src` that
-    /// holds it (GOROOT first), or `_/abs/dir` outside every tree.
-    pub fn dir_to_import_path(&self, dir: &str) -> (String, Option<usize>) {
-        match self.locate_dir(dir) {
-            Some((root, rel)) if !rel.is_empty() => (rel.to_string(), Some(root)),
-            _ => (format!("_{dir}"), None),
+    /// holds it (GOROOT first), or `_/abs/dir` when it is in no tree, below a `testdata`
+    /// directory, or shadowed by the same path in an earlier root (go/build's `ConflictDir`).
+    pub fn dir_to_import_path(&mut self, dir: &str) -> (String, Option<usize>) {
+        let outside = || format!("_{dir}");
+        let Some((root, rel)) = self.locate_dir(dir) else {
+            return (outside(), None);
+        };
+        let rel = rel.to_string();
+        let in_testdata = rel.split('/').any(|e| e == "testdata");
+        if rel.is_empty() || in_testdata {
+            return (outside(), None);
         }
+        if self.roots[root].kind != RootKind::Goroot {
+            for earlier in 0..root {
+                if self.is_dir(earlier, &rel) {
+                    return (outside(), None);
+                }
+            }
+        }
+        (rel, Some(root))
     }
 
     fn event(&mut self, kind: EventKind, subject: &str, detail: &str, result: &str, t0: u64) {

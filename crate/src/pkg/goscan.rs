@@ -359,9 +359,15 @@ fn unquote(raw: &[u8]) -> Option<String> {
 
 /// Reads the package clause and the import declarations of a Go source file.
 pub fn scan(src: &[u8]) -> FileHeader {
+    // A leading UTF-8 byte order mark is not part of the source.
+    let start = if src.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
     let mut r = Reader {
         src,
-        i: 0,
+        i: start,
         line: 1,
         line_start: 0,
     };
@@ -467,6 +473,7 @@ mod tests {
             ("package p\nimport \"\\q\"", "p", &[], Some("2:8: invalid import path: \"\\q\"")),
             ("package p\x00", "p", &[], Some("1:10: unexpected NUL in input")),
             ("packagex p", "", &[], Some("1:1: expected 'package', found 'p'")),
+            ("\u{feff}package bom\nimport \"a\"\n", "bom", &[(None, "a")], None),
         ];
         for (src, pkg, imports, err) in rows {
             let (gp, gi, ge) = paths(src);

@@ -167,19 +167,50 @@ impl<'r, 'a> Lister<'r, 'a> {
         let mut imports = Vec::new();
         let mut import_map = BTreeMap::new();
         let mut children = Vec::new();
-        for src in dp.imports.iter().filter(|s| *s != "C") {
+        // Cgo packages also depend on what cgo's generated code imports (not listed in Imports).
+        let mut implicit: Vec<String> = Vec::new();
+        if !dp.cgo_files.is_empty() {
+            let std = self.packages[id].standard;
+            let path = res.import_path.as_str();
+            implicit.push("unsafe".into());
+            if !(std && path == "runtime/cgo") {
+                implicit.push("runtime/cgo".into());
+            }
+            if !(std
+                && [
+                    "runtime/cgo",
+                    "runtime/race",
+                    "runtime/msan",
+                    "runtime/asan",
+                ]
+                .contains(&path))
+            {
+                implicit.push("syscall".into());
+            }
+            implicit.retain(|p| !dp.imports.contains(p));
+        }
+        let n_explicit = dp.imports.len();
+        for (k, src) in dp.imports.iter().chain(&implicit).enumerate() {
+            if src == "C" {
+                imports.push(src.clone());
+                continue;
+            }
             let r = self.resolver.resolve(src, Some(&importer));
             let resolved = r.import_path.clone();
-            if resolved != *src {
-                import_map.insert(src.clone(), resolved.clone());
+            if k < n_explicit {
+                if resolved != *src {
+                    import_map.insert(src.clone(), resolved.clone());
+                }
+                imports.push(resolved.clone());
             }
-            imports.push(resolved.clone());
             let child = if self.loading.contains(&resolved) {
                 self.by_path.get(&resolved).copied()
             } else {
                 Some(self.load_resolution(r, &stack))
             };
-            children.extend(child);
+            if let Some(c) = child {
+                children.push(self.check_import(src, &found.dir, c, &stack));
+            }
         }
         self.loading.remove(&res.import_path);
         let mut deps = BTreeSet::new();
@@ -207,6 +238,77 @@ impl<'r, 'a> Lister<'r, 'a> {
         p.incomplete |= incomplete;
         p.deps_errors = deps_errors;
         self.children.insert(id, children);
+        id
+    }
+
+    /// cmd/go's per-import checks (internal and vendor visibility, `x/vendor/y` spelled out,
+    /// importing a command). A refused import gets its own copy of the package with the error,
+    /// as the go command does; the shared package is left alone.
+    fn check_import(
+        &mut self,
+        source: &str,
+        importer_dir: &str,
+        child: usize,
+        stack: &[String],
+    ) -> usize {
+        let c = &self.packages[child];
+        let parent_dir = |i: usize| -> Option<String> {
+            let i = if i > 0 { i - 1 } else { i };
+            let trunc = (i + c.dir.len()).checked_sub(c.import_path.len())?;
+            c.dir.get(..trunc).map(str::to_string)
+        };
+        let mut err: Option<String> = None;
+        if c.error.is_none() {
+            if let Some(i) = find_internal(&c.import_path) {
+                if let Some(parent) = parent_dir(i) {
+                    if !has_file_path_prefix(importer_dir, &parent) {
+                        err = Some(format!(
+                            "use of internal package {} not allowed",
+                            c.import_path
+                        ));
+                    }
+                }
+            }
+        }
+        if err.is_none() {
+            if let Some(i) = find_vendor(&c.import_path) {
+                if let Some(parent) = parent_dir(i) {
+                    if !has_file_path_prefix(importer_dir, &parent) {
+                        err = Some("use of vendored package not allowed".to_string());
+                    }
+                }
+            }
+        }
+        if err.is_none() {
+            if let Some(i) = find_vendor(source) {
+                err = Some(format!(
+                    "{source} must be imported as {}",
+                    &source[i + "vendor/".len()..]
+                ));
+            }
+        }
+        if err.is_none() && c.name == "main" && c.dir != importer_dir {
+            err = Some(format!(
+                "import \"{source}\" is a program, not an importable package"
+            ));
+        }
+        let Some(err) = err else {
+            return child;
+        };
+        let mut copy = c.clone();
+        let mut import_stack = stack.to_vec();
+        import_stack.push(copy.import_path.clone());
+        copy.error = Some(ListError {
+            import_stack,
+            pos: String::new(),
+            err,
+        });
+        copy.incomplete = true;
+        let id = self.packages.len();
+        self.packages.push(copy);
+        if let Some(k) = self.children.get(&child).cloned() {
+            self.children.insert(id, k);
+        }
         id
     }
 
@@ -256,6 +358,35 @@ impl<'r, 'a> Lister<'r, 'a> {
             }
         }
     }
+}
+
+fn find_internal(path: &str) -> Option<usize> {
+    if path.ends_with("/internal") {
+        Some(path.len() - "internal".len())
+    } else if let Some(i) = path.rfind("/internal/") {
+        Some(i + 1)
+    } else if path == "internal" || path.starts_with("internal/") {
+        Some(0)
+    } else {
+        None
+    }
+}
+
+fn find_vendor(path: &str) -> Option<usize> {
+    if let Some(i) = path.rfind("/vendor/") {
+        Some(i + 1)
+    } else if path.starts_with("vendor/") {
+        Some(0)
+    } else {
+        None
+    }
+}
+
+fn has_file_path_prefix(s: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    s == prefix
+        || (s.starts_with(prefix) && s.as_bytes().get(prefix.len()) == Some(&b'/'))
+        || prefix.is_empty()
 }
 
 /// The text of a lookup error as `go list` puts it in `Error.Err`.

@@ -160,7 +160,8 @@ pub fn load_dir(fs: &dyn Fs, dir: &str, ctx: &BuildContext) -> DirPackage {
             );
             continue;
         }
-        match ctx.should_build(&data) {
+        let body = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&data);
+        match ctx.should_build(body) {
             Err(e) => {
                 bad_file(&mut p, name, PkgError::BadFile(format!("{name}: {e}")));
                 continue;

@@ -13,7 +13,7 @@ use super::{CliError, Outcome};
 use crate::native::fs::OsFs;
 use crate::native::gopath_env::{self, InstantClock};
 use crate::native::gopkg_index_store;
-use crate::pkg::gopath::Resolver;
+use crate::pkg::gopath::{GopathConfig, Resolver};
 use crate::pkg::list::{ListedPackage, Lister};
 use crate::pkg::load::{load_dir, PkgError};
 use crate::report::trace::Trace;
@@ -153,6 +153,9 @@ fn walk_pattern_dirs(base: &Path, accept: &dyn Fn(&str) -> bool, out: &mut Vec<P
     let fs = OsFs::new("/");
     let ctx = crate::pkg::constraint::BuildContext::default();
     while let Some((dir, top)) = stack.pop() {
+        if !dir.is_dir() {
+            continue;
+        }
         let name = dir
             .file_name()
             .and_then(|n| n.to_str())
@@ -211,10 +214,16 @@ pub fn match_pattern(pattern: &str, name: &str) -> bool {
     glob(pattern.as_bytes(), name.as_bytes())
 }
 
-/// Runs package-mode `list` and returns its output instead of printing it.
+/// Runs package-mode `list` with the configuration from the environment and returns its output
+/// instead of printing it.
 pub fn list_output(args: &PkgListArgs, cwd: &Path) -> PkgListOutput {
-    let mut out = PkgListOutput::default();
     let cfg = gopath_env::config(args.tags.as_deref());
+    list_output_with(args, cwd, &cfg)
+}
+
+/// Runs package-mode `list` with an explicit GOROOT/GOPATH configuration.
+pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> PkgListOutput {
+    let mut out = PkgListOutput::default();
     let fs = OsFs::new(cwd);
     let clock = InstantClock::new();
     let roots = cfg.roots();
@@ -226,7 +235,7 @@ pub fn list_output(args: &PkgListArgs, cwd: &Path) -> PkgListOutput {
     } else {
         Trace::off()
     };
-    let mut resolver = Resolver::new(&fs, &cfg, trace, &clock);
+    let mut resolver = Resolver::new(&fs, cfg, trace, &clock);
     if let Some(ix) = index.as_mut() {
         resolver = resolver.with_index(ix);
     }

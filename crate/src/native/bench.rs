@@ -28,6 +28,8 @@ pub struct BenchArgs {
 pub enum BenchCommand {
     /// go.mod / go.work parsing throughput (MB/s) over a corpus of real files.
     Parse(ParseBench),
+    /// The build list (list -m all) on a generated universe, against the go command.
+    Graph(crate::native::bench_graph::GraphBench),
 }
 
 /// Arguments of `modscope bench parse`.
@@ -63,6 +65,7 @@ pub struct ParseBench {
 pub fn run(args: BenchArgs) -> Result<Outcome, CliError> {
     match args.command {
         BenchCommand::Parse(a) => run_parse(a),
+        BenchCommand::Graph(a) => crate::native::bench_graph::run(a),
     }
 }
 

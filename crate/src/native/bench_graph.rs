@@ -1,0 +1,338 @@
+//! `modscope bench graph`: the build list (`list -m all`) on a generated universe, side by side
+//! with the go command in the same run — warm (module cache primed) and cold (empty cache, files
+//! from a file:// proxy).
+//!
+//! The universe comes from `shared/oracle/gen_universe.py --modules N --no-zips` (or `-universe
+//! DIR`). The go command runs with the oracle's environment (GOFLAGS=-mod=mod, GOPROXY=file://…,
+//! private GOMODCACHE); its go.mod is restored before every run because `-mod=mod` rewrites it.
+//! modscope runs in-process on the same inputs and must print the same lines.
+
+use super::bench::{Samples, Stats};
+use super::cli::list::{list_modules, CmdOutput};
+use super::cli::{CliError, Outcome};
+use super::env::GoEnv;
+use super::modload::LoadRequest;
+use crate::graph::load::CmdKind;
+use clap::Args;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// Arguments of `modscope bench graph`.
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Measure the build list (list -m all) against the go command.\n\n\
+    A universe of -modules modules is generated with shared/oracle/gen_universe.py (or -universe \
+    DIR is used). Warm: the module cache is primed by one go run, then go list -m all and modscope \
+    list -m all (GOPROXY=off, everything from the cache) run -rounds times each. Cold: each round \
+    starts from an empty module cache and reads the file:// proxy. Medians and ratios are reported; \
+    the two tools' outputs must be identical.\n\n\
+    Build with --release for meaningful numbers:\n  \
+    cargo run --release -- bench graph -modules 3000"
+)]
+pub struct GraphBench {
+    /// A universe made by gen_universe.py (default: generate one in a temp directory).
+    #[arg(long = "universe", value_name = "DIR")]
+    pub universe: Option<PathBuf>,
+    /// Modules in the generated universe.
+    #[arg(long = "modules", default_value_t = 3000)]
+    pub modules: usize,
+    /// Generator seed.
+    #[arg(long = "seed", default_value_t = 1)]
+    pub seed: u64,
+    /// Timed warm rounds per tool.
+    #[arg(long = "rounds", default_value_t = 5)]
+    pub rounds: usize,
+    /// Timed cold rounds per tool.
+    #[arg(long = "cold-rounds", default_value_t = 3)]
+    pub cold_rounds: usize,
+    /// The go command.
+    #[arg(long = "go", default_value = "go")]
+    pub go: String,
+    /// Print the report as JSON.
+    #[arg(long = "json")]
+    pub json: bool,
+}
+
+/// The bench's findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphReport {
+    /// The universe directory.
+    pub universe: String,
+    /// Modules in the build list.
+    pub build_list: usize,
+    /// go list -m all, warm cache: seconds per run.
+    pub go_warm: Stats,
+    /// modscope list -m all, warm cache: seconds per run.
+    pub modscope_warm: Stats,
+    /// go list -m all, empty cache: seconds per run.
+    pub go_cold: Stats,
+    /// modscope list -m all, empty cache: seconds per run.
+    pub modscope_cold: Stats,
+    /// go warm median / modscope warm median.
+    pub warm_speedup: f64,
+    /// go cold median / modscope cold median.
+    pub cold_speedup: f64,
+}
+
+fn stats(v: Vec<f64>) -> Stats {
+    let mut samples = Samples::default();
+    for x in v {
+        samples.push(x);
+    }
+    samples.stats()
+}
+
+fn failed(msg: impl Into<String>) -> CliError {
+    CliError::failed(msg)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let t = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_tree(&e.path(), &t)?;
+        } else {
+            std::fs::copy(e.path(), &t)?;
+        }
+    }
+    Ok(())
+}
+
+struct Setup {
+    universe: PathBuf,
+    work: PathBuf,
+    gomod: Vec<u8>,
+}
+
+impl Setup {
+    fn env(&self, cache: &Path, proxy: bool) -> HashMap<String, String> {
+        let mut m = HashMap::new();
+        let p = if proxy {
+            format!("file://{}", self.universe.join("proxy").display())
+        } else {
+            "off".to_string()
+        };
+        for (k, v) in [
+            ("GOPROXY", p),
+            ("GOMODCACHE", cache.display().to_string()),
+            ("GOPATH", self.work.join("gopath").display().to_string()),
+            ("GOCACHE", self.work.join("gocache").display().to_string()),
+            ("HOME", self.work.display().to_string()),
+            ("GOFLAGS", "-mod=mod -modcacherw".to_string()),
+            ("GOWORK", "off".to_string()),
+            ("GOSUMDB", "off".to_string()),
+            ("GONOSUMDB", String::new()),
+            ("GONOPROXY", String::new()),
+            ("GOPRIVATE", String::new()),
+            ("GO111MODULE", "on".to_string()),
+            ("GOENV", "off".to_string()),
+            ("GOTOOLCHAIN", "local".to_string()),
+            ("GOTELEMETRY", "off".to_string()),
+            ("GOVCS", "*:off".to_string()),
+            ("LC_ALL", "C".to_string()),
+        ] {
+            m.insert(k.to_string(), v);
+        }
+        m
+    }
+
+    fn restore(&self) -> Result<(), CliError> {
+        let main = self.work.join("main");
+        std::fs::write(main.join("go.mod"), &self.gomod)
+            .map_err(|e| failed(format!("restoring go.mod: {e}")))?;
+        let _ = std::fs::remove_file(main.join("go.sum"));
+        Ok(())
+    }
+
+    fn go(&self, go: &str, cache: &Path, proxy: bool) -> Result<(f64, String), CliError> {
+        self.restore()?;
+        let t = Instant::now();
+        let out = Command::new(go)
+            .args(["list", "-m", "all"])
+            .current_dir(self.work.join("main"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(self.env(cache, proxy))
+            .output()
+            .map_err(|e| failed(format!("running {go}: {e}")))?;
+        let dt = t.elapsed().as_secs_f64();
+        if !out.status.success() {
+            return Err(failed(format!(
+                "go list -m all failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )));
+        }
+        Ok((dt, String::from_utf8_lossy(&out.stdout).into_owned()))
+    }
+
+    fn ours(&self, cache: &Path, proxy: bool) -> Result<(f64, String), CliError> {
+        self.restore()?;
+        let vars = self.env(cache, proxy);
+        let t = Instant::now();
+        let req = LoadRequest {
+            dir: self.work.join("main"),
+            env: GoEnv::from_lookup(|k| vars.get(k).cloned()),
+            build_mod_flag: None,
+            command: CmdKind::List,
+            go_override: None,
+        };
+        let out: CmdOutput = list_modules(&req, &["all".to_string()], false, false, false);
+        let dt = t.elapsed().as_secs_f64();
+        if out.exit != 0 {
+            return Err(failed(format!(
+                "modscope list -m all failed: {}",
+                out.stderr
+            )));
+        }
+        Ok((dt, out.stdout))
+    }
+}
+
+fn generate(a: &GraphBench, dir: &Path) -> Result<(), CliError> {
+    let script = super::bench::find_corpus("oracle")
+        .map(|d| d.join("gen_universe.py"))
+        .ok_or_else(|| failed("shared/oracle/gen_universe.py not found (set MODSCOPE_SHARED)"))?;
+    let out = Command::new("python3")
+        .arg(script)
+        .arg("--out")
+        .arg(dir)
+        .arg("--force")
+        .args([
+            "--modules",
+            &a.modules.to_string(),
+            "--seed",
+            &a.seed.to_string(),
+        ])
+        .arg("--no-zips")
+        .output()
+        .map_err(|e| failed(format!("running gen_universe.py: {e}")))?;
+    if !out.status.success() {
+        return Err(failed(format!(
+            "gen_universe.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `modscope bench graph`.
+pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
+    let tmp = std::env::temp_dir().join(format!("modscope-bench-graph-{}", std::process::id()));
+    let universe = match &a.universe {
+        Some(u) => u.clone(),
+        None => {
+            let u = tmp.join("universe");
+            eprintln!(
+                "generating a {}-module universe in {}",
+                a.modules,
+                u.display()
+            );
+            generate(&a, &u)?;
+            u
+        }
+    };
+    let work = tmp.join("work");
+    copy_tree(&universe.join("main"), &work.join("main"))
+        .map_err(|e| failed(format!("copying main/: {e}")))?;
+    if universe.join("local").is_dir() {
+        copy_tree(&universe.join("local"), &work.join("local"))
+            .map_err(|e| failed(format!("copying local/: {e}")))?;
+    }
+    let gomod = std::fs::read(work.join("main/go.mod"))
+        .map_err(|e| failed(format!("reading go.mod: {e}")))?;
+    let s = Setup {
+        universe: universe.clone(),
+        work: work.clone(),
+        gomod,
+    };
+    let rounds = a.rounds.max(1);
+    let cold_rounds = a.cold_rounds.max(1);
+
+    // Cold: an empty cache per round, files from the file:// proxy.
+    let mut go_cold = Vec::new();
+    let mut ours_cold = Vec::new();
+    let mut reference = String::new();
+    for i in 0..cold_rounds {
+        let cache = work.join(format!("cold-cache-go-{i}"));
+        let (t, out) = s.go(&a.go, &cache, true)?;
+        go_cold.push(t);
+        reference = out;
+        let cache = work.join(format!("cold-cache-ours-{i}"));
+        let (t, out) = s.ours(&cache, true)?;
+        ours_cold.push(t);
+        if out != reference {
+            return Err(failed(
+                "modscope and go printed different build lists (cold)",
+            ));
+        }
+    }
+    // Warm: the first go cold run's cache is complete for this graph.
+    let warm_cache = work.join("cold-cache-go-0");
+    let mut go_warm = Vec::new();
+    let mut ours_warm = Vec::new();
+    for _ in 0..rounds {
+        let (t, out) = s.go(&a.go, &warm_cache, false)?;
+        go_warm.push(t);
+        if out != reference {
+            return Err(failed("go printed a different build list warm"));
+        }
+        let (t, out) = s.ours(&warm_cache, false)?;
+        ours_warm.push(t);
+        if out != reference {
+            return Err(failed(
+                "modscope and go printed different build lists (warm)",
+            ));
+        }
+    }
+    let report = GraphReport {
+        universe: universe.display().to_string(),
+        build_list: reference.lines().count(),
+        warm_speedup: 0.0,
+        cold_speedup: 0.0,
+        go_warm: stats(go_warm),
+        modscope_warm: stats(ours_warm),
+        go_cold: stats(go_cold),
+        modscope_cold: stats(ours_cold),
+    };
+    let report = GraphReport {
+        warm_speedup: report.go_warm.median / report.modscope_warm.median,
+        cold_speedup: report.go_cold.median / report.modscope_cold.median,
+        ..report
+    };
+    let _ = std::fs::remove_dir_all(&work);
+    if a.universe.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        let ms = |x: f64| x * 1000.0;
+        println!(
+            "build list: {} modules ({})",
+            report.build_list, report.universe
+        );
+        println!(
+            "warm  go {:8.1} ms   modscope {:8.1} ms   {:6.1}x faster  ({} rounds)",
+            ms(report.go_warm.median),
+            ms(report.modscope_warm.median),
+            report.warm_speedup,
+            rounds
+        );
+        println!(
+            "cold  go {:8.1} ms   modscope {:8.1} ms   {:6.1}x faster  ({} rounds)",
+            ms(report.go_cold.median),
+            ms(report.modscope_cold.median),
+            report.cold_speedup,
+            cold_rounds
+        );
+    }
+    Ok(Outcome::Ok)
+}

@@ -148,10 +148,14 @@ fn is_local(arg: &str) -> bool {
 /// Directories under `base` (absolute) matching a `...` pattern, the way `go list` walks:
 /// no symlinks followed, `.*`, `_*`, `testdata` skipped, nothing under `vendor` unless the pattern
 /// names it, only directories that hold a buildable package (or an invalid one).
-fn walk_pattern_dirs(base: &Path, accept: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) {
+fn walk_pattern_dirs(
+    base: &Path,
+    ctx: &crate::pkg::constraint::BuildContext,
+    accept: &dyn Fn(&str) -> bool,
+    out: &mut Vec<PathBuf>,
+) {
     let mut stack = vec![(base.to_path_buf(), true)];
     let fs = OsFs::new("/");
-    let ctx = crate::pkg::constraint::BuildContext::default();
     while let Some((dir, top)) = stack.pop() {
         if !dir.is_dir() {
             continue;
@@ -166,7 +170,7 @@ fn walk_pattern_dirs(base: &Path, accept: &dyn Fn(&str) -> bool, out: &mut Vec<P
         }
         let d = dir.to_string_lossy().to_string();
         if accept(&d) {
-            let p = load_dir(&fs, &d, &ctx);
+            let p = load_dir(&fs, &d, ctx);
             let no_go = matches!(
                 p.error,
                 Some(PkgError::NoGoFiles { .. }) | Some(PkgError::ConstraintsExcludeAll { .. })
@@ -277,7 +281,7 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
                 };
                 match_pattern(&want, &name) || (want == "./..." && name == ".")
             };
-            walk_pattern_dirs(&base, &accept, &mut dirs);
+            walk_pattern_dirs(&base, &cfg.ctx, &accept, &mut dirs);
             for d in dirs {
                 let d = d.to_string_lossy().to_string();
                 roots_ids.push(lister.load_arg(&d_rel(&d, &cwd_s), &cwd_s));
@@ -297,7 +301,7 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
                     let rel = d.strip_prefix(&format!("{src}/")).unwrap_or("");
                     !rel.is_empty() && match_pattern(pat, rel)
                 };
-                walk_pattern_dirs(&base, &accept, &mut found);
+                walk_pattern_dirs(&base, &cfg.ctx, &accept, &mut found);
                 for d in found {
                     let d = d.to_string_lossy().to_string();
                     if let Some(rel) = d.strip_prefix(&format!("{src}/")) {

@@ -66,11 +66,22 @@ impl<F: Fs + Send + Sync> ModuleSource for ProxyDir<F> {
         let name = proxy_file_name(path, version, kind)
             .map_err(|message| SourceError::Other { message })?;
         let file = format!("{}/{name}", self.base.trim_end_matches('/'));
-        let location = format!("{}/{name}", self.url_prefix.trim_end_matches('/'));
+        let location = if self.url_prefix == self.base {
+            file.clone()
+        } else {
+            url_escape(&format!("{}/{name}", self.url_prefix.trim_end_matches('/')))
+        };
         match self.fs.read(&file) {
             Ok(data) => Ok(Fetched { data, location }),
+            // The go command names the file again when the URL does not end with its path
+            // (e.g. `!` is written `%21` in the URL).
+            Err(FsError::NotFound { .. }) if location.ends_with(&file) => {
+                Err(SourceError::NotFound {
+                    message: format!("reading {location}: no such file or directory"),
+                })
+            }
             Err(FsError::NotFound { .. }) => Err(SourceError::NotFound {
-                message: format!("reading {location}: no such file or directory"),
+                message: format!("reading {location}: open {file}: no such file or directory"),
             }),
             Err(e) => Err(SourceError::Other {
                 message: format!("reading {location}: {e}"),
@@ -81,6 +92,25 @@ impl<F: Fs + Send + Sync> ModuleSource for ProxyDir<F> {
     fn describe(&self) -> String {
         self.url_prefix.clone()
     }
+}
+
+/// Percent-encodes a URL's path characters the way Go's `net/url` prints a path: letters, digits,
+/// `-._~` and the sub-delimiters allowed in paths stay, everything else becomes `%XX`.
+fn url_escape(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let mut out = String::with_capacity(url.len());
+    out.push_str(scheme);
+    for b in rest.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/$&+,:;=@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// What comes after a GOPROXY entry: whether a failure falls through to the next entry only when

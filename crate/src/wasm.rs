@@ -10,6 +10,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Code, Diagnostic};
+use crate::modfile;
 use crate::source::{Fs, FsError, MemFs};
 
 /// Runs once when the module is instantiated: routes Rust panics to `console.error` with a message.
@@ -64,6 +65,18 @@ impl Workspace {
         self.fs.paths().map(str::to_string).collect()
     }
 
+    /// Parses the go.mod at `path` as the main module's (strictly) and returns it in the JSON shape
+    /// of `ModFile` (see `modfile::rule`); a file with errors throws them all as diagnostics.
+    #[wasm_bindgen(js_name = parseModFile)]
+    pub fn parse_mod_file(&self, path: &str) -> Result<JsValue, JsValue> {
+        let data = self
+            .fs
+            .read(path)
+            .map_err(|e| into_error(&[fs_diagnostic(e)]))?;
+        let file = modfile::parse_strict(path, &data).map_err(|d| into_error(&d))?;
+        to_js(&file)
+    }
+
     /// The text of the file at `path`.
     #[wasm_bindgen(js_name = readFile)]
     pub fn read_file(&self, path: &str) -> Result<String, JsValue> {
@@ -106,6 +119,21 @@ fn fs_diagnostic(error: FsError) -> Diagnostic {
         "wasm-read"
     };
     Diagnostic::error(Code(code), "", None, error.to_string())
+}
+
+/// Serializes a core value to a plain JS object in the CLI's `--json` shape (maps as objects,
+/// `None` as `null`).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            into_error(&[Diagnostic::error(
+                Code("wasm-serialize"),
+                "",
+                None,
+                e.to_string(),
+            )])
+        })
 }
 
 /// The one way errors leave the WASM edge: a JS `Error` whose message is the diagnostics rendered

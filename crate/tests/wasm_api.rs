@@ -1,5 +1,5 @@
-//! The WASM API as JS sees it: the `Workspace` file tree, and errors that leave as JS `Error`s
-//! carrying diagnostics. Runs under Node with wasm-bindgen-test-runner (see scripts/test):
+//! The WASM API as JS sees it: the `Workspace` file tree, go.mod parsing in the CLI's JSON shape,
+//! and errors that leave as JS `Error`s carrying diagnostics. Runs under Node with wasm-bindgen-test-runner (see scripts/test):
 //! `cargo test --target wasm32-unknown-unknown --test wasm_api`.
 #![cfg(target_arch = "wasm32")]
 
@@ -21,6 +21,25 @@ fn error_parts(err: JsValue) -> (String, js_sys::Array) {
 /// A string property of a JS object.
 fn prop(obj: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(name)).expect("property readable")
+}
+
+const EXAMPLE: &str = "module example.com/hello
+
+go 1.19
+
+require (
+\tgolang.org/x/text v0.14.0
+\trsc.io/sampler v1.3.0 // indirect
+)
+
+replace rsc.io/sampler v1.3.0 => ../sampler
+
+retract [v0.1.0, v0.2.0] // published by mistake
+";
+
+/// `JSON.stringify` of a JS value.
+fn json(value: &JsValue) -> String {
+    String::from(js_sys::JSON::stringify(value).expect("JSON-compatible value"))
 }
 
 #[wasm_bindgen_test]
@@ -79,4 +98,79 @@ fn bad_paths_are_refused() {
         assert!(message.contains("invalid file path"), "{path:?}: {message}");
     }
     assert!(ws.files().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn parsed_go_mod_has_the_json_shape_of_the_core() {
+    let mut ws = Workspace::new();
+    ws.set_file("go.mod", EXAMPLE.into()).unwrap();
+    let parsed = ws.parse_mod_file("go.mod").unwrap();
+
+    // Exactly what serde_json makes of the core's ModFile, i.e. what `--json` prints.
+    let core = modscope::modfile::parse_strict("go.mod", EXAMPLE.as_bytes()).unwrap();
+    assert_eq!(json(&parsed), serde_json::to_string(&core).unwrap());
+
+    let module = prop(&parsed, "module");
+    assert_eq!(
+        prop(&module, "path").as_string().as_deref(),
+        Some("example.com/hello")
+    );
+    assert!(
+        prop(&parsed, "toolchain").is_null(),
+        "absent directives are null"
+    );
+    let require: js_sys::Array = prop(&parsed, "require").dyn_into().unwrap();
+    assert_eq!(require.length(), 2);
+    let sampler = require.get(1);
+    assert_eq!(
+        prop(&sampler, "module").as_string().as_deref(),
+        Some("rsc.io/sampler@v1.3.0")
+    );
+    assert_eq!(prop(&sampler, "indirect").as_bool(), Some(true));
+    let start = prop(&prop(&sampler, "span"), "start");
+    assert_eq!(prop(&start, "line").as_f64(), Some(7.0));
+    assert_eq!(prop(&start, "col").as_f64(), Some(2.0));
+}
+
+#[wasm_bindgen_test]
+fn a_broken_go_mod_throws_its_diagnostics() {
+    let mut ws = Workspace::new();
+    let text = "module example.com/broken\n\ngo 1.19\n\nrequire (\n\trsc.io/quote v1.5.2\n\trsc.io/sampler v1.x\n)\n";
+    ws.set_file("go.mod", text.into()).unwrap();
+    let (message, diagnostics) = error_parts(ws.parse_mod_file("go.mod").unwrap_err());
+    assert_eq!(
+        message,
+        "go.mod:7:2: require rsc.io/sampler: version \"v1.x\" invalid: must be of the form v1.2.3"
+    );
+    assert_eq!(diagnostics.length(), 1);
+    let d = diagnostics.get(0);
+    assert_eq!(
+        prop(&d, "code").as_string().as_deref(),
+        Some("modfile-version")
+    );
+    assert_eq!(prop(&d, "file").as_string().as_deref(), Some("go.mod"));
+    let start = prop(&prop(&d, "span"), "start");
+    assert_eq!(prop(&start, "line").as_f64(), Some(7.0));
+    assert_eq!(prop(&start, "col").as_f64(), Some(2.0));
+}
+
+#[wasm_bindgen_test]
+fn every_error_of_a_file_is_thrown_one_per_line() {
+    let mut ws = Workspace::new();
+    ws.set_file("go.mod", "module m\ngo 1.19\ngo 1.20\nbogus x\n".into())
+        .unwrap();
+    let (message, diagnostics) = error_parts(ws.parse_mod_file("go.mod").unwrap_err());
+    let core = modscope::modfile::parse_strict("go.mod", b"module m\ngo 1.19\ngo 1.20\nbogus x\n")
+        .unwrap_err();
+    assert!(core.len() >= 2, "the input has two errors: {core:?}");
+    assert_eq!(diagnostics.length() as usize, core.len());
+    let rendered: Vec<String> = core.iter().map(ToString::to_string).collect();
+    assert_eq!(message, rendered.join("\n"));
+}
+
+#[wasm_bindgen_test]
+fn parsing_a_missing_file_is_an_error() {
+    let ws = Workspace::new();
+    let (message, _) = error_parts(ws.parse_mod_file("go.mod").unwrap_err());
+    assert_eq!(message, "open go.mod: no such file or directory");
 }

@@ -16,13 +16,13 @@ export async function createEngine() {
 
     /**
      * Parses `text` as the go.mod at `path`.
-     * Resolves to `{ modFile, diagnostics }`: `modFile` is null when the file has errors.
+     * Resolves to `{ modFile, diagnostics }`: `modFile` (the ModFile JSON shape) is null when the
+     * file has errors, and `diagnostics` lists them.
      */
     async parseModFile(path, text) {
       try {
         workspace.setFile(path, text);
-        const modFile = workspace.parseModFile(path);
-        return { modFile, diagnostics: modFile.diagnostics ?? [] };
+        return { modFile: workspace.parseModFile(path), diagnostics: [] };
       } catch (error) {
         return { modFile: null, diagnostics: diagnosticsOf(error, path) };
       }

@@ -8,6 +8,14 @@ const COLUMNS = ['directive', 'path', 'version', 'indirect', 'replacement', 'lin
 /** `path version`, or `path` alone for a directory replacement. */
 const modVersion = (m) => (m.version ? `${m.path} ${m.version}` : m.path);
 
+/** Splits a `path@version` string (how require and exclude lines carry their module). */
+export function splitModule(pathAtVersion) {
+  const at = pathAtVersion.lastIndexOf('@');
+  return at < 0
+    ? { path: pathAtVersion, version: '' }
+    : { path: pathAtVersion.slice(0, at), version: pathAtVersion.slice(at + 1) };
+}
+
 /** The line a typed element starts on. */
 const lineOf = (item) => item?.span?.start?.line ?? '';
 
@@ -34,17 +42,18 @@ export function directiveRows(modFile) {
     rows.push({ directive: 'godebug', path: `${g.key}=${g.value}`, line: lineOf(g) });
   }
   for (const r of modFile.require ?? []) {
+    const { path, version } = splitModule(r.module);
     rows.push({
       directive: 'require',
-      path: r.path,
-      version: r.version,
+      path,
+      version,
       indirect: r.indirect ? 'yes' : '',
-      replacement: replacementFor(replaces, r.path, r.version),
+      replacement: replacementFor(replaces, path, version),
       line: lineOf(r),
     });
   }
   for (const x of modFile.exclude ?? []) {
-    rows.push({ directive: 'exclude', path: x.path, version: x.version, line: lineOf(x) });
+    rows.push({ directive: 'exclude', ...splitModule(x.module), line: lineOf(x) });
   }
   for (const r of replaces) {
     rows.push({

@@ -1,6 +1,6 @@
 //! Real files from `shared/corpus/realmods`: every go.mod and go.work parses strictly, formats back
-//! to itself byte for byte, and every vendor/modules.txt reads without error. The test walks the
-//! folder, so files added there are covered.
+//! to itself byte for byte, every vendor/modules.txt reads without a warning and every go.sum
+//! without an error. The test walks the folder, so files added there are covered.
 
 mod common;
 
@@ -108,6 +108,54 @@ fn gowork_parses_and_formats_to_itself() {
                 String::from_utf8_lossy(&out)
             )),
             Err(errs) => failures.push(format!("{name}: {errs:?}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn modules_txt_reads_without_warnings() {
+    let files = corpus_files(|n| n == "modules.txt");
+    assert!(!files.is_empty());
+    let mut failures = Vec::new();
+    for p in files {
+        let data = std::fs::read(&p).expect("read");
+        let name = rel(&p);
+        let (m, warnings) = modfile::vendor::parse(&name, &data);
+        if !warnings.is_empty() {
+            failures.push(format!("{name}: {warnings:?}"));
+        }
+        if m.modules.is_empty() || m.vendor_list().is_empty() {
+            failures.push(format!("{name}: no vendored modules read"));
+        }
+        // Every package line names a package inside its module (or a replaced module).
+        for vm in &m.modules {
+            for pkg in &vm.packages {
+                let inside =
+                    pkg == &vm.module.path || pkg.starts_with(&format!("{}/", vm.module.path));
+                if !inside && vm.replacement.is_none() {
+                    failures.push(format!("{name}: {pkg} listed under {}", vm.module));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn go_sum_reads_without_errors() {
+    let files = corpus_files(|n| n == "go.sum" || n == "vendor.sum" || n == "go.work.sum");
+    assert!(!files.is_empty());
+    let mut failures = Vec::new();
+    for p in files {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let name = rel(&p);
+        let (sum, diags) = modscope::sum::gosum::GoSum::parse(&name, &text);
+        if diags.iter().any(|d| d.is_error()) {
+            failures.push(format!("{name}: {diags:?}"));
+        }
+        if sum.is_empty() && !text.trim().is_empty() {
+            failures.push(format!("{name}: no lines read"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

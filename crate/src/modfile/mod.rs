@@ -10,6 +10,7 @@
 //! * [`parse_work`]: go.work → [`WorkFile`] (SPEC B);
 //! * [`module_path`]: the module path of a go.mod, cheaply and tolerantly;
 //! * [`format_mod`] / [`format_work`]: the canonical text of a go.mod / go.work;
+//! * [`vendor::parse`]: vendor/modules.txt (SPEC E.2);
 
 //!
 //! Errors are [`Diagnostic`]s that render as the go command prints them (`go.mod:3:2: …`).
@@ -19,6 +20,7 @@ pub mod print;
 pub mod rule;
 pub mod syntax;
 pub mod txtar;
+pub mod vendor;
 
 pub mod work;
 

@@ -27,15 +27,13 @@ pub struct BenchArgs {
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// go.mod / go.work parsing throughput (MB/s) over a corpus of real files.
+    #[command(long_about = PARSE_HELP)]
     Parse(ParseBench),
     /// The build list (list -m all) on a generated universe, against the go command.
     Graph(crate::native::bench_graph::GraphBench),
 }
 
-/// Arguments of `modscope bench parse`.
-#[derive(Debug, Args)]
-#[command(
-    long_about = "Measure go.mod / go.work parsing throughput over a corpus.\n\n\
+const PARSE_HELP: &str = "Measure go.mod / go.work parsing throughput over a corpus.\n\n\
     Every go.mod, vendor.mod and go.work file under the corpus directory is read into memory \
     once; then each round parses all of them, and the round's throughput is bytes / time. \
     After warm-up rounds, -rounds rounds are timed; the report gives the median MB/s (the \
@@ -43,8 +41,10 @@ pub enum BenchCommand {
     Modes: strict (main-module rules), lax (dependency rules), syntax (tree only) and fmt \
     (parse + canonical print).\n\n\
     Build with --release for meaningful numbers:\n  \
-    cargo run --release -- bench parse -corpus ../shared/corpus/realmods"
-)]
+    cargo run --release -- bench parse -corpus ../shared/corpus/realmods";
+
+/// Arguments of `modscope bench parse`.
+#[derive(Debug, Args)]
 pub struct ParseBench {
     /// Directory to walk for go.mod / go.work files (default: shared/corpus/realmods found
     /// next to the current directory or the executable, or under $MODSCOPE_SHARED).

@@ -27,16 +27,16 @@ pub struct ModArgs {
 #[derive(Debug, Subcommand)]
 pub enum ModCommand {
     /// Print a go.mod or go.work file in canonical form (like `go mod edit -fmt`).
+    #[command(long_about = FMT_HELP)]
     Fmt(FmtArgs),
-    /// Parse a go.mod or go.work file and show what it says.
+    /// Parse a go.mod, go.work or vendor/modules.txt file and show what it says.
+    #[command(long_about = PARSE_HELP)]
     Parse(ParseArgs),
     /// Print the module requirement graph as `go mod graph` does.
     Graph(super::mod_graph::GraphArgs),
 }
 
-/// Arguments of `modscope mod fmt`.
-#[derive(Debug, Args)]
-#[command(long_about = "Print a go.mod or go.work file in canonical form.\n\n\
+const FMT_HELP: &str = "Print a go.mod or go.work file in canonical form.\n\n\
     The output is what `go mod edit -fmt` (or `go work edit -fmt`) writes: the file is parsed as \
     the main module's go.mod (strictly), quoted strings are unquoted when they can be, versions \
     are made canonical (v1.2 becomes v1.2.0), duplicate exclude and replace lines are dropped \
@@ -45,7 +45,24 @@ pub enum ModCommand {
     Errors are printed as file:line:col: message, worded as the go command words them, and the \
     command exits with status 1.\n\n\
     Examples:\n  modscope mod fmt go.mod          print the canonical form\n  \
-    modscope mod fmt -w go.mod       rewrite go.mod in place (only if it changes)")]
+    modscope mod fmt -w go.mod       rewrite go.mod in place (only if it changes)";
+
+const PARSE_HELP: &str = "Parse a go.mod, go.work or vendor/modules.txt file and show what it says.\n\n\
+    By default a go.mod is read strictly, as the go command reads the main module's go.mod. \
+    With -lax it is read as the go command reads a dependency's go.mod: only module, go, \
+    require, retract and ignore lines count; other directives (exclude, replace, toolchain, \
+    godebug, tool, unknown ones) and malformed retractions are ignored, and a go version such as \
+    v1.2.3 is repaired to 1.2.\n\n\
+    A file named modules.txt is read as vendor/modules.txt (lines the go command would ignore \
+    are reported as warnings).\n\n\
+    Text output lists one directive per line with its position; -json prints the typed file \
+    (shapes documented on modfile::ModFile, WorkFile and vendor::ModulesTxt). Errors are printed as file:line:col: message and exit with status 1; \
+    with -json they are printed as {\"diagnostics\": [...]}.\n\n\
+    Examples:\n  modscope mod parse go.mod\n  modscope mod parse -json go.work\n  \
+    modscope mod parse -lax $(go env GOMODCACHE)/cache/download/golang.org/x/mod/@v/v0.20.0.mod";
+
+/// Arguments of `modscope mod fmt`.
+#[derive(Debug, Args)]
 pub struct FmtArgs {
     /// Write the result back to FILE instead of printing it.
     #[arg(long = "w")]
@@ -57,19 +74,6 @@ pub struct FmtArgs {
 
 /// Arguments of `modscope mod parse`.
 #[derive(Debug, Args)]
-#[command(
-    long_about = "Parse a go.mod or go.work file and show what it says.\n\n\
-    By default a go.mod is read strictly, as the go command reads the main module's go.mod. \
-    With -lax it is read as the go command reads a dependency's go.mod: only module, go, \
-    require, retract and ignore lines count; other directives (exclude, replace, toolchain, \
-    godebug, tool, unknown ones) and malformed retractions are ignored, and a go version such as \
-    v1.2.3 is repaired to 1.2.\n\n\
-    Text output lists one directive per line with its position; -json prints the typed file \
-    (see docs/json.md). Errors are printed as file:line:col: message and exit with status 1; \
-    with -json they are printed as {\"diagnostics\": [...]}.\n\n\
-    Examples:\n  modscope mod parse go.mod\n  modscope mod parse -json go.work\n  \
-    modscope mod parse -lax $(go env GOMODCACHE)/cache/download/golang.org/x/mod/@v/v0.20.0.mod"
-)]
 pub struct ParseArgs {
     /// Print the typed file as JSON.
     #[arg(long = "json")]
@@ -77,7 +81,7 @@ pub struct ParseArgs {
     /// Read a go.mod as a dependency's (lax) instead of the main module's (strict).
     #[arg(long = "lax")]
     pub lax: bool,
-    /// The go.mod or go.work file.
+    /// The go.mod, go.work or modules.txt file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 }
@@ -143,6 +147,9 @@ fn run_fmt(a: FmtArgs) -> Result<Outcome, CliError> {
 fn run_parse(a: ParseArgs) -> Result<Outcome, CliError> {
     let data = read(&a.file)?;
     let name = a.file.display().to_string();
+    if a.file.file_name().is_some_and(|n| n == "modules.txt") {
+        return parse_modules_txt(&a, &name, &data);
+    }
     let work = is_work(&a.file);
     if work && a.lax {
         return Err(CliError::usage(
@@ -170,6 +177,31 @@ fn run_parse(a: ParseArgs) -> Result<Outcome, CliError> {
     } else {
         stdout_write(text.as_bytes())?;
     }
+    Ok(Outcome::Ok)
+}
+
+fn parse_modules_txt(a: &ParseArgs, name: &str, data: &[u8]) -> Result<Outcome, CliError> {
+    let (m, warnings) = modfile::vendor::parse(name, data);
+    print_diagnostics(&warnings);
+    if a.json {
+        stdout_write(format!("{}\n", to_json(&m)?).as_bytes())?;
+        return Ok(Outcome::Ok);
+    }
+    let mut out = String::new();
+    for vm in &m.modules {
+        out.push_str(&format!("{name}:{}: {}", vm.span.start.line, vm.module));
+        if let Some(r) = &vm.replacement {
+            out.push_str(&format!(" => {} {}", r.path, r.version));
+        }
+        if vm.explicit {
+            out.push_str(" explicit");
+        }
+        if !vm.go_version.is_empty() {
+            out.push_str(&format!(" go {}", vm.go_version));
+        }
+        out.push_str(&format!(" ({} packages)\n", vm.packages.len()));
+    }
+    stdout_write(out.trim_end_matches(' ').as_bytes())?;
     Ok(Outcome::Ok)
 }
 

@@ -350,7 +350,41 @@ fn debian_gocode_tree_matches_recorded_go_list() {
         }
     };
     let mut ours: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    let mut our_edges: std::collections::BTreeSet<String> = Default::default();
     for v in json_stream(&mine) {
+        // Import edges (importer, as written, resolved) of the packages `./...` matches (in the
+        // tree, not under a vendor directory): what gopath_oracle.sh's imports.tsv records.
+        let in_vendor = v["ImportPath"]
+            .as_str()
+            .unwrap_or("")
+            .split('/')
+            .any(|e| e == "vendor");
+        if !in_vendor
+            && v.get("Dir")
+                .and_then(Value::as_str)
+                .is_some_and(|d| d.starts_with(&gp))
+        {
+            let ip = v["ImportPath"].as_str().unwrap_or("");
+            let map: BTreeMap<String, String> = v
+                .get("ImportMap")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, x)| (x.as_str().unwrap_or("").to_string(), k.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for imp in v
+                .get("Imports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let imp = imp.as_str().unwrap_or("");
+                let written = map.get(imp).map(String::as_str).unwrap_or(imp);
+                our_edges.insert(format!("{ip}\t{written}\t{imp}"));
+            }
+        }
         let ip = v["ImportPath"].as_str().unwrap_or("").to_string();
         let dir = norm(v.get("Dir").and_then(Value::as_str).unwrap_or(""));
         let std = v
@@ -392,6 +426,45 @@ fn debian_gocode_tree_matches_recorded_go_list() {
             }
         }
     }
+    let edges_tsv = std::fs::read_to_string(
+        PathBuf::from(std::env::var_os("MODSCOPE_GOCODE_ORACLE").unwrap_or_default())
+            .join("imports.tsv"),
+    )
+    .unwrap_or_default();
+    let go_edges: std::collections::BTreeSet<String> = edges_tsv
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    let edge_diff: Vec<String> = go_edges
+        .symmetric_difference(&our_edges)
+        .map(|e| {
+            format!(
+                "{} {e}",
+                if go_edges.contains(e) {
+                    "go only:"
+                } else {
+                    "us only:"
+                }
+            )
+        })
+        .collect();
+    eprintln!(
+        "debian tree: {} import edges from go ({} vendor/compat-mapped), {} from us, {} differ",
+        go_edges.len(),
+        go_edges
+            .iter()
+            .filter(|e| {
+                let f: Vec<&str> = e.split('\t').collect();
+                f.len() == 3 && f[1] != f[2]
+            })
+            .count(),
+        our_edges.len(),
+        edge_diff.len()
+    );
+    for l in edge_diff.iter().take(20) {
+        eprintln!("  {l}");
+    }
     eprintln!(
         "debian tree: {n} packages from go; {} listed by us; Dir mismatches {}, error mismatches {}, missing {}",
         ours.len(),
@@ -412,4 +485,5 @@ fn debian_gocode_tree_matches_recorded_go_list() {
         "Dir mismatches or missing packages"
     );
     assert!(err_mismatch.is_empty(), "error text mismatches");
+    assert!(edge_diff.is_empty(), "import edge mismatches");
 }

@@ -31,6 +31,8 @@ pub enum BenchCommand {
     Parse(ParseBench),
     /// The build list (list -m all) on a generated universe, against the go command.
     Graph(crate::native::bench_graph::GraphBench),
+    /// GOPATH lookups: the gopkg index against the linear scan and the go command.
+    Gopkg(crate::native::bench_gopkg::GopkgBench),
 }
 
 const PARSE_HELP: &str = "Measure go.mod / go.work parsing throughput over a corpus.\n\n\
@@ -65,6 +67,7 @@ pub struct ParseBench {
 pub fn run(args: BenchArgs) -> Result<Outcome, CliError> {
     match args.command {
         BenchCommand::Parse(a) => run_parse(a),
+        BenchCommand::Gopkg(a) => crate::native::bench_gopkg::run(a),
         BenchCommand::Graph(a) => crate::native::bench_graph::run(a),
     }
 }

@@ -795,7 +795,69 @@ impl<'a> Loader<'a> {
         unpruned_seen: &mut FxHashSet<Mv>,
         queue: &mut std::collections::VecDeque<(Mv, Pruning)>,
     ) {
-        while let Some((m, pruning)) = queue.pop_front() {
+        while !queue.is_empty() {
+            let batch: Vec<Mv> = queue
+                .iter()
+                .map(|(m, _)| *m)
+                .filter(|m| !loaded.contains_key(m))
+                .collect();
+            self.prefetch_mods(&batch);
+            for _ in 0..queue.len() {
+                let Some((m, pruning)) = queue.pop_front() else {
+                    break;
+                };
+                self.visit(mg, loaded, unpruned_seen, queue, m, pruning);
+            }
+        }
+    }
+
+    /// Tells the module source which go.mod files the next steps will read (after replacement,
+    /// skipping directories and files already read), so it can read them concurrently.
+    pub fn prefetch_mods(&mut self, nodes: &[Mv]) {
+        let mut items = Vec::new();
+        let mut seen = FxHashSet::default();
+        for &m in nodes {
+            let actual = self.resolve(m);
+            if actual.ver == VerId::MAIN || self.raw.contains_key(&actual) || !seen.insert(actual) {
+                continue;
+            }
+            items.push((
+                self.names.path_str(actual.path).to_string(),
+                self.names.ver_str(actual.ver).to_string(),
+            ));
+        }
+        if !items.is_empty() {
+            self.env.modules.prefetch(FileKind::Mod, &items);
+        }
+    }
+
+    /// Tells the module source which `.info` files will be read next.
+    pub fn prefetch_infos(&mut self, nodes: &[Mv]) {
+        let items: Vec<(String, String)> = nodes
+            .iter()
+            .filter(|m| m.ver != VerId::MAIN && m.ver != VerId::NONE)
+            .map(|m| {
+                (
+                    self.names.path_str(m.path).to_string(),
+                    self.names.ver_str(m.ver).to_string(),
+                )
+            })
+            .collect();
+        if !items.is_empty() {
+            self.env.modules.prefetch(FileKind::Info, &items);
+        }
+    }
+
+    fn visit(
+        &mut self,
+        mg: &mut ModuleGraph,
+        loaded: &mut FxHashMap<Mv, Option<Arc<Summary>>>,
+        unpruned_seen: &mut FxHashSet<Mv>,
+        queue: &mut std::collections::VecDeque<(Mv, Pruning)>,
+        m: Mv,
+        pruning: Pruning,
+    ) {
+        {
             let summary = match loaded.get(&m) {
                 Some(s) => s.clone(),
                 None => {
@@ -813,7 +875,7 @@ impl<'a> Loader<'a> {
                     s
                 }
             };
-            let Some(summary) = summary else { continue };
+            let Some(summary) = summary else { return };
             if pruning != Pruning::Pruned || summary.pruning == Pruning::Unpruned {
                 let next = if pruning == Pruning::Unpruned {
                     Pruning::Unpruned

@@ -6,6 +6,8 @@ use super::fs::OsFs;
 use crate::source::{
     Fallback, Fetched, FileKind, ModuleSource, ProxyDir, ProxyEntry, ProxyList, SourceError,
 };
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// A proxy URL modscope cannot read (HTTP is not implemented): every request fails with a clear
 /// error naming the URL, so the `|` separator can still fall through.
@@ -79,11 +81,15 @@ pub fn parse_goproxy(value: &str) -> Result<Vec<(ProxyEntry, Fallback)>, String>
     Ok(out)
 }
 
+type Key = (String, String, FileKind);
+
 /// The module cache in front of a GOPROXY list: files already downloaded are read from
-/// `$GOMODCACHE/cache/download`, everything else from the list.
+/// `$GOMODCACHE/cache/download`, everything else from the list. Prefetch hints are served by
+/// reading on all cores at once.
 pub struct CacheThenProxy {
     cache: ProxyDir<OsFs>,
     proxies: ProxyList,
+    ready: Mutex<HashMap<Key, Result<Fetched, SourceError>>>,
 }
 
 impl CacheThenProxy {
@@ -98,12 +104,11 @@ impl CacheThenProxy {
         Ok(CacheThenProxy {
             cache: ProxyDir::cache_dir(OsFs::new("/"), download_dir.to_string()),
             proxies: ProxyList::new(entries, noproxy),
+            ready: Mutex::new(HashMap::new()),
         })
     }
-}
 
-impl ModuleSource for CacheThenProxy {
-    fn fetch(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
+    fn fetch_now(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
         if kind != FileKind::List {
             if let Ok(f) = self.cache.fetch(path, version, kind) {
                 return Ok(f);
@@ -111,9 +116,50 @@ impl ModuleSource for CacheThenProxy {
         }
         self.proxies.fetch(path, version, kind)
     }
+}
+
+impl ModuleSource for CacheThenProxy {
+    fn fetch(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
+        if let Ok(mut ready) = self.ready.lock() {
+            if !ready.is_empty() {
+                if let Some(r) = ready.remove(&(path.to_string(), version.to_string(), kind)) {
+                    return r;
+                }
+            }
+        }
+        self.fetch_now(path, version, kind)
+    }
 
     fn describe(&self) -> String {
         format!("{} then {}", self.cache.describe(), self.proxies.describe())
+    }
+
+    fn prefetch(&self, kind: FileKind, items: &[(String, String)]) {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        if threads < 2 || items.len() < 32 {
+            return;
+        }
+        let chunk = items.len().div_ceil(threads);
+        let results: Vec<Vec<(Key, Result<Fetched, SourceError>)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = items
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|(p, v)| {
+                                ((p.clone(), v.clone(), kind), self.fetch_now(p, v, kind))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        if let Ok(mut ready) = self.ready.lock() {
+            ready.extend(results.into_iter().flatten());
+        }
     }
 }
 

@@ -90,4 +90,13 @@ pub trait ModuleSource: Send + Sync {
 
     /// A short description for traces: `file:///proxy`, `https://proxy.golang.org`, …
     fn describe(&self) -> String;
+
+    /// A hint that the `kind` files of `items` (`(path, version)`) will be fetched soon: a source
+    /// that can read them concurrently does so now and answers the later [`fetch`] calls from
+    /// what it read. The default does nothing.
+    ///
+    /// [`fetch`]: ModuleSource::fetch
+    fn prefetch(&self, kind: FileKind, items: &[(String, String)]) {
+        let _ = (kind, items);
+    }
 }

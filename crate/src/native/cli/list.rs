@@ -190,6 +190,11 @@ fn list_with(
             };
             graph_err = err;
             let list = mg.graph.build_list(&l.names);
+            if patterns.iter().any(|p| p == "all") {
+                let actuals: Vec<crate::graph::Mv> = list.iter().map(|&m| l.resolve(m)).collect();
+                l.prefetch_mods(&list);
+                l.prefetch_infos(&actuals);
+            }
             let mut listed = rustc_hash::FxHashSet::default();
             for arg in patterns {
                 if arg == "all" || arg.contains("...") {

@@ -25,6 +25,7 @@
 pub mod cache;
 pub mod clock;
 pub mod error;
+pub mod experiment;
 pub mod graph;
 pub mod modfile;
 pub mod module;

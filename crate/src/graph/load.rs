@@ -168,6 +168,54 @@ pub struct Env<'a> {
     pub parse: &'a ParseFn,
     /// The clock for event timings.
     pub clock: &'a dyn Clock,
+    /// The modfile cache (`--modfile-cache`), or `None` when it is off. When set, [`Loader`]
+    /// asks it before reading a dependency go.mod ([`ModFileCache::lookup_module`] for module
+    /// versions, [`ModFileCache::lookup_file`] for directory replacements) and, on a miss, hands
+    /// it the bytes just read to verify (go.sum), parse and store ([`ModFileCache::parse`])
+    /// instead of calling `parse` itself. Main modules in a workspace are never asked for.
+    pub cache: Option<&'a dyn ModFileCache>,
+}
+
+/// Where a go.mod handed to [`ModFileCache::parse`] came from.
+#[derive(Debug, Clone, Copy)]
+pub enum GoModOrigin<'a> {
+    /// The `.mod` file of an (immutable) module version.
+    Module {
+        /// Module path.
+        path: &'a str,
+        /// Version.
+        version: &'a str,
+        /// Where the bytes were read (file path or URL).
+        location: &'a str,
+    },
+    /// A go.mod on disk that can change (a directory replacement), by its path in [`Env::fs`].
+    File {
+        /// The file's path.
+        path: &'a str,
+    },
+}
+
+/// The modfile cache as the loader sees it (implemented by `crate::cache::ModfileCache`).
+/// Answers are summaries; a cache never changes an answer, only its cost. Decisions are pushed
+/// to `trace` as cache events.
+pub trait ModFileCache {
+    /// The parsed go.mod of `path@version` if the cache has it (the file is then not read).
+    fn lookup_module(&self, path: &str, version: &str, trace: &mut Trace) -> Option<Arc<DepGoMod>>;
+    /// The parsed go.mod at `file` if the cache has it and the file is unchanged on `fs`.
+    fn lookup_file(&self, file: &str, fs: &dyn Fs, trace: &mut Trace) -> Option<Arc<DepGoMod>>;
+    /// Verifies (go.sum), parses (with `parse`, as `name`) and stores bytes just read. An error
+    /// is the whole message to report for this go.mod: `parsing NAME: …` for a parse error, or
+    /// the go command's checksum-mismatch text (which the cache also records as fatal for the
+    /// front end, as the go command stops on it).
+    fn parse(
+        &self,
+        origin: GoModOrigin<'_>,
+        name: &str,
+        data: &[u8],
+        parse: &ParseFn,
+        fs: &dyn Fs,
+        trace: &mut Trace,
+    ) -> Result<Arc<DepGoMod>, String>;
 }
 
 /// A fatal error: the go command prints `go: <this>` and exits 1.
@@ -593,10 +641,30 @@ impl<'a> Loader<'a> {
             }
             let dir = self.replacement_dir(&path);
             let file = join_path(&dir, "go.mod");
+            if let Some(c) = self.env.cache {
+                if let Some(hit) = c.lookup_file(&file, self.env.fs, &mut self.trace) {
+                    return Ok(self.summarize(actual, &hit));
+                }
+            }
             match self.env.fs.read(&file) {
                 Ok(d) => {
                     self.event(EventKind::Read, path.clone(), file.clone(), start);
-                    (short_path(&self.opts.cwd, &file), d)
+                    let name = short_path(&self.opts.cwd, &file);
+                    if let Some(c) = self.env.cache {
+                        let origin = GoModOrigin::File { path: &file };
+                        let parsed = c
+                            .parse(
+                                origin,
+                                &name,
+                                &d,
+                                self.env.parse,
+                                self.env.fs,
+                                &mut self.trace,
+                            )
+                            .map_err(|err| ModuleError::new(path.clone(), "", err))?;
+                        return Ok(self.summarize(actual, &parsed));
+                    }
+                    (name, d)
                 }
                 Err(e) => {
                     let kind = if e.is_not_found() {
@@ -620,6 +688,11 @@ impl<'a> Loader<'a> {
                 }
             }
         } else {
+            if let Some(c) = self.env.cache {
+                if let Some(hit) = c.lookup_module(&path, &version, &mut self.trace) {
+                    return Ok(self.summarize(actual, &hit));
+                }
+            }
             match self.env.modules.fetch(&path, &version, FileKind::Mod) {
                 Ok(f) => {
                     self.mod_fetched.insert(actual);
@@ -629,6 +702,24 @@ impl<'a> Loader<'a> {
                         f.location.clone(),
                         start,
                     );
+                    if let Some(c) = self.env.cache {
+                        let origin = GoModOrigin::Module {
+                            path: &path,
+                            version: &version,
+                            location: &f.location,
+                        };
+                        let parsed = c
+                            .parse(
+                                origin,
+                                "go.mod",
+                                &f.data,
+                                self.env.parse,
+                                self.env.fs,
+                                &mut self.trace,
+                            )
+                            .map_err(|err| ModuleError::new(path.clone(), version.clone(), err))?;
+                        return Ok(self.summarize(actual, &parsed));
+                    }
                     ("go.mod".to_string(), f.data)
                 }
                 Err(e) => {
@@ -654,6 +745,11 @@ impl<'a> Loader<'a> {
                 format!("parsing {name}: {err}"),
             )
         })?;
+        Ok(self.summarize(actual, &parsed))
+    }
+
+    /// The graph's summary of a parsed dependency go.mod read for `actual`.
+    fn summarize(&mut self, actual: Mv, parsed: &DepGoMod) -> Arc<Summary> {
         let module = parsed.module.as_deref().map(|p| self.names.path(p));
         let go: Option<Arc<str>> = parsed
             .go
@@ -668,12 +764,12 @@ impl<'a> Loader<'a> {
             .iter()
             .map(|(p, v)| self.names.mv(p, v))
             .collect();
-        Ok(Arc::new(Summary {
+        Arc::new(Summary {
             module,
             pruning: pruning_for_go(go.as_deref()),
             go,
             require,
-        }))
+        })
     }
 
     /// The summary of node `m` as the graph uses it (the go command's `goModSummary`):

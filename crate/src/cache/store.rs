@@ -1,0 +1,583 @@
+//! [`ModfileCache`]: the modfile cache the graph loader consults (it implements
+//! [`ModFileCache`]), with its memory tier, an optional persistent tier, go.sum verification,
+//! statistics and trace events.
+//!
+//! A lookup goes memory → persistent tier; a miss is read by the loader and handed back through
+//! [`ModFileCache::parse`], which verifies it against go.sum, reuses an entry with the same
+//! content hash if one exists (identical bytes are parsed once) and otherwise parses and stores.
+//! Every module-version hit is checked against go.sum by the `h1:` hash the entry recorded when
+//! it was stored; a mismatch evicts the entry and the file is read again, so the go command's
+//! checksum error (or the right answer) comes from the real bytes.
+//!
+//! What the run used is kept ([`ModfileCache::run_snapshot`], [`ModfileCache::take_new`]) so the
+//! front end can write new entries, the index and the warm-run snapshot at the end.
+
+use super::entry::{new_entry, Entry, EntryRecord};
+use super::key::{ContentHash, FileStamp};
+use super::lru::Lru;
+use super::snapshot::{FileKey, ModuleKey, Snapshot};
+use crate::graph::load::{DepGoMod, GoModOrigin, ModFileCache, ParseFn};
+use crate::report::trace::{Event, EventKind, Trace};
+use crate::source::{EntryKind, Fs};
+use crate::sum::{GoSum, SumError};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Where a hit came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// The in-process memory tier.
+    Memory,
+    /// The warm-run snapshot loaded at start (held in memory).
+    Snapshot,
+    /// The persistent tier (entry files, index).
+    Disk,
+}
+
+impl Tier {
+    /// The name used in `-x` lines and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Memory => "memory",
+            Tier::Snapshot => "snapshot",
+            Tier::Disk => "disk",
+        }
+    }
+}
+
+/// Counters of one tier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TierStats {
+    /// Entries held.
+    pub entries: u64,
+    /// Bytes held.
+    pub bytes: u64,
+    /// Lookups answered by this tier.
+    pub hits: u64,
+    /// Lookups this tier could not answer.
+    pub misses: u64,
+}
+
+impl TierStats {
+    /// hits / (hits + misses), or 0 when there were no lookups.
+    pub fn hit_rate(&self) -> f64 {
+        let n = self.hits + self.misses;
+        if n == 0 {
+            0.0
+        } else {
+            self.hits as f64 / n as f64
+        }
+    }
+}
+
+/// Counters of one run (or, summed by the front end, of a cache's life).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CacheStats {
+    /// The memory tier (including entries that came from the snapshot).
+    pub memory: TierStats,
+    /// The persistent tier.
+    pub disk: TierStats,
+    /// Hits served from the warm-run snapshot (counted in `memory.hits` too).
+    pub snapshot_hits: u64,
+    /// Entries stored.
+    pub stores: u64,
+    /// Entries evicted because they were refused (go.sum) or corrupt.
+    pub evictions: u64,
+}
+
+/// The persistent tier as the cache sees it. Implementations do the I/O (native: a directory;
+/// browser: an imported snapshot) and verify what they read.
+pub trait PersistentTier: Send {
+    /// A short description for traces: the directory, `snapshot`, …
+    fn describe(&self) -> String;
+    /// The content hash recorded for `path@version`, if any.
+    fn module_hash(&mut self, path: &str, version: &str) -> Option<ContentHash>;
+    /// The stamp and content hash recorded for the file at `path`, if any.
+    fn file_hash(&mut self, path: &str) -> Option<(FileStamp, ContentHash)>;
+    /// The verified entry stored under `hash`; `Err(reason)` when what was stored is corrupt
+    /// (the implementation deletes it).
+    fn load(&mut self, hash: ContentHash) -> Result<Option<Entry>, String>;
+    /// Forgets `hash` and the keys of `path@version` (a refused or corrupt entry).
+    fn evict(&mut self, hash: ContentHash, module: Option<(&str, &str)>);
+    /// The stamp of a file on disk, if the tier can tell (native: size, mtime, ctime, inode).
+    fn stamp(&self, path: &str) -> Option<FileStamp>;
+}
+
+struct Inner {
+    mem: Lru,
+    modules: FxHashMap<(Box<str>, Box<str>), (ContentHash, Tier)>,
+    files: FxHashMap<Box<str>, (FileStamp, ContentHash)>,
+    disk: Option<Box<dyn PersistentTier>>,
+    gosum: Option<GoSum>,
+    stats: CacheStats,
+    /// Entries the run used, by hash (not bounded: the run's working set).
+    used: FxHashMap<ContentHash, Arc<Entry>>,
+    used_modules: Vec<ModuleKey>,
+    used_files: Vec<FileKey>,
+    /// Entries first seen this run, with their bytes, to be written by the front end.
+    new: Vec<(Arc<Entry>, Arc<[u8]>)>,
+    /// Hashes that came from the snapshot (their hits are reported as snapshot hits).
+    from_snapshot: rustc_hash::FxHashSet<ContentHash>,
+    fatal: Option<String>,
+}
+
+/// The modfile cache. Cheap to share by reference; internally synchronised.
+pub struct ModfileCache {
+    inner: Mutex<Inner>,
+}
+
+/// Default bound of the memory tier: 256 MiB.
+pub const DEFAULT_MEMORY_BYTES: u64 = 256 << 20;
+
+impl ModfileCache {
+    /// A cache with a memory tier of `memory_bytes` and no persistent tier.
+    pub fn new(memory_bytes: u64) -> Self {
+        ModfileCache {
+            inner: Mutex::new(Inner {
+                mem: Lru::new(memory_bytes),
+                modules: FxHashMap::default(),
+                files: FxHashMap::default(),
+                disk: None,
+                gosum: None,
+                stats: CacheStats::default(),
+                used: FxHashMap::default(),
+                used_modules: Vec::new(),
+                used_files: Vec::new(),
+                new: Vec::new(),
+                from_snapshot: Default::default(),
+                fatal: None,
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave the maps inconsistent in a way that
+        // changes answers (every value is verified on use), so a poisoned lock is recovered.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds a persistent tier.
+    pub fn with_tier(self, tier: Box<dyn PersistentTier>) -> Self {
+        self.lock().disk = Some(tier);
+        self
+    }
+
+    /// Sets the go.sum (merged go.sum / go.work.sum) that module versions are verified against.
+    pub fn set_gosum(&self, gosum: GoSum) {
+        self.lock().gosum = Some(gosum);
+    }
+
+    /// Loads a snapshot's keys and entries into memory. Entries whose bytes are present are
+    /// re-hashed (decode already did); entries are trusted as verified by the snapshot's
+    /// checksum. Module keys are immutable; file keys are checked against the file's stamp on use.
+    pub fn install(&self, snap: Snapshot) {
+        let mut g = self.lock();
+        let g = &mut *g;
+        for rec in snap.entries {
+            let e = Arc::new(rec.into_entry());
+            g.from_snapshot.insert(e.hash);
+            g.mem.insert(e);
+        }
+        for m in snap.modules {
+            g.modules.insert(
+                (m.path.into_boxed_str(), m.version.into_boxed_str()),
+                (m.hash, Tier::Snapshot),
+            );
+        }
+        for f in snap.files {
+            g.files.insert(f.path.into_boxed_str(), (f.stamp, f.hash));
+        }
+    }
+
+    /// The first checksum mismatch seen (the go command stops on it), if any.
+    pub fn fatal(&self) -> Option<String> {
+        self.lock().fatal.clone()
+    }
+
+    /// This run's counters, with the memory tier's current size.
+    pub fn stats(&self) -> CacheStats {
+        let g = self.lock();
+        let mut s = g.stats;
+        s.memory.entries = g.mem.len() as u64;
+        s.memory.bytes = g.mem.bytes();
+        s
+    }
+
+    /// True when every go.mod of the run came from the snapshot (nothing new to write).
+    pub fn fully_warm(&self) -> bool {
+        let g = self.lock();
+        g.new.is_empty()
+            && g.stats.disk.hits == 0
+            && g.stats.memory.misses == 0
+            && g.stats.evictions == 0
+    }
+
+    /// Entries first seen this run with their bytes (drained).
+    pub fn take_new(&self) -> Vec<(Arc<Entry>, Arc<[u8]>)> {
+        std::mem::take(&mut self.lock().new)
+    }
+
+    /// The keys and entries this run used, as a snapshot for `key` (no bytes).
+    pub fn run_snapshot(&self, key: ContentHash) -> Snapshot {
+        let g = self.lock();
+        let mut entries: Vec<EntryRecord> =
+            g.used.values().map(|e| EntryRecord::of(e, None)).collect();
+        entries.sort_by_key(|e| e.hash);
+        Snapshot {
+            key: Some(key),
+            modules: g.used_modules.clone(),
+            files: g.used_files.clone(),
+            entries,
+        }
+    }
+
+    /// Every entry and key held in memory (for `cache export` of an in-memory cache).
+    pub fn memory_snapshot(&self) -> Snapshot {
+        let g = self.lock();
+        let mut s = Snapshot {
+            key: None,
+            ..Snapshot::default()
+        };
+        for ((p, v), (h, _)) in &g.modules {
+            s.modules.push(ModuleKey {
+                path: p.to_string(),
+                version: v.to_string(),
+                hash: *h,
+                source: String::new(),
+            });
+        }
+        s.modules.retain(|m| g.mem.contains(&m.hash));
+        for (p, (stamp, h)) in &g.files {
+            if g.mem.contains(h) {
+                s.files.push(FileKey {
+                    path: p.to_string(),
+                    stamp: *stamp,
+                    hash: *h,
+                });
+            }
+        }
+        let mut hs: Vec<ContentHash> = s
+            .modules
+            .iter()
+            .map(|m| m.hash)
+            .chain(s.files.iter().map(|f| f.hash))
+            .collect();
+        hs.sort();
+        hs.dedup();
+        for h in hs {
+            if let Some(e) = g.used.get(&h).cloned() {
+                s.entries.push(EntryRecord::of(&e, None));
+            }
+        }
+        s
+    }
+}
+
+fn gomod_sum_line(gosum: &GoSum, path: &str, version: &str) -> Option<String> {
+    gosum
+        .hashes(path, &format!("{version}/go.mod"))
+        .iter()
+        .find(|h| h.starts_with("h1:"))
+        .cloned()
+}
+
+impl Inner {
+    /// The entry for `h` from memory, then disk. Corrupt disk entries are reported and dropped.
+    fn entry(
+        &mut self,
+        h: ContentHash,
+        subject: &str,
+        trace: &mut Trace,
+    ) -> Option<(Arc<Entry>, Tier)> {
+        if let Some(e) = self.mem.get(&h) {
+            let tier = if self.from_snapshot.contains(&h) {
+                Tier::Snapshot
+            } else {
+                Tier::Memory
+            };
+            return Some((e, tier));
+        }
+        let disk = self.disk.as_mut()?;
+        match disk.load(h) {
+            Ok(Some(e)) => {
+                let e = Arc::new(e);
+                self.mem.insert(e.clone());
+                Some((e, Tier::Disk))
+            }
+            Ok(None) => None,
+            Err(why) => {
+                self.stats.evictions += 1;
+                trace.push_with(|| {
+                    Event::new(
+                        EventKind::Warning,
+                        format!("modfile cache: corrupt entry {}", h.short()),
+                        disk.describe(),
+                    )
+                    .with_result(format!("{why}; deleted, rebuilding {subject}"))
+                });
+                None
+            }
+        }
+    }
+
+    fn hit(&mut self, subject: &str, e: &Arc<Entry>, tier: Tier, trace: &mut Trace) {
+        match tier {
+            Tier::Disk => {
+                self.stats.memory.misses += 1;
+                self.stats.disk.hits += 1;
+            }
+            Tier::Snapshot => {
+                self.stats.memory.hits += 1;
+                self.stats.snapshot_hits += 1;
+            }
+            Tier::Memory => self.stats.memory.hits += 1,
+        }
+        self.used.entry(e.hash).or_insert_with(|| e.clone());
+        trace.push_with(|| {
+            Event::new(
+                EventKind::CacheHit,
+                subject,
+                format!("blake3 {}, {}", e.hash.short(), tier.name()),
+            )
+        });
+    }
+
+    fn miss(&mut self, subject: &str, trace: &mut Trace) {
+        self.stats.memory.misses += 1;
+        if self.disk.is_some() {
+            self.stats.disk.misses += 1;
+        }
+        trace.push_with(|| Event::new(EventKind::CacheMiss, subject, ""));
+    }
+
+    fn evict(
+        &mut self,
+        h: ContentHash,
+        module: Option<(&str, &str)>,
+        why: &str,
+        subject: &str,
+        trace: &mut Trace,
+    ) {
+        self.stats.evictions += 1;
+        self.mem.remove(&h);
+        self.used.remove(&h);
+        if let Some((p, v)) = module {
+            self.modules.remove(&(Box::from(p), Box::from(v)));
+            self.used_modules
+                .retain(|m| !(m.path == p && m.version == v));
+        }
+        if let Some(d) = self.disk.as_mut() {
+            d.evict(h, module);
+        }
+        trace.push_with(|| {
+            Event::new(
+                EventKind::CacheEvict,
+                subject,
+                format!("blake3 {}, {why}", h.short()),
+            )
+        });
+    }
+
+    fn stamp(&self, path: &str, fs: &dyn Fs) -> Option<FileStamp> {
+        if let Some(s) = self.disk.as_ref().and_then(|d| d.stamp(path)) {
+            return Some(s);
+        }
+        let m = fs.stat(path).ok()?;
+        if m.kind != EntryKind::File {
+            return None;
+        }
+        Some(FileStamp {
+            size: m.size,
+            mtime_ns: m.mtime_ns?,
+            ctime_ns: 0,
+            inode: 0,
+        })
+    }
+}
+
+impl ModFileCache for ModfileCache {
+    fn lookup_module(&self, path: &str, version: &str, trace: &mut Trace) -> Option<Arc<DepGoMod>> {
+        let mut g = self.lock();
+        let g = &mut *g;
+        let subject = || format!("{path}@{version}");
+        let key = (Box::from(path), Box::from(version));
+        let found = match g.modules.get(&key) {
+            Some(&(h, _)) => Some((h, false)),
+            None => g
+                .disk
+                .as_mut()
+                .and_then(|d| d.module_hash(path, version))
+                .map(|h| (h, true)),
+        };
+        let Some((h, via_disk_index)) = found else {
+            g.miss(&subject(), trace);
+            return None;
+        };
+        let Some((e, mut tier)) = g.entry(h, &subject(), trace) else {
+            g.modules.remove(&key);
+            g.miss(&subject(), trace);
+            return None;
+        };
+        if via_disk_index {
+            tier = Tier::Disk;
+        }
+        if let Some(want) = g
+            .gosum
+            .as_ref()
+            .and_then(|s| gomod_sum_line(s, path, version))
+        {
+            if want != e.h1 {
+                g.evict(
+                    h,
+                    Some((path, version)),
+                    "checksum mismatch",
+                    &subject(),
+                    trace,
+                );
+                g.miss(&subject(), trace);
+                return None;
+            }
+        }
+        if via_disk_index {
+            g.modules.insert(key, (h, Tier::Disk));
+        }
+        g.hit(&subject(), &e, tier, trace);
+        g.used_modules.push(ModuleKey {
+            path: path.to_string(),
+            version: version.to_string(),
+            hash: h,
+            source: String::new(),
+        });
+        Some(e.parsed.clone())
+    }
+
+    fn lookup_file(&self, file: &str, fs: &dyn Fs, trace: &mut Trace) -> Option<Arc<DepGoMod>> {
+        let mut g = self.lock();
+        let g = &mut *g;
+        let recorded = match g.files.get(file) {
+            Some(&r) => Some(r),
+            None => g.disk.as_mut().and_then(|d| d.file_hash(file)),
+        };
+        let now = g.stamp(file, fs);
+        let (stamp, h) = match (recorded, now) {
+            (Some((was, h)), Some(now)) if was == now => (now, h),
+            (Some(_), _) => {
+                g.files.remove(file);
+                trace.push_with(|| Event::new(EventKind::CacheMiss, file, "changed on disk"));
+                g.stats.memory.misses += 1;
+                return None;
+            }
+            (None, _) => {
+                g.miss(file, trace);
+                return None;
+            }
+        };
+        let Some((e, tier)) = g.entry(h, file, trace) else {
+            g.files.remove(file);
+            g.miss(file, trace);
+            return None;
+        };
+        g.files.insert(Box::from(file), (stamp, h));
+        g.hit(file, &e, tier, trace);
+        g.used_files.push(FileKey {
+            path: file.to_string(),
+            stamp,
+            hash: h,
+        });
+        Some(e.parsed.clone())
+    }
+
+    fn parse(
+        &self,
+        origin: GoModOrigin<'_>,
+        name: &str,
+        data: &[u8],
+        parse: &ParseFn,
+        fs: &dyn Fs,
+        trace: &mut Trace,
+    ) -> Result<Arc<DepGoMod>, String> {
+        let mut g = self.lock();
+        let g = &mut *g;
+        let h = ContentHash::of(data);
+        let (subject, module) = match origin {
+            GoModOrigin::Module { path, version, .. } => {
+                (format!("{path}@{version}"), Some((path, version)))
+            }
+            GoModOrigin::File { path } => (path.to_string(), None),
+        };
+        if let (Some((path, version)), Some(sum)) = (module, g.gosum.as_ref()) {
+            if gomod_sum_line(sum, path, version).is_some() {
+                let h1 = crate::sum::dirhash::hash_gomod(data);
+                if let Err(e @ SumError::Mismatch { .. }) =
+                    sum.check_hash(path, &format!("{version}/go.mod"), &h1)
+                {
+                    let msg = e.to_string().trim_end().to_string();
+                    g.evict(
+                        h,
+                        Some((path, version)),
+                        "checksum mismatch",
+                        &subject,
+                        trace,
+                    );
+                    if g.fatal.is_none() {
+                        g.fatal = Some(msg.clone());
+                    }
+                    return Err(msg);
+                }
+            }
+        }
+        let e = match g.entry(h, &subject, trace) {
+            Some((e, _)) => e,
+            None => {
+                let parsed = parse(name, data).map_err(|err| format!("parsing {name}: {err}"))?;
+                let e = Arc::new(new_entry(data, parsed));
+                g.mem.insert(e.clone());
+                g.new.push((e.clone(), Arc::from(data)));
+                g.stats.stores += 1;
+                let tier = if g.disk.is_some() {
+                    "memory, disk"
+                } else {
+                    "memory"
+                };
+                trace.push_with(|| {
+                    Event::new(
+                        EventKind::CacheStore,
+                        subject.as_str(),
+                        format!("blake3 {}, {tier}", e.hash.short()),
+                    )
+                });
+                e
+            }
+        };
+        g.used.entry(h).or_insert_with(|| e.clone());
+        match origin {
+            GoModOrigin::Module {
+                path,
+                version,
+                location,
+            } => {
+                g.modules
+                    .insert((Box::from(path), Box::from(version)), (h, Tier::Memory));
+                g.used_modules.push(ModuleKey {
+                    path: path.to_string(),
+                    version: version.to_string(),
+                    hash: h,
+                    source: location.to_string(),
+                });
+            }
+            GoModOrigin::File { path } => {
+                if let Some(stamp) = g.stamp(path, fs) {
+                    g.files.insert(Box::from(path), (stamp, h));
+                    g.used_files.push(FileKey {
+                        path: path.to_string(),
+                        stamp,
+                        hash: h,
+                    });
+                }
+            }
+        }
+        Ok(e.parsed.clone())
+    }
+}

@@ -103,6 +103,10 @@ pub trait PersistentTier: Send {
     fn evict(&mut self, hash: ContentHash, module: Option<(&str, &str)>);
     /// The stamp of a file on disk, if the tier can tell (native: size, mtime, ctime, inode).
     fn stamp(&self, path: &str) -> Option<FileStamp>;
+    /// Warnings the tier has found since last asked (a corrupt index), for the trace.
+    fn take_warnings(&mut self) -> Vec<Event> {
+        Vec::new()
+    }
 }
 
 struct Inner {
@@ -121,6 +125,8 @@ struct Inner {
     /// Hashes that came from the snapshot (their hits are reported as snapshot hits).
     from_snapshot: rustc_hash::FxHashSet<ContentHash>,
     fatal: Option<String>,
+    /// False for a verify-only cache (the cache is off): nothing is looked up or stored.
+    enabled: bool,
 }
 
 /// The modfile cache. Cheap to share by reference; internally synchronised.
@@ -148,8 +154,17 @@ impl ModfileCache {
                 new: Vec::new(),
                 from_snapshot: Default::default(),
                 fatal: None,
+                enabled: true,
             }),
         }
+    }
+
+    /// A cache that is off: it answers no lookups and stores nothing, but still verifies the
+    /// go.mod files the loader reads against go.sum (as the go command does) and parses them.
+    pub fn verify_only() -> Self {
+        let c = ModfileCache::new(0);
+        c.lock().enabled = false;
+        c
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -401,15 +416,20 @@ impl ModFileCache for ModfileCache {
     fn lookup_module(&self, path: &str, version: &str, trace: &mut Trace) -> Option<Arc<DepGoMod>> {
         let mut g = self.lock();
         let g = &mut *g;
+        if !g.enabled {
+            return None;
+        }
         let subject = || format!("{path}@{version}");
         let key = (Box::from(path), Box::from(version));
         let found = match g.modules.get(&key) {
             Some(&(h, _)) => Some((h, false)),
-            None => g
-                .disk
-                .as_mut()
-                .and_then(|d| d.module_hash(path, version))
-                .map(|h| (h, true)),
+            None => g.disk.as_mut().and_then(|d| {
+                let h = d.module_hash(path, version);
+                for w in d.take_warnings() {
+                    trace.push_with(|| w);
+                }
+                h.map(|h| (h, true))
+            }),
         };
         let Some((h, via_disk_index)) = found else {
             g.miss(&subject(), trace);
@@ -456,9 +476,18 @@ impl ModFileCache for ModfileCache {
     fn lookup_file(&self, file: &str, fs: &dyn Fs, trace: &mut Trace) -> Option<Arc<DepGoMod>> {
         let mut g = self.lock();
         let g = &mut *g;
+        if !g.enabled {
+            return None;
+        }
         let recorded = match g.files.get(file) {
             Some(&r) => Some(r),
-            None => g.disk.as_mut().and_then(|d| d.file_hash(file)),
+            None => g.disk.as_mut().and_then(|d| {
+                let r = d.file_hash(file);
+                for w in d.take_warnings() {
+                    trace.push_with(|| w);
+                }
+                r
+            }),
         };
         let now = g.stamp(file, fs);
         let (stamp, h) = match (recorded, now) {
@@ -527,6 +556,11 @@ impl ModFileCache for ModfileCache {
                     return Err(msg);
                 }
             }
+        }
+        if !g.enabled {
+            return parse(name, data)
+                .map(Arc::new)
+                .map_err(|err| format!("parsing {name}: {err}"));
         }
         let e = match g.entry(h, &subject, trace) {
             Some((e, _)) => e,

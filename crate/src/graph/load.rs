@@ -690,6 +690,7 @@ impl<'a> Loader<'a> {
         } else {
             if let Some(c) = self.env.cache {
                 if let Some(hit) = c.lookup_module(&path, &version, &mut self.trace) {
+                    self.mod_fetched.insert(actual);
                     return Ok(self.summarize(actual, &hit));
                 }
             }

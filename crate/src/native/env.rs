@@ -27,6 +27,8 @@ pub struct GoEnv {
     pub goprivate: String,
     /// `GOEXPERIMENT` (modscope reads `modfilecache`, `gopkgcache`).
     pub goexperiment: String,
+    /// `MODSCOPE_CACHE`: where modscope's caches live (empty: the user cache directory).
+    pub modscope_cache: String,
 }
 
 impl GoEnv {
@@ -59,6 +61,7 @@ impl GoEnv {
             gonosumdb: var("GONOSUMDB").unwrap_or_else(|| goprivate.clone()),
             goprivate,
             goexperiment: var("GOEXPERIMENT").unwrap_or_default(),
+            modscope_cache: var("MODSCOPE_CACHE").unwrap_or_default(),
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod bench_gopkg;
 pub mod bench_graph;
+pub mod cache_store;
 pub mod cli;
 pub mod env;
 pub mod fs;

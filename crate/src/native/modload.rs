@@ -271,11 +271,29 @@ pub fn with_loader<R>(
         }
     };
     let fs = OsFs::new(&req.dir);
+    // The modfile cache (native::cache_store): on with --modfile-cache or
+    // GOEXPERIMENT=modfilecache; off, the session only verifies go.mod files against go.sum.
+    let cache_on = super::cache_store::enabled(false, &req.env.goexperiment)?;
+    let main_files = match &work_path {
+        Some(wp) => super::cache_store::MainFiles::workspace(
+            wp,
+            &mains
+                .iter()
+                .map(|m| PathBuf::from(&m.dir))
+                .collect::<Vec<_>>(),
+        ),
+        None => super::cache_store::MainFiles::module(Path::new(&mains[0].dir)),
+    };
+    let cache_root =
+        cache_on.then(|| super::cache_store::cache_root(Some(&req.env.modscope_cache)));
+    let mut session = super::cache_store::Session::open(&main_files, cache_root);
+    let warnings = session.take_warnings();
     let env = Env {
         modules: &source,
         fs: &fs,
         parse: &parse_dep,
         clock,
+        cache: Some(session.cache()),
     };
     let opts = Options {
         build_mod,
@@ -285,5 +303,11 @@ pub fn with_loader<R>(
         latest_go: "1.19".to_string(),
     };
     let mut loader = Loader::new(env, opts, mains, work).map_err(|e| e.to_string())?;
-    Ok(f(&mut loader))
+    loader.trace.events.extend(warnings);
+    let r = f(&mut loader);
+    session.finish();
+    match session.fatal() {
+        Some(fatal) => Err(fatal),
+        None => Ok(r),
+    }
 }

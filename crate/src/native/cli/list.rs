@@ -27,6 +27,9 @@ pub struct ListArgs {
     /// Print each file read (`# read go.mod: …`) on stderr.
     #[arg(long = "x")]
     pub x: bool,
+    /// Use the modfile cache (also `GOEXPERIMENT=modfilecache`); see `modscope cache`.
+    #[arg(long = "modfile-cache")]
+    pub modfile_cache: bool,
     /// Run as if started in this directory.
     #[arg(long = "C")]
     pub dir: Option<PathBuf>,
@@ -61,7 +64,7 @@ impl CmdOutput {
     fn fail(message: &str) -> Self {
         CmdOutput {
             stdout: String::new(),
-            stderr: format!("go: {message}\n"),
+            stderr: crate::native::cache_store::go_error_text(message),
             exit: 1,
         }
     }
@@ -294,7 +297,8 @@ pub fn run(args: ListArgs) -> Result<Outcome, CliError> {
             patterns: args.patterns,
         });
     }
-    let req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::List)?;
+    let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::List)?;
+    crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);
     emit(list_modules(
         &req,
         &args.patterns,

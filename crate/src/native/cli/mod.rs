@@ -3,6 +3,7 @@
 //! Every subcommand lives in its own file and exposes `run(args) -> Result<Outcome, CliError>`.
 //! Exit codes: 0 = ok, 1 = findings (errors in the input, a failed check), 2 = usage error.
 
+pub mod cache_cmd;
 mod goflags;
 pub mod list;
 pub mod list_pkgs;
@@ -82,6 +83,8 @@ pub enum Command {
     List(list::ListArgs),
     /// The shortest requirement path that selects a module's version.
     WhyVersion(mod_graph::WhyVersionArgs),
+    /// Inspect and manage the modfile cache (stats, show, verify, clear, export, import).
+    Cache(cache_cmd::CacheArgs),
 }
 
 /// Entry point of the binary: parses `std::env::args` and runs the command.
@@ -114,5 +117,6 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Lookup(args) => lookup::run(args),
         Command::List(args) => list::run(args),
         Command::WhyVersion(args) => mod_graph::run_why_version(args),
+        Command::Cache(args) => cache_cmd::run(args),
     }
 }

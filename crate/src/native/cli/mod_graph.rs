@@ -22,6 +22,9 @@ pub struct GraphArgs {
     /// Print each file read on stderr.
     #[arg(long = "x")]
     pub x: bool,
+    /// Use the modfile cache (also `GOEXPERIMENT=modfilecache`); see `modscope cache`.
+    #[arg(long = "modfile-cache")]
+    pub modfile_cache: bool,
     /// Run as if started in this directory.
     #[arg(long = "C")]
     pub dir: Option<PathBuf>,
@@ -42,7 +45,7 @@ pub fn mod_graph(req: &LoadRequest, format: &str, x: bool) -> CmdOutput {
         with_go_messages(l, out)
     })
     .unwrap_or_else(|msg| CmdOutput {
-        stderr: format!("go: {msg}\n"),
+        stderr: crate::native::cache_store::go_error_text(&msg),
         exit: 1,
         ..CmdOutput::default()
     })
@@ -124,6 +127,7 @@ pub fn run(args: GraphArgs) -> Result<Outcome, CliError> {
         )));
     }
     let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModGraph)?;
+    crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);
     req.go_override = args.go.clone();
     emit(mod_graph(&req, &args.format, args.x))
 }
@@ -179,7 +183,7 @@ pub fn why_version(req: &LoadRequest, module: &str) -> CmdOutput {
         out
     })
     .unwrap_or_else(|msg| CmdOutput {
-        stderr: format!("go: {msg}\n"),
+        stderr: crate::native::cache_store::go_error_text(&msg),
         exit: 1,
         ..CmdOutput::default()
     })

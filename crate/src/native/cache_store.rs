@@ -1,0 +1,1072 @@
+//! The modfile cache's persistent tier on disk, and the session that ties a run to it.
+//!
+//! Layout, under `$MODSCOPE_CACHE/modfile`, else `<user cache dir>/modscope/modfile`
+//! (`$XDG_CACHE_HOME` or `~/.cache`):
+//!
+//! ```text
+//! objects/ab/ab12…(64 hex)   one entry: parsed summary + go.mod bytes, framed with a blake3 checksum
+//! index                      module@version → hash and file stamp → hash, with hits and last use
+//! snapshots/<64 hex>         the entries one main module needs, keyed by its go.mod/go.work/go.sum
+//! runs.log                   one line per run: hits and misses per tier (for `cache stats`)
+//! tmp/                       files being written
+//! ```
+//!
+//! Plain content-addressed files: a CI cache can copy the directory between machines (file keys
+//! hold stamps, which simply miss on another machine). Every file is written to `tmp/` and
+//! renamed into place, so readers never see half a file; every read is verified (checksum,
+//! format, the hash it is filed under) and a bad file is deleted, reported as a warning under
+//! `-x`, and rebuilt. Several processes may share the directory: the index is merged
+//! read-modify-write at the end of a run (a lost update only loses cache keys, never gives a wrong
+//! answer), `runs.log` lines are appended with one write each.
+//!
+//! Where content hashes are checked: every dependency go.mod that is read (against go.sum and
+//! to address its entry); the main module's go.mod, go.work and go.sum on every run (they are
+//! read anyway and their hashes key the snapshot, so any edit to them misses the snapshot); every
+//! entry read from disk. Not checked: a directory replacement's go.mod whose stamp (size, mtime,
+//! ctime, inode) is unchanged is not opened. Restoring size and mtime after an edit still changes
+//! ctime, which user programs cannot set, so such an edit is caught; a file modified within two
+//! seconds of being read is never given a stamp key (its stamp could be ambiguous), so it is read
+//! again next time.
+
+use crate::cache::entry::{decode_object, encode_object, frame, unframe, Entry, EntryRecord};
+use crate::cache::snapshot::{FileKey, ModuleKey, Snapshot};
+use crate::cache::store::DEFAULT_MEMORY_BYTES;
+use crate::cache::{CacheStats, ContentHash, FileStamp, ModfileCache, PersistentTier};
+use crate::experiment::Experiments;
+use crate::graph::load::DepGoMod;
+use crate::report::trace::{Event, EventKind};
+use crate::sum::GoSum;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// The modfile cache directory: `$MODSCOPE_CACHE/modfile`, else the user cache dir's
+/// `modscope/modfile`.
+pub fn cache_root(modscope_cache: Option<&str>) -> PathBuf {
+    if let Some(d) = modscope_cache.filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("modfile");
+    }
+    if let Some(d) = std::env::var_os("MODSCOPE_CACHE").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("modfile");
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("modscope").join("modfile")
+}
+
+/// Whether the modfile cache is on: the flag, or `modfilecache` in `GOEXPERIMENT` (an unknown
+/// experiment name is an error worded as the go command's).
+pub fn enabled(flag: bool, goexperiment: &str) -> Result<bool, String> {
+    let ex = Experiments::parse(goexperiment).map_err(|e| e.to_string())?;
+    Ok(flag || ex.modfile_cache)
+}
+
+/// Turns `--modfile-cache` into the `GOEXPERIMENT` entry the loader reads.
+pub fn apply_flag(env: &mut crate::native::env::GoEnv, flag: bool) {
+    if flag {
+        if !env.goexperiment.is_empty() {
+            env.goexperiment.push(',');
+        }
+        env.goexperiment.push_str("modfilecache");
+    }
+}
+
+/// How the go command prints a fatal message: `go: MESSAGE`, except a go.sum checksum mismatch,
+/// which it prints as is.
+pub fn go_error_text(message: &str) -> String {
+    if message.starts_with("verifying ") && message.contains(": checksum mismatch\n") {
+        format!("{message}\n")
+    } else {
+        format!("go: {message}\n")
+    }
+}
+
+/// The lax dependency go.mod parser, for re-parsing imported entries.
+pub fn parse_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
+    let f = crate::modfile::parse_lax(name, data).map_err(|d| {
+        d.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    Ok(DepGoMod {
+        module: f.module.map(|m| m.path),
+        go: f.go.map(|g| g.version),
+        require: f
+            .require
+            .into_iter()
+            .map(|r| (r.module.path, r.module.version))
+            .collect(),
+    })
+}
+
+fn unix_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn unix_nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Writes `data` to `path` atomically: a unique file in `tmp/`, then a rename.
+pub fn write_atomic(root: &Path, path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let tmp_dir = root.join("tmp");
+    std::fs::create_dir_all(&tmp_dir)?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = tmp_dir.join(format!("{}.{}.{}", std::process::id(), unix_nanos(), n));
+    let r = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(data)?;
+        f.sync_data()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if r.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    r
+}
+
+/// Writes `data` to `path` atomically through a temporary file beside it.
+pub fn write_beside(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let r = std::fs::write(&tmp, data).and_then(|()| std::fs::rename(&tmp, path));
+    if r.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    r
+}
+
+/// One `module@version` key of the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexModule {
+    /// Module path.
+    pub path: String,
+    /// Version.
+    pub version: String,
+    /// Content hash.
+    pub hash: ContentHash,
+    /// Size of the go.mod.
+    pub size: u64,
+    /// Where it was read.
+    pub source: String,
+    /// Hits recorded when the index was rewritten.
+    pub hits: u64,
+    /// Last use, Unix seconds.
+    pub last_use: u64,
+}
+
+/// One file key of the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexFile {
+    /// The file's path.
+    pub path: String,
+    /// Its stamp when read.
+    pub stamp: FileStamp,
+    /// Content hash.
+    pub hash: ContentHash,
+    /// Hits recorded when the index was rewritten.
+    pub hits: u64,
+    /// Last use, Unix seconds.
+    pub last_use: u64,
+}
+
+/// The index file's contents.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// Module version keys.
+    pub modules: Vec<IndexModule>,
+    /// File keys.
+    pub files: Vec<IndexFile>,
+}
+
+const INDEX_MAGIC: &[u8; 4] = b"MSCI";
+
+impl Index {
+    fn encode(&self) -> Vec<u8> {
+        frame(
+            INDEX_MAGIC,
+            &postcard::to_allocvec(self).unwrap_or_default(),
+        )
+    }
+
+    fn decode(data: &[u8]) -> Result<Index, String> {
+        let body = unframe(INDEX_MAGIC, data).map_err(|e| e.0)?;
+        postcard::from_bytes(body).map_err(|e| format!("undecodable: {e}"))
+    }
+}
+
+/// A cache directory and the operations on it.
+#[derive(Debug, Clone)]
+pub struct CacheDir {
+    root: PathBuf,
+}
+
+/// What reading a verified file found.
+enum Read<T> {
+    Absent,
+    Ok(T),
+    Corrupt(String),
+}
+
+impl CacheDir {
+    /// The cache directory at `root` (created on first write).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        CacheDir { root: root.into() }
+    }
+
+    /// Its root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file of entry `h`.
+    pub fn object_path(&self, h: &ContentHash) -> PathBuf {
+        let hex = h.hex();
+        self.root.join("objects").join(&hex[..2]).join(hex)
+    }
+
+    /// The file of snapshot `key`.
+    pub fn snapshot_path(&self, key: &ContentHash) -> PathBuf {
+        self.root.join("snapshots").join(key.hex())
+    }
+
+    fn index_path(&self) -> PathBuf {
+        self.root.join("index")
+    }
+
+    fn runs_path(&self) -> PathBuf {
+        self.root.join("runs.log")
+    }
+
+    fn read_index(&self) -> Read<Index> {
+        match std::fs::read(self.index_path()) {
+            Err(_) => Read::Absent,
+            Ok(d) => match Index::decode(&d) {
+                Ok(ix) => Read::Ok(ix),
+                Err(why) => {
+                    let _ = std::fs::remove_file(self.index_path());
+                    Read::Corrupt(why)
+                }
+            },
+        }
+    }
+
+    fn read_snapshot(&self, key: &ContentHash) -> Read<Snapshot> {
+        let p = self.snapshot_path(key);
+        match std::fs::read(&p) {
+            Err(_) => Read::Absent,
+            Ok(d) => match Snapshot::decode(&d) {
+                Ok(s) if s.key == Some(*key) => Read::Ok(s),
+                Ok(_) => {
+                    let _ = std::fs::remove_file(&p);
+                    Read::Corrupt("snapshot filed under another key".to_string())
+                }
+                Err(why) => {
+                    let _ = std::fs::remove_file(&p);
+                    Read::Corrupt(why.0)
+                }
+            },
+        }
+    }
+
+    /// Reads and verifies entry `h`; a corrupt file is deleted.
+    pub fn load_object(&self, h: ContentHash) -> Result<Option<(Entry, Vec<u8>)>, String> {
+        let p = self.object_path(&h);
+        let Ok(d) = std::fs::read(&p) else {
+            return Ok(None);
+        };
+        match decode_object(&d, h) {
+            Ok(x) => Ok(Some(x)),
+            Err(why) => {
+                let _ = std::fs::remove_file(&p);
+                Err(why.0)
+            }
+        }
+    }
+
+    fn store_object(&self, e: &Entry, bytes: &[u8]) -> std::io::Result<()> {
+        let p = self.object_path(&e.hash);
+        if p.is_file() {
+            return Ok(());
+        }
+        write_atomic(&self.root, &p, &encode_object(e, bytes))
+    }
+
+    /// All entry files (hash from the file name, path).
+    fn objects(&self) -> Vec<(Option<ContentHash>, PathBuf)> {
+        let mut out = Vec::new();
+        let Ok(dirs) = std::fs::read_dir(self.root.join("objects")) else {
+            return out;
+        };
+        for d in dirs.flatten() {
+            let Ok(files) = std::fs::read_dir(d.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().into_owned();
+                out.push((ContentHash::from_hex(&name), f.path()));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn snapshots(&self) -> Vec<(Option<ContentHash>, PathBuf)> {
+        let mut out = Vec::new();
+        if let Ok(files) = std::fs::read_dir(self.root.join("snapshots")) {
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().into_owned();
+                out.push((ContentHash::from_hex(&name), f.path()));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Merges a run's keys into the index (read-modify-write; the last writer wins).
+    fn merge_index(
+        &self,
+        modules: &[ModuleKey],
+        files: &[FileKey],
+        sizes: &FxHashMap<ContentHash, u64>,
+        evicted: &[(ContentHash, Option<(String, String)>)],
+    ) -> std::io::Result<()> {
+        let mut ix = match self.read_index() {
+            Read::Ok(ix) => ix,
+            _ => Index::default(),
+        };
+        let now = unix_secs();
+        let mut mpos: FxHashMap<(String, String), usize> = ix
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| ((m.path.clone(), m.version.clone()), i))
+            .collect();
+        for m in modules {
+            let k = (m.path.clone(), m.version.clone());
+            match mpos.get(&k) {
+                Some(&i) => {
+                    let r = &mut ix.modules[i];
+                    if r.hash != m.hash {
+                        r.hash = m.hash;
+                        r.hits = 0;
+                    } else {
+                        r.hits += 1;
+                    }
+                    r.last_use = now;
+                    if !m.source.is_empty() {
+                        r.source = m.source.clone();
+                    }
+                    r.size = sizes.get(&m.hash).copied().unwrap_or(r.size);
+                }
+                None => {
+                    mpos.insert(k, ix.modules.len());
+                    ix.modules.push(IndexModule {
+                        path: m.path.clone(),
+                        version: m.version.clone(),
+                        hash: m.hash,
+                        size: sizes.get(&m.hash).copied().unwrap_or(0),
+                        source: m.source.clone(),
+                        hits: 0,
+                        last_use: now,
+                    });
+                }
+            }
+        }
+        for f in files {
+            match ix.files.iter_mut().find(|r| r.path == f.path) {
+                Some(r) => {
+                    if r.hash == f.hash && r.stamp == f.stamp {
+                        r.hits += 1;
+                    } else {
+                        r.hits = 0;
+                    }
+                    r.stamp = f.stamp;
+                    r.hash = f.hash;
+                    r.last_use = now;
+                }
+                None => ix.files.push(IndexFile {
+                    path: f.path.clone(),
+                    stamp: f.stamp,
+                    hash: f.hash,
+                    hits: 0,
+                    last_use: now,
+                }),
+            }
+        }
+        for (h, module) in evicted {
+            ix.files.retain(|f| f.hash != *h);
+            ix.modules.retain(|m| {
+                m.hash != *h
+                    && module
+                        .as_ref()
+                        .is_none_or(|(p, v)| !(m.path == *p && m.version == *v))
+            });
+        }
+        write_atomic(&self.root, &self.index_path(), &ix.encode())
+    }
+
+    fn append_run(&self, line: &str) {
+        let _ = std::fs::create_dir_all(&self.root);
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.runs_path())
+        {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+}
+
+/// The index in memory: module keys and file keys.
+type IndexMaps = (
+    FxHashMap<(String, String), ContentHash>,
+    FxHashMap<String, (FileStamp, ContentHash)>,
+);
+
+/// The persistent tier over a [`CacheDir`]: the index is read once, on the first lookup that
+/// needs it.
+pub struct DirTier {
+    dir: CacheDir,
+    index: Option<IndexMaps>,
+    evicted: Vec<(ContentHash, Option<(String, String)>)>,
+    warnings: Vec<Event>,
+}
+
+impl DirTier {
+    /// A tier over `dir`.
+    pub fn new(dir: CacheDir) -> Self {
+        DirTier {
+            dir,
+            index: None,
+            evicted: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn index(&mut self) -> &mut IndexMaps {
+        if self.index.is_none() {
+            let ix = match self.dir.read_index() {
+                Read::Ok(ix) => ix,
+                Read::Absent => Index::default(),
+                Read::Corrupt(why) => {
+                    let p = self.dir.index_path().display().to_string();
+                    self.warnings.push(
+                        Event::new(EventKind::Warning, "modfile cache: corrupt index", p)
+                            .with_result(format!("{why}; deleted, rebuilding")),
+                    );
+                    Index::default()
+                }
+            };
+            let m = ix
+                .modules
+                .into_iter()
+                .map(|m| ((m.path, m.version), m.hash))
+                .collect();
+            let f = ix
+                .files
+                .into_iter()
+                .map(|f| (f.path, (f.stamp, f.hash)))
+                .collect();
+            self.index = Some((m, f));
+        }
+        self.index.get_or_insert_with(Default::default)
+    }
+}
+
+/// The stamp of a file (size, mtime, ctime, inode); `None` for a file modified in the last two
+/// seconds, whose stamp could be shared by a later edit.
+pub fn file_stamp(path: &str) -> Option<FileStamp> {
+    let m = std::fs::metadata(path).ok()?;
+    if !m.is_file() {
+        return None;
+    }
+    let mtime_ns = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos() as u64;
+    if unix_nanos().saturating_sub(mtime_ns) < 2_000_000_000 {
+        return None;
+    }
+    #[cfg(unix)]
+    let (ctime_ns, inode) = {
+        use std::os::unix::fs::MetadataExt;
+        let c = (m.ctime().max(0) as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(m.ctime_nsec().max(0) as u64);
+        (c, m.ino())
+    };
+    #[cfg(not(unix))]
+    let (ctime_ns, inode) = (0, 0);
+    Some(FileStamp {
+        size: m.len(),
+        mtime_ns,
+        ctime_ns,
+        inode,
+    })
+}
+
+impl PersistentTier for DirTier {
+    fn describe(&self) -> String {
+        self.dir.root.display().to_string()
+    }
+
+    fn module_hash(&mut self, path: &str, version: &str) -> Option<ContentHash> {
+        self.index()
+            .0
+            .get(&(path.to_string(), version.to_string()))
+            .copied()
+    }
+
+    fn file_hash(&mut self, path: &str) -> Option<(FileStamp, ContentHash)> {
+        self.index().1.get(path).copied()
+    }
+
+    fn load(&mut self, hash: ContentHash) -> Result<Option<Entry>, String> {
+        self.dir.load_object(hash).map(|o| o.map(|(e, _)| e))
+    }
+
+    fn evict(&mut self, hash: ContentHash, module: Option<(&str, &str)>) {
+        let _ = std::fs::remove_file(self.dir.object_path(&hash));
+        let module = module.map(|(p, v)| (p.to_string(), v.to_string()));
+        if let Some((m, f)) = self.index.as_mut() {
+            m.retain(|_, h| *h != hash);
+            f.retain(|_, (_, h)| *h != hash);
+        }
+        self.evicted.push((hash, module));
+    }
+
+    fn stamp(&self, path: &str) -> Option<FileStamp> {
+        file_stamp(path)
+    }
+}
+
+/// A shareable handle on the tier so the session can finish what the cache started.
+struct SharedTier(Arc<std::sync::Mutex<DirTier>>);
+
+impl PersistentTier for SharedTier {
+    fn describe(&self) -> String {
+        self.lock().describe()
+    }
+    fn module_hash(&mut self, path: &str, version: &str) -> Option<ContentHash> {
+        self.lock().module_hash(path, version)
+    }
+    fn file_hash(&mut self, path: &str) -> Option<(FileStamp, ContentHash)> {
+        self.lock().file_hash(path)
+    }
+    fn load(&mut self, hash: ContentHash) -> Result<Option<Entry>, String> {
+        self.lock().load(hash)
+    }
+    fn evict(&mut self, hash: ContentHash, module: Option<(&str, &str)>) {
+        self.lock().evict(hash, module)
+    }
+    fn stamp(&self, path: &str) -> Option<FileStamp> {
+        file_stamp(path)
+    }
+    fn take_warnings(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.lock().warnings)
+    }
+}
+
+impl SharedTier {
+    fn lock(&self) -> std::sync::MutexGuard<'_, DirTier> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The main module's files that key its snapshot, and the go.sum files to verify against.
+#[derive(Debug, Clone, Default)]
+pub struct MainFiles {
+    /// go.mod files of the main module(s), in order.
+    pub gomods: Vec<PathBuf>,
+    /// The go.work file, if in workspace mode.
+    pub gowork: Option<PathBuf>,
+    /// go.sum files (go.work.sum and each module's go.sum in workspace mode).
+    pub gosums: Vec<PathBuf>,
+}
+
+impl MainFiles {
+    /// The files of a single main module rooted at `dir`.
+    pub fn module(dir: &Path) -> Self {
+        MainFiles {
+            gomods: vec![dir.join("go.mod")],
+            gowork: None,
+            gosums: vec![dir.join("go.sum")],
+        }
+    }
+
+    /// The files of a workspace: go.work at `work`, modules at `dirs`.
+    pub fn workspace(work: &Path, dirs: &[PathBuf]) -> Self {
+        let mut gosums = vec![work.with_file_name("go.work.sum")];
+        gosums.extend(dirs.iter().map(|d| d.join("go.sum")));
+        MainFiles {
+            gomods: dirs.iter().map(|d| d.join("go.mod")).collect(),
+            gowork: Some(work.to_path_buf()),
+            gosums,
+        }
+    }
+}
+
+/// One run's use of the modfile cache: the cache object the loader consults and, when the cache
+/// is on, the directory it persists to. With the cache off the session still verifies
+/// dependency go.mod files against go.sum, as the go command does, and reads and writes nothing.
+pub struct Session {
+    cache: ModfileCache,
+    dir: Option<CacheDir>,
+    tier: Option<Arc<std::sync::Mutex<DirTier>>>,
+    key: ContentHash,
+    snapshot_loaded: bool,
+    /// Warnings found while opening (a corrupt snapshot), for `-x`.
+    pub warnings: Vec<Event>,
+}
+
+impl Session {
+    /// Opens the session for a run over `files`; `root` is the cache directory when the cache is
+    /// on, `None` when it is off.
+    pub fn open(files: &MainFiles, root: Option<PathBuf>) -> Session {
+        let mut parts: Vec<Vec<u8>> = Vec::new();
+        let mut gosum = GoSum::new("go.sum");
+        let read = |p: &Path| std::fs::read(p).unwrap_or_default();
+        for p in &files.gomods {
+            parts.push(read(p));
+        }
+        parts.push(files.gowork.as_deref().map(read).unwrap_or_default());
+        let mut first = true;
+        for p in &files.gosums {
+            let data = read(p);
+            let name = p.display().to_string();
+            let (s, _) = GoSum::parse(&name, &String::from_utf8_lossy(&data));
+            if first {
+                gosum = GoSum::new(name);
+                first = false;
+            }
+            for (path, version, hash) in s.sorted_lines() {
+                gosum.add(path, version, hash);
+            }
+            parts.push(data);
+        }
+        let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        let key = Snapshot::main_key(&refs);
+        let Some(root) = root else {
+            let cache = ModfileCache::verify_only();
+            cache.set_gosum(gosum);
+            return Session {
+                cache,
+                dir: None,
+                tier: None,
+                key,
+                snapshot_loaded: false,
+                warnings: Vec::new(),
+            };
+        };
+        let dir = CacheDir::new(root);
+        let tier = Arc::new(std::sync::Mutex::new(DirTier::new(dir.clone())));
+        let cache =
+            ModfileCache::new(DEFAULT_MEMORY_BYTES).with_tier(Box::new(SharedTier(tier.clone())));
+        cache.set_gosum(gosum);
+        let mut warnings = Vec::new();
+        let mut snapshot_loaded = false;
+        match dir.read_snapshot(&key) {
+            Read::Ok(s) => {
+                cache.install(s);
+                snapshot_loaded = true;
+            }
+            Read::Absent => {}
+            Read::Corrupt(why) => warnings.push(
+                Event::new(
+                    EventKind::Warning,
+                    "modfile cache: corrupt snapshot",
+                    dir.snapshot_path(&key).display().to_string(),
+                )
+                .with_result(format!("{why}; deleted, rebuilding")),
+            ),
+        }
+        Session {
+            cache,
+            dir: Some(dir),
+            tier: Some(tier),
+            key,
+            snapshot_loaded,
+            warnings,
+        }
+    }
+
+    /// The cache for [`crate::graph::load::Env::cache`].
+    pub fn cache(&self) -> &ModfileCache {
+        &self.cache
+    }
+
+    /// True when the cache is on.
+    pub fn is_on(&self) -> bool {
+        self.dir.is_some()
+    }
+
+    /// The checksum mismatch that stopped the run, if any (print it as is and exit 1).
+    pub fn fatal(&self) -> Option<String> {
+        self.cache.fatal()
+    }
+
+    /// Warnings found at open (a corrupt snapshot), for `-x`; later ones reach the trace
+    /// through the cache.
+    pub fn take_warnings(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// Persists what the run learned: new entries, the index, the snapshot, a line of stats.
+    /// A fully warm run (everything from the snapshot) writes only its stats line. Failures to
+    /// write are ignored: the cache is an accelerator, never a reason to fail a command.
+    pub fn finish(&self) -> CacheStats {
+        let stats = self.cache.stats();
+        let Some(dir) = &self.dir else {
+            return stats;
+        };
+        let warm = self.snapshot_loaded && self.cache.fully_warm();
+        if !warm {
+            let mut sizes: FxHashMap<ContentHash, u64> = FxHashMap::default();
+            for (e, bytes) in self.cache.take_new() {
+                sizes.insert(e.hash, e.size);
+                let _ = dir.store_object(&e, &bytes);
+            }
+            let snap = self.cache.run_snapshot(self.key);
+            for e in &snap.entries {
+                sizes.insert(e.hash, e.size);
+            }
+            let evicted = self
+                .tier
+                .as_ref()
+                .map(|t| std::mem::take(&mut t.lock().unwrap_or_else(|p| p.into_inner()).evicted))
+                .unwrap_or_default();
+            let _ = dir.merge_index(&snap.modules, &snap.files, &sizes, &evicted);
+            if self.cache.fatal().is_none() {
+                let _ = write_atomic(&dir.root, &dir.snapshot_path(&self.key), &snap.encode());
+            }
+        }
+        let s = &stats;
+        dir.append_run(&format!(
+            "v1 {} {} {} {} {} {} {} {} {}\n",
+            unix_secs(),
+            s.memory.hits,
+            s.snapshot_hits,
+            s.disk.hits,
+            s.memory.misses,
+            s.disk.misses,
+            s.stores,
+            s.evictions,
+            if warm {
+                self.key.hex()
+            } else {
+                "-".to_string()
+            },
+        ));
+        stats
+    }
+}
+
+/// Totals over `runs.log`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RunTotals {
+    /// Runs recorded.
+    pub runs: u64,
+    /// Memory-tier hits (including snapshot hits).
+    pub memory_hits: u64,
+    /// Hits served from snapshots.
+    pub snapshot_hits: u64,
+    /// Disk-tier hits.
+    pub disk_hits: u64,
+    /// Memory-tier misses.
+    pub memory_misses: u64,
+    /// Disk-tier misses.
+    pub disk_misses: u64,
+    /// Entries stored.
+    pub stores: u64,
+    /// Entries evicted.
+    pub evictions: u64,
+}
+
+/// What `cache show` lists per key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShownEntry {
+    /// `module@version`, or the file path for a file key.
+    pub key: String,
+    /// Full content hash.
+    pub hash: String,
+    /// go.mod size in bytes.
+    pub size: u64,
+    /// Where it was read.
+    pub source: String,
+    /// Times it was served from the cache.
+    pub hits: u64,
+    /// Last use, Unix seconds.
+    pub last_use: u64,
+}
+
+/// Result of `cache verify`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Entry files checked.
+    pub objects: u64,
+    /// Snapshots checked.
+    pub snapshots: u64,
+    /// Problems found (each file was deleted).
+    pub problems: Vec<String>,
+}
+
+impl CacheDir {
+    /// Totals of every run recorded in `runs.log` (malformed lines are skipped), and per
+    /// snapshot key, how many warm runs it served and when last.
+    pub fn run_totals(&self) -> (RunTotals, FxHashMap<String, (u64, u64)>) {
+        let mut t = RunTotals::default();
+        let mut warm: FxHashMap<String, (u64, u64)> = FxHashMap::default();
+        let text = std::fs::read_to_string(self.runs_path()).unwrap_or_default();
+        for line in text.lines() {
+            let f: Vec<&str> = line.split(' ').collect();
+            if f.len() != 10 || f[0] != "v1" {
+                continue;
+            }
+            let n: Vec<u64> = f[1..9].iter().filter_map(|x| x.parse().ok()).collect();
+            if n.len() != 8 {
+                continue;
+            }
+            t.runs += 1;
+            t.memory_hits += n[1];
+            t.snapshot_hits += n[2];
+            t.disk_hits += n[3];
+            t.memory_misses += n[4];
+            t.disk_misses += n[5];
+            t.stores += n[6];
+            t.evictions += n[7];
+            if f[9] != "-" {
+                let e = warm.entry(f[9].to_string()).or_default();
+                e.0 += 1;
+                e.1 = e.1.max(n[0]);
+            }
+        }
+        (t, warm)
+    }
+
+    /// Entry files and their total size.
+    pub fn object_usage(&self) -> (u64, u64) {
+        let objs = self.objects();
+        let bytes = objs
+            .iter()
+            .filter_map(|(_, p)| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        (objs.len() as u64, bytes)
+    }
+
+    /// Snapshot files and their total size.
+    pub fn snapshot_usage(&self) -> (u64, u64) {
+        let s = self.snapshots();
+        let bytes = s
+            .iter()
+            .filter_map(|(_, p)| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        (s.len() as u64, bytes)
+    }
+
+    /// Every key of the index, with hits from index rewrites plus warm runs of the snapshots
+    /// that hold it.
+    pub fn show(&self) -> (Vec<ShownEntry>, Option<String>) {
+        let (ix, warning) = match self.read_index() {
+            Read::Ok(ix) => (ix, None),
+            Read::Absent => (Index::default(), None),
+            Read::Corrupt(why) => (
+                Index::default(),
+                Some(format!("corrupt index deleted: {why}")),
+            ),
+        };
+        let (_, warm) = self.run_totals();
+        let mut extra: FxHashMap<(String, String), (u64, u64)> = FxHashMap::default();
+        let mut extra_files: FxHashMap<String, (u64, u64)> = FxHashMap::default();
+        for (key, (runs, last)) in &warm {
+            let Some(k) = ContentHash::from_hex(key) else {
+                continue;
+            };
+            if let Read::Ok(s) = self.read_snapshot(&k) {
+                for m in s.modules {
+                    let e = extra.entry((m.path, m.version)).or_default();
+                    e.0 += runs;
+                    e.1 = e.1.max(*last);
+                }
+                for f in s.files {
+                    let e = extra_files.entry(f.path).or_default();
+                    e.0 += runs;
+                    e.1 = e.1.max(*last);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for m in ix.modules {
+            let (h, l) = extra
+                .get(&(m.path.clone(), m.version.clone()))
+                .copied()
+                .unwrap_or_default();
+            out.push(ShownEntry {
+                key: format!("{}@{}", m.path, m.version),
+                hash: m.hash.hex(),
+                size: m.size,
+                source: m.source,
+                hits: m.hits + h,
+                last_use: m.last_use.max(l),
+            });
+        }
+        for f in ix.files {
+            let (h, l) = extra_files.get(&f.path).copied().unwrap_or_default();
+            out.push(ShownEntry {
+                key: f.path.clone(),
+                hash: f.hash.hex(),
+                size: f.stamp.size,
+                source: f.path,
+                hits: f.hits + h,
+                last_use: f.last_use.max(l),
+            });
+        }
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        (out, warning)
+    }
+
+    /// Re-hashes every entry (bytes against their address and their `h1:`), checks every
+    /// snapshot and the index; deletes what is bad.
+    pub fn verify(&self) -> VerifyReport {
+        let mut r = VerifyReport::default();
+        for (h, p) in self.objects() {
+            r.objects += 1;
+            let Some(h) = h else {
+                r.problems
+                    .push(format!("{}: not an entry name", p.display()));
+                let _ = std::fs::remove_file(&p);
+                continue;
+            };
+            match self.load_object(h) {
+                Ok(Some((e, bytes))) => {
+                    if crate::sum::dirhash::hash_gomod(&bytes) != e.h1 {
+                        r.problems
+                            .push(format!("{}: h1 hash does not match its bytes", p.display()));
+                        let _ = std::fs::remove_file(&p);
+                    }
+                }
+                Ok(None) => {}
+                Err(why) => r.problems.push(format!("{}: {why}", p.display())),
+            }
+        }
+        for (k, p) in self.snapshots() {
+            r.snapshots += 1;
+            let Some(k) = k else {
+                r.problems
+                    .push(format!("{}: not a snapshot name", p.display()));
+                let _ = std::fs::remove_file(&p);
+                continue;
+            };
+            if let Read::Corrupt(why) = self.read_snapshot(&k) {
+                r.problems.push(format!("{}: {why}", p.display()));
+            }
+        }
+        if let Read::Corrupt(why) = self.read_index() {
+            r.problems
+                .push(format!("{}: {why}", self.index_path().display()));
+        }
+        r
+    }
+
+    /// Deletes the whole cache directory.
+    pub fn clear(&self) -> std::io::Result<()> {
+        if !self.root.exists() {
+            return Ok(());
+        }
+        // Rename first so that a concurrent run sees either the old directory or none.
+        let gone = self.root.with_file_name(format!(
+            ".modfile-clear-{}-{}",
+            std::process::id(),
+            unix_nanos()
+        ));
+        std::fs::rename(&self.root, &gone)?;
+        std::fs::remove_dir_all(&gone)
+    }
+
+    /// Every module key with its entry and go.mod bytes, as an export snapshot.
+    pub fn export(&self) -> Snapshot {
+        let ix = match self.read_index() {
+            Read::Ok(ix) => ix,
+            _ => Index::default(),
+        };
+        let mut s = Snapshot::default();
+        let mut have: FxHashMap<ContentHash, bool> = FxHashMap::default();
+        for m in ix.modules {
+            let ok = *have
+                .entry(m.hash)
+                .or_insert_with(|| match self.load_object(m.hash) {
+                    Ok(Some((e, bytes))) => {
+                        s.entries.push(EntryRecord::of(&e, Some(bytes)));
+                        true
+                    }
+                    _ => false,
+                });
+            if ok {
+                s.modules.push(ModuleKey {
+                    path: m.path,
+                    version: m.version,
+                    hash: m.hash,
+                    source: m.source,
+                });
+            }
+        }
+        s
+    }
+
+    /// Imports an export: each entry's bytes are re-hashed and re-parsed here (the file is not
+    /// trusted), then stored with the module keys that point at it. Returns (entries, keys,
+    /// skipped).
+    pub fn import(&self, snap: &Snapshot) -> std::io::Result<(u64, u64, u64)> {
+        let mut ok: FxHashMap<ContentHash, u64> = FxHashMap::default();
+        let mut skipped = 0;
+        for rec in &snap.entries {
+            let Some(bytes) = &rec.bytes else {
+                skipped += 1;
+                continue;
+            };
+            if ContentHash::of(bytes) != rec.hash {
+                skipped += 1;
+                continue;
+            }
+            let Ok(parsed) = parse_dep("go.mod", bytes) else {
+                skipped += 1;
+                continue;
+            };
+            let e = crate::cache::entry::new_entry(bytes, parsed);
+            self.store_object(&e, bytes)?;
+            ok.insert(e.hash, e.size);
+        }
+        let modules: Vec<ModuleKey> = snap
+            .modules
+            .iter()
+            .filter(|m| ok.contains_key(&m.hash))
+            .cloned()
+            .collect();
+        self.merge_index(&modules, &[], &ok, &[])?;
+        Ok((ok.len() as u64, modules.len() as u64, skipped))
+    }
+}

@@ -105,6 +105,10 @@ const INLINE: &[(&str, &str)] = &[
         "module m\nrequire (\n\texample.com/a v1.0.0 [\n)\n",
     ),
     (
+        "inline/sort_moves_blank_line",
+        "module m\n\nrequire (\n\texample.comoa v1.0.0\n\n\texample.com/b v1.0.0\n)\n",
+    ),
+    (
         "inline/punctuation_tokens",
         "module m\nfoo a[b]c{d}e,\n",
     ),

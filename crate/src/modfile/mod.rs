@@ -108,6 +108,10 @@ pub fn parse_work(file_name: &str, data: &[u8]) -> Result<WorkFile, Vec<Diagnost
 /// The canonical text of a go.mod file, as `go mod edit -fmt` writes it: parsed strictly, strings
 /// unquoted where possible, versions canonical, duplicate excludes/replaces/tools/ignores dropped,
 /// block lines sorted, empty blocks dropped and one-line blocks collapsed, comments kept.
+///
+/// Like the go command's, the result is stable from the second pass on but not always from the
+/// first: sorting carries a blank line along with the block line after it, and a blank line that
+/// ends up first in its block is dropped only by the next pass.
 pub fn format_mod(file_name: &str, data: &[u8]) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let mut syntax = parse_syntax(file_name, data)?;
     let (mut file, errs) = rule::interpret_mod(

@@ -34,6 +34,9 @@ pub struct LoadRequest {
 /// Module cache locations for `GoMod` and `Dir`.
 pub struct ModCachePaths {
     root: String,
+    /// Whether [`CachePaths::module_dir`] looks for extracted directories (off when no output
+    /// shows them).
+    pub probe_dirs: bool,
 }
 
 impl ModCachePaths {
@@ -41,6 +44,7 @@ impl ModCachePaths {
     pub fn new(gomodcache: &str) -> Self {
         ModCachePaths {
             root: gomodcache.trim_end_matches('/').to_string(),
+            probe_dirs: true,
         }
     }
 }
@@ -52,6 +56,9 @@ impl CachePaths for ModCachePaths {
     }
 
     fn module_dir(&self, path: &str, version: &str) -> Option<String> {
+        if !self.probe_dirs {
+            return None;
+        }
         let (p, v) = (escape_path(path).ok()?, escape_version(version).ok()?);
         let dir = format!("{}/{p}@{v}", self.root);
         let dl = format!("{}/cache/download/{p}/@v/{v}", self.root);

@@ -141,7 +141,9 @@ pub fn list_modules(
     x: bool,
 ) -> CmdOutput {
     let clock = InstantClock::new();
-    let cache = ModCachePaths::new(&req.env.gomodcache);
+    let mut cache = ModCachePaths::new(&req.env.gomodcache);
+    // Text lines never show Dir: skip the per-module directory probes.
+    cache.probe_dirs = json;
     let r = with_loader(req, &clock, |l| {
         let out = list_with(l, &cache, patterns, json, e, x);
         with_go_messages(l, out)

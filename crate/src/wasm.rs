@@ -2,7 +2,7 @@
 //! one helper as a JS `Error` carrying the diagnostic.
 //!
 //! JS sees one object, [`Workspace`]: an in-memory file tree the page fills (`setFile`,
-//! `removeFile`, `files`) and asks questions of. Answers are plain JS objects in the same JSON
+//! `removeFile`, `files`, `readFile`) and asks questions of (`parseModFile`). Answers are plain JS objects in the same JSON
 //! shape the CLI prints with `--json` (the core's serde types, serialized JSON-compatibly). This
 //! module owns no types of its own beyond the handle, and the core never knows it runs in a browser.
 

@@ -23,11 +23,12 @@
 
 use crate::clock::Clock;
 use crate::pkg::constraint::BuildContext;
-use crate::pkg::index::GopkgIndex;
+use crate::pkg::index::{FxMap, GopkgIndex};
 use crate::pkg::load::{load_dir, DirPackage, PkgError};
 use crate::pkg::stdlib::{is_standard_import_path, StdLib};
 use crate::report::trace::{Event, EventKind, Trace};
 use crate::source::{EntryKind, Fs};
+use std::rc::Rc;
 
 /// Where the GOROOT's packages come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +197,10 @@ pub struct Resolver<'a> {
     /// The trace steps are recorded into.
     pub trace: Trace,
     clock: &'a dyn Clock,
+    /// With the index: existing `vendor` directories above each importer (innermost first).
+    vendor_chains: FxMap<String, Rc<[String]>>,
+    /// With the index: module path declared by the go.mod in each directory asked about.
+    go_mods: FxMap<String, String>,
 }
 
 fn join(a: &str, b: &str) -> String {
@@ -273,6 +278,8 @@ impl<'a> Resolver<'a> {
             index: None,
             trace,
             clock,
+            vendor_chains: FxMap::default(),
+            go_mods: FxMap::default(),
         }
     }
 
@@ -382,29 +389,28 @@ impl<'a> Resolver<'a> {
 
     /// Resolves `path` as imported by `importer` (`None` for a command-line argument).
     pub fn resolve(&mut self, path: &str, importer: Option<&Importer>) -> Resolution {
-        let mut res = Resolution {
-            source_path: path.to_string(),
-            import_path: path.to_string(),
-            result: Err(LookupError::Invalid(path.to_string())),
+        let early = if path.is_empty() || path.starts_with('/') {
+            Some(LookupError::Invalid(path.to_string()))
+        } else if path.starts_with("mod/") {
+            Some(LookupError::Disallowed(path.to_string()))
+        } else if path.contains('@') {
+            Some(LookupError::VersionSyntax)
+        } else {
+            None
         };
-        if path.is_empty() || path.starts_with('/') {
-            return res;
-        }
-        if path.starts_with("mod/") {
-            res.result = Err(LookupError::Disallowed(path.to_string()));
-            return res;
-        }
-        if path.contains('@') {
-            res.result = Err(LookupError::VersionSyntax);
-            return res;
+        if let Some(e) = early {
+            return Resolution {
+                source_path: path.to_string(),
+                import_path: path.to_string(),
+                result: Err(e),
+            };
         }
         let resolved = self.resolve_import_path(path, importer);
-        res.import_path = resolved.clone();
         let search_vendor = resolved == path;
-        res.result = self.import(&resolved, importer.map(|i| i.dir.as_str()), search_vendor);
+        let result = self.import(&resolved, importer.map(|i| i.dir.as_str()), search_vendor);
         if self.index.is_some() && self.trace.enabled {
             let t0 = self.clock.now_nanos();
-            match &res.result {
+            match &result {
                 Ok(f) => {
                     let dir = f.dir.clone();
                     self.event(EventKind::IndexHit, path, "", &dir, t0)
@@ -412,7 +418,11 @@ impl<'a> Resolver<'a> {
                 Err(_) => self.event(EventKind::IndexMiss, path, "", "", t0),
             }
         }
-        res
+        Resolution {
+            source_path: path.to_string(),
+            import_path: resolved,
+            result,
+        }
     }
 
     /// Resolves a relative import (`.`, `./x`, `../y`) against `base_dir`.
@@ -457,28 +467,59 @@ impl<'a> Resolver<'a> {
         let Some(root) = imp.root else {
             return path.to_string();
         };
-        let Some(rel) = has_subdir(&self.srcs[root], &imp.dir).map(str::to_string) else {
+        let Some(rel) = has_subdir(&self.srcs[root], &imp.dir) else {
             return path.to_string();
         };
-        // 1. vendor directories, innermost first, up to and including <root>/src/vendor.
-        let mut level = rel.as_str();
+        if self.index.is_some() {
+            // With the index, the vendor directories above an importer are found once per session.
+            let chain = match self.vendor_chains.get(imp.dir.as_str()) {
+                Some(c) => c.clone(),
+                None => {
+                    let c: Rc<[String]> = self.vendor_dirs(root, rel).into();
+                    self.vendor_chains.insert(imp.dir.clone(), c.clone());
+                    c
+                }
+            };
+            for vendor in chain.iter() {
+                if let Some(target) = self.try_vendor(root, vendor, path) {
+                    return target;
+                }
+            }
+        } else {
+            // 1. vendor directories, innermost first, up to and including <root>/src/vendor.
+            let mut level = rel;
+            loop {
+                let vendor = join(level, "vendor");
+                if self.is_dir(root, &vendor) {
+                    if let Some(target) = self.try_vendor(root, &vendor, path) {
+                        return target;
+                    }
+                }
+                if level.is_empty() {
+                    break;
+                }
+                level = match level.rfind('/') {
+                    Some(i) => &level[..i],
+                    None => "",
+                };
+            }
+        }
+        // 2. minimal module compatibility.
+        if find_version_element(path).is_none() {
+            return path.to_string();
+        }
+        let rel = rel.to_string();
+        self.module_import_path(path, root, &rel)
+    }
+
+    /// The existing `vendor` directories from `rel` up to `<root>/src`, innermost first.
+    fn vendor_dirs(&mut self, root: usize, rel: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut level = rel;
         loop {
             let vendor = join(level, "vendor");
             if self.is_dir(root, &vendor) {
-                let target = join(&vendor, path);
-                let t0 = self.clock.now_nanos();
-                let dir = self.dir_of(root, &target);
-                self.event(EventKind::LookupCandidate, path, &dir, "vendor tree", t0);
-                let p = self.probe(root, &target);
-                let word = match (p.is_dir, p.has_go_files) {
-                    (true, true) => "found",
-                    (true, false) => "not a package",
-                    _ => "absent",
-                };
-                self.event(EventKind::LookupProbe, path, &dir, word, t0);
-                if p.is_dir && p.has_go_files {
-                    return target;
-                }
+                out.push(vendor);
             }
             if level.is_empty() {
                 break;
@@ -488,8 +529,25 @@ impl<'a> Resolver<'a> {
                 None => "",
             };
         }
-        // 2. minimal module compatibility.
-        self.module_import_path(path, root, &rel)
+        out
+    }
+
+    /// Probes `<vendor>/<path>`; the vendored import path when it holds Go files.
+    fn try_vendor(&mut self, root: usize, vendor: &str, path: &str) -> Option<String> {
+        let target = join(vendor, path);
+        let t0 = self.clock.now_nanos();
+        let p = self.probe(root, &target);
+        if self.trace.enabled {
+            let dir = self.dir_of(root, &target);
+            self.event(EventKind::LookupCandidate, path, &dir, "vendor tree", t0);
+            let word = match (p.is_dir, p.has_go_files) {
+                (true, true) => "found",
+                (true, false) => "not a package",
+                _ => "absent",
+            };
+            self.event(EventKind::LookupProbe, path, &dir, word, t0);
+        }
+        (p.is_dir && p.has_go_files).then_some(target)
     }
 
     fn go_mod_path_at(&mut self, root: usize, rel: &str) -> String {
@@ -497,10 +555,19 @@ impl<'a> Resolver<'a> {
             return String::new();
         }
         let file = join(&self.dir_of(root, rel), "go.mod");
-        match self.fs.read(&file) {
+        if self.index.is_some() {
+            if let Some(m) = self.go_mods.get(&file) {
+                return m.clone();
+            }
+        }
+        let m = match self.fs.read(&file) {
             Ok(data) => go_mod_module_path(&data),
             Err(_) => String::new(),
+        };
+        if self.index.is_some() {
+            self.go_mods.insert(file, m.clone());
         }
+        m
     }
 
     /// The directory `path` would be found in by a vendor-free search (GOROOT, then GOPATH).
@@ -623,19 +690,23 @@ impl<'a> Resolver<'a> {
         for r in order {
             let t0 = self.clock.now_nanos();
             let dir = self.dir_of(r, path);
-            let why = match self.roots[r].kind {
-                RootKind::Goroot => "GOROOT".to_string(),
-                RootKind::Gopath(i) => format!("GOPATH[{i}]"),
-            };
-            self.event(EventKind::LookupCandidate, path, &dir, &why, t0);
+            if self.trace.enabled {
+                let why = match self.roots[r].kind {
+                    RootKind::Goroot => "GOROOT".to_string(),
+                    RootKind::Gopath(i) => format!("GOPATH[{i}]"),
+                };
+                self.event(EventKind::LookupCandidate, path, &dir, &why, t0);
+            }
             let found = self.is_dir(r, path);
-            self.event(
-                EventKind::LookupProbe,
-                path,
-                &dir,
-                if found { "found" } else { "absent" },
-                t0,
-            );
+            if self.trace.enabled {
+                self.event(
+                    EventKind::LookupProbe,
+                    path,
+                    &dir,
+                    if found { "found" } else { "absent" },
+                    t0,
+                );
+            }
             if found {
                 let goroot = self.roots[r].kind == RootKind::Goroot;
                 let f = Found {

@@ -419,6 +419,12 @@ fn d_rel(dir: &str, cwd: &str) -> String {
 
 /// Runs package-mode `list` for the CLI.
 pub fn run(args: PkgListArgs) -> Result<Outcome, CliError> {
+    if std::env::var("GO111MODULE").as_deref() != Ok("off") {
+        return Err(CliError::failed(
+            "package listing is implemented for GOPATH mode only: set GO111MODULE=off \
+             (module-mode package lookup needs the module graph; list -m lists modules)",
+        ));
+    }
     let mut cwd = std::env::current_dir()
         .map_err(|e| CliError::failed(format!("getting the working directory: {e}")))?;
     if let Some(d) = &args.dir {

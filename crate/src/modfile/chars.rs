@@ -83,6 +83,14 @@ pub(crate) static PLAIN_STRING: [bool; 256] = {
     t
 };
 
+/// Bytes of a token that reads and prints as itself: [`PLAIN_STRING`] plus `/` (an identifier
+/// token never holds `//` or `/*`: the lexer stops or fails there).
+pub(crate) static PLAIN_TOKEN: [bool; 256] = {
+    let mut t = PLAIN_STRING;
+    t[b'/' as usize] = true;
+    t
+};
+
 /// Whether rune `c` may appear in an identifier token (printable, not space, not punctuation).
 pub(crate) fn is_ident(c: char) -> bool {
     match c {

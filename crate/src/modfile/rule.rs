@@ -29,7 +29,7 @@
 //! `deprecated`, `rationale` and an empty `version` (a replacement of all versions, or a directory
 //! target) are omitted. Lists keep file order.
 
-use super::chars::{auto_quote, parse_string, quote, text, PLAIN_STRING};
+use super::chars::{auto_quote, parse_string, quote, text, PLAIN_TOKEN};
 use super::print::trim_space;
 use super::syntax::{Comments, FileSyntax, Line, LineBlock, Stmt};
 use crate::error::{Code, Diagnostic, Span};
@@ -276,21 +276,11 @@ fn s(b: &[u8]) -> String {
     text(b).into_owned()
 }
 
-/// Whether a token reads as itself and prints as itself: printable ASCII without quotes, spaces,
-/// punctuation, `//` or `/*` (the common case, decided without allocating).
+/// Whether a token as the lexer produced it reads as itself and prints as itself: printable
+/// ASCII without quotes, spaces or punctuation (the common case, decided without allocating).
+/// Tokens rewritten by an earlier directive never reach this check.
 fn is_plain(tok: &[u8]) -> bool {
-    let mut i = 0;
-    while i < tok.len() {
-        let b = tok[i];
-        if !PLAIN_STRING[b as usize] {
-            // `/` is plain unless it starts `//` or `/*`.
-            if b != b'/' || matches!(tok.get(i + 1), Some(b'/' | b'*')) {
-                return false;
-            }
-        }
-        i += 1;
-    }
-    !tok.is_empty()
+    !tok.is_empty() && tok.iter().all(|&b| PLAIN_TOKEN[b as usize])
 }
 
 /// x/mod `parseString`, rewriting the token to its auto-quoted form.
@@ -644,12 +634,43 @@ fn deprecation(comment: &str) -> String {
     }
 }
 
+/// A directive's verb as text, without a UTF-8 check for the known verbs.
+pub(crate) fn verb_text(b: &[u8]) -> Cow<'_, str> {
+    const KNOWN: [&str; 12] = [
+        "require",
+        "go",
+        "module",
+        "exclude",
+        "replace",
+        "retract",
+        "toolchain",
+        "godebug",
+        "tool",
+        "ignore",
+        "use",
+        "",
+    ];
+    match KNOWN.iter().find(|k| k.as_bytes() == b) {
+        Some(k) => Cow::Borrowed(k),
+        None => text(b),
+    }
+}
+
 /// Whether a line carries the `// indirect` marker (first suffix comment).
 fn is_indirect(line: &Line<'_>) -> bool {
     let Some(c) = line.comments.suffix.first() else {
         return false;
     };
     let body = c.token.strip_prefix(b"//").unwrap_or(c.token);
+    if body.is_ascii() {
+        let mut f = body
+            .split(|b| b.is_ascii_whitespace() || *b == 0x0b)
+            .filter(|w| !w.is_empty());
+        return matches!(
+            (f.next(), f.next()),
+            (Some(b"indirect"), None) | (Some(b"indirect;"), Some(_))
+        );
+    }
     let body = text(body);
     let mut f = body.split_whitespace();
     matches!(
@@ -716,13 +737,23 @@ pub(crate) fn interpret_mod(
         fix: opts.fix,
         retract_lines: Vec::new(),
     };
+    let requires: usize = syntax
+        .stmts
+        .iter()
+        .map(|st| match st {
+            Stmt::Line(l) if l.tokens[0].as_ref() == b"require" => 1,
+            Stmt::Block(b) if b.tokens[0].as_ref() == b"require" => b.lines.len(),
+            _ => 0,
+        })
+        .sum();
+    r.file.require.reserve_exact(requires);
     for (si, stmt) in syntax.stmts.iter_mut().enumerate() {
         match stmt {
             Stmt::Comments(_) => {}
             Stmt::Line(line) => {
                 let mut tokens = std::mem::take(&mut line.tokens);
                 let (head, args) = tokens.split_at_mut(1);
-                let verb = text(&head[0]);
+                let verb = verb_text(&head[0]);
                 r.add(None, line, (si, None), &verb, args);
                 line.tokens = tokens;
             }
@@ -745,7 +776,7 @@ pub(crate) fn interpret_mod(
                     }
                     continue;
                 }
-                let verb = s(&block.tokens[0]);
+                let verb = verb_text(&block.tokens[0]).into_owned();
                 let LineBlock {
                     comments, lines, ..
                 } = block;

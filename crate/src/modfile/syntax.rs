@@ -184,6 +184,8 @@ struct Parser<'a, 'n> {
     pos: Pos,
     /// The lookahead token.
     tok: Token,
+    /// Whether a token other than a comment or newline ended on the current line.
+    line_has_token: bool,
 }
 
 type PResult<T> = Result<T, SyntaxError>;
@@ -206,6 +208,7 @@ pub fn parse<'a>(file_name: &str, src: &'a [u8]) -> Result<FileSyntax<'a>, Synta
             end: start,
             text: (0, 0),
         },
+        line_has_token: false,
     };
     p.read_token()?;
     p.parse_file()
@@ -262,6 +265,10 @@ impl<'a> Parser<'a, '_> {
                 e -= 1;
             }
         }
+        self.line_has_token = !matches!(
+            kind,
+            Kind::Newline | Kind::Comment | Kind::EolComment | Kind::Eof
+        );
         self.tok = Token {
             kind,
             pos: start,
@@ -280,13 +287,9 @@ impl<'a> Parser<'a, '_> {
             }
             if self.has_prefix(b"//") {
                 let start = self.pos;
-                let line_start = self.src[..start.byte as usize]
-                    .iter()
-                    .rposition(|&c| c == b'\n')
-                    .map_or(0, |i| i + 1);
-                let suffix = self.src[line_start..start.byte as usize]
-                    .iter()
-                    .any(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c));
+                // A suffix comment follows a token on its line (x/mod looks back for non-space
+                // text since the last newline; only tokens can be there).
+                let suffix = self.line_has_token;
                 // Consume to and including the newline.
                 let rest = self.rest();
                 match rest.iter().position(|&c| c == b'\n') {

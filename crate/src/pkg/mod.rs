@@ -9,9 +9,10 @@
 //! | [`gopath`] | GOPATH-mode lookup (vendor dirs, GOROOT, GOPATH entries, module compatibility) |
 //! | [`index`] | the gopkg cache: a validated hash index of the trees |
 //! | [`list`] | `go list` in GOPATH mode: patterns, `-deps`, the package fields |
+//! | [`modload`] | module mode: which module of the build list provides an import path |
 //!
-//! Module-mode lookup (import path → module via the build list) plugs into [`gopath::Resolver`]'s
-//! place once the module graph provides the build list.
+//! Module-mode lookup ([`modload`]) takes the build list with module directories from the module
+//! graph; wiring it into `list`'s package mode is the remaining step.
 
 pub mod constraint;
 pub mod gopath;
@@ -19,4 +20,5 @@ pub mod goscan;
 pub mod index;
 pub mod list;
 pub mod load;
+pub mod modload;
 pub mod stdlib;

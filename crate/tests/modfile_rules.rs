@@ -150,3 +150,27 @@ fn fix_version() {
         }
     }
 }
+
+#[test]
+fn add_exclude_and_retract_validate() {
+    let t = common::case_table("modfile.json");
+    for row in rows(&t, "add_exclude_validate") {
+        let got = modfile::check_canonical_version(str_of(row, "path"), str_of(row, "version"));
+        assert_eq!(got.err().as_deref(), Some(str_of(row, "wantErr")), "{row}");
+    }
+    for row in rows(&t, "add_retract_validate") {
+        // x/mod checks the low bound first, then the high bound.
+        let path = str_of(row, "path");
+        let got = modfile::check_canonical_version(path, str_of(row, "low"))
+            .and_then(|()| modfile::check_canonical_version(path, str_of(row, "high")));
+        assert_eq!(got.err().as_deref(), Some(str_of(row, "wantErr")), "{row}");
+    }
+    assert_eq!(
+        modfile::check_canonical_version("example.com/m", "v1.2.3"),
+        Ok(())
+    );
+    assert_eq!(
+        modfile::check_canonical_version("example.com/m/v2", "v2.0"),
+        Err("version \"v2.0\" invalid: must be of the form v2.2.3".to_string())
+    );
+}

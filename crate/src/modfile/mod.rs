@@ -25,8 +25,8 @@ pub mod vendor;
 pub mod work;
 
 pub use rule::{
-    codes, Exclude, GoVersion, Godebug, Ignore, ModFile, Module, ParseOptions, Replace,
-    ReplaceSide, Require, Retract, Tool, Toolchain, VersionFixer,
+    check_canonical_version, codes, Exclude, GoVersion, Godebug, Ignore, ModFile, Module,
+    ParseOptions, Replace, ReplaceSide, Require, Retract, Tool, Toolchain, VersionFixer,
 };
 pub use work::{Use, WorkFile};
 

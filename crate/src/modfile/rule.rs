@@ -998,6 +998,36 @@ impl ModReader<'_, '_> {
     }
 }
 
+/// Checks a version about to be written into an `exclude` or `retract` line for module `path`
+/// (x/mod `checkCanonicalVersion`, used by its edit helpers): it must be canonical and match the
+/// path's major suffix. The error reads as x/mod's, e.g. `version "v2.3.4" invalid: should be
+/// v2.3.4+incompatible (or module example.com/m/v2)`.
+pub fn check_canonical_version(path: &str, version: &str) -> Result<(), String> {
+    let split = split_path_version(path);
+    let path_major = split.map_or("", |(_, m)| m);
+    let invalid =
+        |reason: String| format!("version {} invalid: {reason}", quote(version.as_bytes()));
+    if version.is_empty() || version != canonical_version(version) {
+        if path_major.is_empty() {
+            return Err(invalid("must be of the form v1.2.3".into()));
+        }
+        let prefix = crate::module::path_major_prefix(path_major);
+        return Err(invalid(format!("must be of the form {prefix}.2.3")));
+    }
+    if split.is_some() {
+        if let Err(e) = check_path_major(version, path_major) {
+            if path_major.is_empty() {
+                return Err(invalid(format!(
+                    "should be {version}+incompatible (or module {path}/{})",
+                    semver::major(version)
+                )));
+            }
+            return Err(e.to_string());
+        }
+    }
+    Ok(())
+}
+
 impl ModFile {
     /// The module path, or `""` when there is no `module` line.
     pub fn module_path(&self) -> &str {

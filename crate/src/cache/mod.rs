@@ -26,4 +26,4 @@ pub mod store;
 pub use entry::{Entry, ParsedGoMod};
 pub use key::{ContentHash, FileStamp};
 pub use snapshot::Snapshot;
-pub use store::{CacheStats, ModfileCache, PersistentTier, Tier, TierStats};
+pub use store::{CacheStats, CachedSource, ModfileCache, PersistentTier, Tier, TierStats};

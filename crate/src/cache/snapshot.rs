@@ -35,6 +35,20 @@ pub struct FileKey {
     pub hash: ContentHash,
 }
 
+/// A module version's `.info` file (immutable, like its go.mod), kept so that a warm
+/// `list -m` reads no per-module file at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InfoKey {
+    /// Module path.
+    pub path: String,
+    /// Version.
+    pub version: String,
+    /// Where it was read.
+    pub location: String,
+    /// The file's bytes.
+    pub data: Vec<u8>,
+}
+
 /// A packed set of entries and keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -46,6 +60,8 @@ pub struct Snapshot {
     pub files: Vec<FileKey>,
     /// The entries the keys point at.
     pub entries: Vec<EntryRecord>,
+    /// `.info` files of module versions.
+    pub infos: Vec<InfoKey>,
 }
 
 impl Snapshot {
@@ -127,6 +143,7 @@ mod tests {
             }],
             files: vec![],
             entries: vec![EntryRecord::of(&e, Some(bytes))],
+            infos: vec![],
         };
         let enc = s.encode();
         assert_eq!(Snapshot::decode(&enc).unwrap(), s);

@@ -15,10 +15,10 @@
 use super::entry::{new_entry, Entry, EntryRecord};
 use super::key::{ContentHash, FileStamp};
 use super::lru::Lru;
-use super::snapshot::{FileKey, ModuleKey, Snapshot};
+use super::snapshot::{FileKey, InfoKey, ModuleKey, Snapshot};
 use crate::graph::load::{DepGoMod, GoModOrigin, ModFileCache, ParseFn};
 use crate::report::trace::{Event, EventKind, Trace};
-use crate::source::{EntryKind, Fs};
+use crate::source::{EntryKind, Fetched, FileKind, Fs, ModuleSource, SourceError};
 use crate::sum::{GoSum, SumError};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -125,6 +125,10 @@ struct Inner {
     /// Hashes that came from the snapshot (their hits are reported as snapshot hits).
     from_snapshot: rustc_hash::FxHashSet<ContentHash>,
     fatal: Option<String>,
+    /// `.info` files by module version, and the ones this run used.
+    infos: FxHashMap<(Box<str>, Box<str>), Fetched>,
+    used_infos: Vec<InfoKey>,
+    new_infos: u64,
     /// False for a verify-only cache (the cache is off): nothing is looked up or stored.
     enabled: bool,
 }
@@ -154,6 +158,9 @@ impl ModfileCache {
                 new: Vec::new(),
                 from_snapshot: Default::default(),
                 fatal: None,
+                infos: FxHashMap::default(),
+                used_infos: Vec::new(),
+                new_infos: 0,
                 enabled: true,
             }),
         }
@@ -190,9 +197,15 @@ impl ModfileCache {
     pub fn install(&self, snap: Snapshot) {
         let mut g = self.lock();
         let g = &mut *g;
+        // What the snapshot holds is carried into the next one this run writes (if any), so
+        // commands that need different parts of the graph do not evict each other's keys.
+        g.used_modules.extend(snap.modules.iter().cloned());
+        g.used_files.extend(snap.files.iter().cloned());
+        g.used_infos.extend(snap.infos.iter().cloned());
         for rec in snap.entries {
             let e = Arc::new(rec.into_entry());
             g.from_snapshot.insert(e.hash);
+            g.used.insert(e.hash, e.clone());
             g.mem.insert(e);
         }
         for m in snap.modules {
@@ -204,6 +217,54 @@ impl ModfileCache {
         for f in snap.files {
             g.files.insert(f.path.into_boxed_str(), (f.stamp, f.hash));
         }
+        for i in snap.infos {
+            g.infos.insert(
+                (i.path.into_boxed_str(), i.version.into_boxed_str()),
+                Fetched {
+                    data: Arc::from(i.data),
+                    location: i.location,
+                },
+            );
+        }
+    }
+
+    /// The cached `.info` of `path@version`, recorded as used by this run.
+    pub fn info(&self, path: &str, version: &str) -> Option<Fetched> {
+        let mut g = self.lock();
+        if !g.enabled {
+            return None;
+        }
+        let f = g.infos.get(&(Box::from(path), Box::from(version)))?.clone();
+        g.used_infos.push(InfoKey {
+            path: path.to_string(),
+            version: version.to_string(),
+            location: f.location.clone(),
+            data: f.data.to_vec(),
+        });
+        Some(f)
+    }
+
+    /// Keeps the `.info` of `path@version` just read.
+    pub fn store_info(&self, path: &str, version: &str, f: &Fetched) {
+        let mut g = self.lock();
+        if !g.enabled {
+            return;
+        }
+        g.infos
+            .insert((Box::from(path), Box::from(version)), f.clone());
+        g.used_infos.push(InfoKey {
+            path: path.to_string(),
+            version: version.to_string(),
+            location: f.location.clone(),
+            data: f.data.to_vec(),
+        });
+        g.new_infos += 1;
+    }
+
+    /// True when the `.info` of `path@version` is cached.
+    pub fn has_info(&self, path: &str, version: &str) -> bool {
+        let g = self.lock();
+        g.enabled && g.infos.contains_key(&(Box::from(path), Box::from(version)))
     }
 
     /// The first checksum mismatch seen (the go command stops on it), if any.
@@ -224,6 +285,7 @@ impl ModfileCache {
     pub fn fully_warm(&self) -> bool {
         let g = self.lock();
         g.new.is_empty()
+            && g.new_infos == 0
             && g.stats.disk.hits == 0
             && g.stats.memory.misses == 0
             && g.stats.evictions == 0
@@ -240,11 +302,35 @@ impl ModfileCache {
         let mut entries: Vec<EntryRecord> =
             g.used.values().map(|e| EntryRecord::of(e, None)).collect();
         entries.sort_by_key(|e| e.hash);
+        // Later keys win (a file read again after a change supersedes its old stamp).
+        let mut modules: FxHashMap<(&str, &str), &ModuleKey> = FxHashMap::default();
+        for m in &g.used_modules {
+            if g.used.contains_key(&m.hash) {
+                modules.insert((&m.path, &m.version), m);
+            }
+        }
+        let mut modules: Vec<ModuleKey> = modules.into_values().cloned().collect();
+        modules.sort_by(|a, b| (&a.path, &a.version).cmp(&(&b.path, &b.version)));
+        let mut files: FxHashMap<&str, &FileKey> = FxHashMap::default();
+        for f in &g.used_files {
+            if g.used.contains_key(&f.hash) {
+                files.insert(&f.path, f);
+            }
+        }
+        let mut files: Vec<FileKey> = files.into_values().cloned().collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut infos: FxHashMap<(&str, &str), &InfoKey> = FxHashMap::default();
+        for i in &g.used_infos {
+            infos.insert((&i.path, &i.version), i);
+        }
+        let mut infos: Vec<InfoKey> = infos.into_values().cloned().collect();
+        infos.sort_by(|a, b| (&a.path, &a.version).cmp(&(&b.path, &b.version)));
         Snapshot {
             key: Some(key),
-            modules: g.used_modules.clone(),
-            files: g.used_files.clone(),
+            modules,
+            files,
             entries,
+            infos,
         }
     }
 
@@ -413,6 +499,21 @@ impl Inner {
 }
 
 impl ModFileCache for ModfileCache {
+    fn has_module(&self, path: &str, version: &str) -> bool {
+        let mut g = self.lock();
+        if !g.enabled {
+            return false;
+        }
+        if g.modules
+            .contains_key(&(Box::from(path), Box::from(version)))
+        {
+            return true;
+        }
+        g.disk
+            .as_mut()
+            .is_some_and(|d| d.module_hash(path, version).is_some())
+    }
+
     fn lookup_module(&self, path: &str, version: &str, trace: &mut Trace) -> Option<Arc<DepGoMod>> {
         let mut g = self.lock();
         let g = &mut *g;
@@ -613,5 +714,52 @@ impl ModFileCache for ModfileCache {
             }
         }
         Ok(e.parsed.clone())
+    }
+}
+
+/// A [`ModuleSource`] that answers `.info` files from a [`ModfileCache`] and keeps the ones it
+/// reads (they are immutable per module version, like go.mod files): with it, a warm `list -m`
+/// opens no per-module file. Every other kind goes to the inner source.
+pub struct CachedSource<'a> {
+    inner: &'a dyn ModuleSource,
+    cache: &'a ModfileCache,
+}
+
+impl<'a> CachedSource<'a> {
+    /// Wraps `inner`.
+    pub fn new(inner: &'a dyn ModuleSource, cache: &'a ModfileCache) -> Self {
+        CachedSource { inner, cache }
+    }
+}
+
+impl ModuleSource for CachedSource<'_> {
+    fn fetch(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
+        if kind != FileKind::Info {
+            return self.inner.fetch(path, version, kind);
+        }
+        if let Some(f) = self.cache.info(path, version) {
+            return Ok(f);
+        }
+        let f = self.inner.fetch(path, version, kind)?;
+        self.cache.store_info(path, version, &f);
+        Ok(f)
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn prefetch(&self, kind: FileKind, items: &[(String, String)]) {
+        if kind != FileKind::Info {
+            return self.inner.prefetch(kind, items);
+        }
+        let missing: Vec<(String, String)> = items
+            .iter()
+            .filter(|(p, v)| !self.cache.has_info(p, v))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            self.inner.prefetch(kind, &missing);
+        }
     }
 }

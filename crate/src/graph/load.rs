@@ -201,6 +201,9 @@ pub enum GoModOrigin<'a> {
 pub trait ModFileCache {
     /// The parsed go.mod of `path@version` if the cache has it (the file is then not read).
     fn lookup_module(&self, path: &str, version: &str, trace: &mut Trace) -> Option<Arc<DepGoMod>>;
+    /// True when [`ModFileCache::lookup_module`] would likely answer `path@version` without
+    /// reading the file (no events, no counting): the loader does not prefetch such files.
+    fn has_module(&self, path: &str, version: &str) -> bool;
     /// The parsed go.mod at `file` if the cache has it and the file is unchanged on `fs`.
     fn lookup_file(&self, file: &str, fs: &dyn Fs, trace: &mut Trace) -> Option<Arc<DepGoMod>>;
     /// Verifies (go.sum), parses (with `parse`, as `name`) and stores bytes just read. An error
@@ -917,6 +920,15 @@ impl<'a> Loader<'a> {
             let actual = self.resolve(m);
             if actual.ver == VerId::MAIN || self.raw.contains_key(&actual) || !seen.insert(actual) {
                 continue;
+            }
+            // What the modfile cache can answer is not read at all.
+            if let Some(c) = self.env.cache {
+                if c.has_module(
+                    self.names.path_str(actual.path),
+                    self.names.ver_str(actual.ver),
+                ) {
+                    continue;
+                }
             }
             items.push((
                 self.names.path_str(actual.path).to_string(),

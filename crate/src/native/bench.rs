@@ -33,6 +33,8 @@ pub enum BenchCommand {
     Graph(crate::native::bench_graph::GraphBench),
     /// GOPATH lookups: the gopkg index against the linear scan and the go command.
     Gopkg(crate::native::bench_gopkg::GopkgBench),
+    /// list -m all with the modfile cache off, cold and warm, against go list -m all warm.
+    Cache(crate::native::bench_cache::CacheBench),
 }
 
 const PARSE_HELP: &str = "Measure go.mod / go.work parsing throughput over a corpus.\n\n\
@@ -69,6 +71,7 @@ pub fn run(args: BenchArgs) -> Result<Outcome, CliError> {
         BenchCommand::Parse(a) => run_parse(a),
         BenchCommand::Gopkg(a) => crate::native::bench_gopkg::run(a),
         BenchCommand::Graph(a) => crate::native::bench_graph::run(a),
+        BenchCommand::Cache(a) => crate::native::bench_cache::run(a),
     }
 }
 

@@ -3,6 +3,7 @@
 //! Nothing here is compiled for wasm32. The core below never depends on this module.
 
 pub mod bench;
+pub mod bench_cache;
 pub mod bench_gopkg;
 pub mod bench_graph;
 pub mod cache_store;

@@ -295,8 +295,13 @@ pub fn with_loader<R>(
         cache_on.then(|| super::cache_store::cache_root(Some(&req.env.modscope_cache)));
     let mut session = super::cache_store::Session::open(&main_files, cache_root);
     let warnings = session.take_warnings();
+    let cached_source = crate::cache::CachedSource::new(&source, session.cache());
     let env = Env {
-        modules: &source,
+        modules: if session.is_on() {
+            &cached_source
+        } else {
+            &source
+        },
         fs: &fs,
         parse: &parse_dep,
         clock,

@@ -1,0 +1,367 @@
+//! `modscope bench cache`: `list -m all` with the modfile cache off, cold and warm, side by side
+//! with `go list -m all` warm, each run as a child process whose wall time and peak memory (max
+//! RSS from `wait4`) are measured.
+//!
+//! The universe comes from `shared/oracle/gen_universe.py --modules N --no-zips` (or `-universe
+//! DIR`). One go run primes a private module cache; then every measured run reads that cache
+//! with `GOPROXY=off`, so all four rows do the same job from the same files. Every run must
+//! print the go command's build list.
+
+use super::bench::{Samples, Stats};
+use super::cli::{CliError, Outcome};
+use clap::Args;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Arguments of `modscope bench cache`.
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Measure the modfile cache: list -m all with the cache off, cold and warm, and \
+    go list -m all warm, as child processes (wall time and peak RSS).\n\n\
+    A universe of -modules modules is generated with shared/oracle/gen_universe.py (or -universe \
+    DIR is used); one go run primes a private module cache, which every measured run reads with \
+    GOPROXY=off. Rows: go (warm module cache), modscope with the cache off, cold (cache directory \
+    emptied before each round) and warm (snapshot present). Medians of -rounds rounds.\n\n\
+    Build with --release for meaningful numbers:\n  \
+    cargo run --release -- bench cache -modules 3000"
+)]
+pub struct CacheBench {
+    /// A universe made by gen_universe.py (default: generate one in a temp directory).
+    #[arg(long = "universe", value_name = "DIR")]
+    pub universe: Option<PathBuf>,
+    /// Modules in the generated universe.
+    #[arg(long = "modules", default_value_t = 3000)]
+    pub modules: usize,
+    /// Generator seed.
+    #[arg(long = "seed", default_value_t = 1)]
+    pub seed: u64,
+    /// Timed rounds per row.
+    #[arg(long = "rounds", default_value_t = 7)]
+    pub rounds: usize,
+    /// The go command.
+    #[arg(long = "go", default_value = "go")]
+    pub go: String,
+    /// Print the report as JSON.
+    #[arg(long = "json")]
+    pub json: bool,
+}
+
+/// One row of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// What ran.
+    pub name: String,
+    /// Wall seconds per run.
+    pub time: Stats,
+    /// Largest peak RSS of any round, bytes.
+    pub max_rss: u64,
+}
+
+/// The bench's findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct CacheReport {
+    /// The universe directory.
+    pub universe: String,
+    /// Modules in the build list.
+    pub build_list: usize,
+    /// Rows: go warm, modscope off, cold, warm.
+    pub rows: Vec<Row>,
+    /// go warm median / modscope warm median.
+    pub warm_vs_go: f64,
+    /// modscope off median / modscope warm median.
+    pub warm_vs_off: f64,
+}
+
+fn failed(msg: impl Into<String>) -> CliError {
+    CliError::failed(msg)
+}
+
+/// What one child process did.
+struct ChildRun {
+    secs: f64,
+    max_rss: u64,
+    stdout: String,
+    stderr: String,
+    ok: bool,
+}
+
+/// Runs `cmd` to completion, reaping it with `wait4` to get its own resource usage.
+fn run_child(cmd: &mut Command) -> Result<ChildRun, CliError> {
+    let t = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| failed(format!("spawning {cmd:?}: {e}")))?;
+    let mut err_pipe = child.stderr.take();
+    let err_thread = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(p) = err_pipe.as_mut() {
+            let _ = p.read_to_string(&mut s);
+        }
+        s
+    });
+    let mut stdout = String::new();
+    if let Some(mut p) = child.stdout.take() {
+        let _ = p.read_to_string(&mut stdout);
+    }
+    let pid = libc::pid_t::try_from(child.id()).map_err(|_| failed("child pid out of range"))?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our own unreaped child; status and ru are valid for writes.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+    let secs = t.elapsed().as_secs_f64();
+    if r != pid {
+        return Err(failed(format!(
+            "wait4: {}",
+            std::io::Error::last_os_error()
+        )));
+    }
+    let stderr = err_thread.join().unwrap_or_default();
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    Ok(ChildRun {
+        secs,
+        max_rss: (ru.ru_maxrss.max(0) as u64) * 1024,
+        stdout,
+        stderr,
+        ok,
+    })
+}
+
+fn generate(a: &CacheBench, dir: &Path) -> Result<(), CliError> {
+    let script = super::bench::find_corpus("oracle")
+        .map(|d| d.join("gen_universe.py"))
+        .ok_or_else(|| failed("shared/oracle/gen_universe.py not found (set MODSCOPE_SHARED)"))?;
+    let out = Command::new("python3")
+        .arg(script)
+        .arg("--out")
+        .arg(dir)
+        .arg("--force")
+        .args(["--modules", &a.modules.to_string()])
+        .args(["--seed", &a.seed.to_string()])
+        .arg("--no-zips")
+        .output()
+        .map_err(|e| failed(format!("running gen_universe.py: {e}")))?;
+    if !out.status.success() {
+        return Err(failed(format!(
+            "gen_universe.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let t = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_tree(&e.path(), &t)?;
+        } else {
+            std::fs::copy(e.path(), &t)?;
+        }
+    }
+    Ok(())
+}
+
+struct Setup {
+    universe: PathBuf,
+    work: PathBuf,
+    gomod: Vec<u8>,
+    modcache: PathBuf,
+    cache: PathBuf,
+}
+
+impl Setup {
+    fn env(&self, proxy: bool) -> HashMap<String, String> {
+        let p = if proxy {
+            format!("file://{}", self.universe.join("proxy").display())
+        } else {
+            "off".to_string()
+        };
+        [
+            ("PATH", std::env::var("PATH").unwrap_or_default()),
+            ("GOPROXY", p),
+            ("GOMODCACHE", self.modcache.display().to_string()),
+            ("GOPATH", self.work.join("gopath").display().to_string()),
+            ("GOCACHE", self.work.join("gocache").display().to_string()),
+            ("HOME", self.work.display().to_string()),
+            ("GOFLAGS", "-mod=mod -modcacherw".to_string()),
+            ("GOWORK", "off".to_string()),
+            ("GOSUMDB", "off".to_string()),
+            ("GO111MODULE", "on".to_string()),
+            ("GOENV", "off".to_string()),
+            ("GOTOOLCHAIN", "local".to_string()),
+            ("GOTELEMETRY", "off".to_string()),
+            ("GOVCS", "*:off".to_string()),
+            ("LC_ALL", "C".to_string()),
+            ("MODSCOPE_CACHE", self.cache.display().to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    fn restore(&self) -> Result<(), CliError> {
+        let main = self.work.join("main");
+        std::fs::write(main.join("go.mod"), &self.gomod)
+            .map_err(|e| failed(format!("restoring go.mod: {e}")))?;
+        let _ = std::fs::remove_file(main.join("go.sum"));
+        Ok(())
+    }
+
+    fn run(&self, program: &Path, args: &[&str], proxy: bool) -> Result<ChildRun, CliError> {
+        self.restore()?;
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .current_dir(self.work.join("main"))
+            .env_clear()
+            .envs(self.env(proxy));
+        let r = run_child(&mut cmd)?;
+        if !r.ok {
+            return Err(failed(format!(
+                "{} {} failed: {}",
+                program.display(),
+                args.join(" "),
+                r.stderr
+            )));
+        }
+        Ok(r)
+    }
+}
+
+/// Runs `modscope bench cache`.
+pub fn run(a: CacheBench) -> Result<Outcome, CliError> {
+    let tmp = std::env::temp_dir().join(format!("modscope-bench-cache-{}", std::process::id()));
+    let universe = match &a.universe {
+        Some(u) => u.clone(),
+        None => {
+            let u = tmp.join("universe");
+            eprintln!(
+                "generating a {}-module universe in {}",
+                a.modules,
+                u.display()
+            );
+            generate(&a, &u)?;
+            u
+        }
+    };
+    let work = tmp.join("work");
+    copy_tree(&universe.join("main"), &work.join("main"))
+        .map_err(|e| failed(format!("copying main/: {e}")))?;
+    if universe.join("local").is_dir() {
+        copy_tree(&universe.join("local"), &work.join("local"))
+            .map_err(|e| failed(format!("copying local/: {e}")))?;
+    }
+    let gomod = std::fs::read(work.join("main/go.mod"))
+        .map_err(|e| failed(format!("reading go.mod: {e}")))?;
+    let s = Setup {
+        universe: universe.clone(),
+        modcache: work.join("modcache"),
+        cache: work.join("modscope-cache"),
+        work: work.clone(),
+        gomod,
+    };
+    let exe = std::env::current_exe().map_err(|e| failed(format!("finding modscope: {e}")))?;
+    let go = PathBuf::from(&a.go);
+    let list = ["list", "-m", "all"];
+    let list_cached = ["list", "-m", "-modfile-cache", "all"];
+
+    // Prime the module cache from the proxy; its output is the reference.
+    let reference = s.run(&go, &list, true)?.stdout;
+    let rounds = a.rounds.max(1);
+    let clear = || {
+        let _ = std::fs::remove_dir_all(&s.cache);
+    };
+    let mut rows = Vec::new();
+    type Step<'a> = (&'a str, &'a Path, &'a [&'a str], bool);
+    let plan: [Step; 4] = [
+        ("go list -m all (warm module cache)", &go, &list, false),
+        ("modscope list -m all (cache off)", &exe, &list, false),
+        (
+            "modscope list -m all (cache cold)",
+            &exe,
+            &list_cached,
+            true,
+        ),
+        (
+            "modscope list -m all (cache warm)",
+            &exe,
+            &list_cached,
+            false,
+        ),
+    ];
+    for (name, program, args, cold) in plan {
+        if name.contains("warm)") && program == exe.as_path() {
+            clear();
+            s.run(program, args, false)?;
+        }
+        let mut samples = Samples::default();
+        let mut max_rss = 0;
+        for _ in 0..rounds {
+            if cold {
+                clear();
+            }
+            let r = s.run(program, args, false)?;
+            if r.stdout != reference {
+                return Err(failed(format!("{name}: printed a different build list")));
+            }
+            samples.push(r.secs);
+            max_rss = max_rss.max(r.max_rss);
+        }
+        rows.push(Row {
+            name: name.to_string(),
+            time: samples.stats(),
+            max_rss,
+        });
+    }
+    let med = |i: usize| rows[i].time.median;
+    let report = CacheReport {
+        universe: universe.display().to_string(),
+        build_list: reference.lines().count(),
+        warm_vs_go: med(0) / med(3),
+        warm_vs_off: med(1) / med(3),
+        rows: rows.clone(),
+    };
+    let _ = std::fs::remove_dir_all(&work);
+    if a.universe.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    let mut out = String::new();
+    if a.json {
+        out = serde_json::to_string_pretty(&report).unwrap_or_default();
+        out.push('\n');
+    } else {
+        out.push_str(&format!(
+            "build list: {} modules ({}), {} rounds each, child processes\n",
+            report.build_list, report.universe, rounds
+        ));
+        out.push_str(&format!(
+            "{:<38} {:>10} {:>10} {:>10} {:>12}\n",
+            "", "median ms", "min ms", "max ms", "peak RSS MB"
+        ));
+        for r in &report.rows {
+            out.push_str(&format!(
+                "{:<38} {:>10.2} {:>10.2} {:>10.2} {:>12.1}\n",
+                r.name,
+                r.time.median * 1e3,
+                r.time.min * 1e3,
+                r.time.max * 1e3,
+                r.max_rss as f64 / (1 << 20) as f64
+            ));
+        }
+        out.push_str(&format!(
+            "warm cache: {:.1}x faster than go warm, {:.1}x faster than the cache off\n",
+            report.warm_vs_go, report.warm_vs_off
+        ));
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+    Ok(Outcome::Ok)
+}

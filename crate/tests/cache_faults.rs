@@ -1,0 +1,571 @@
+//! Faults in and around the modfile cache: each run gives the right answer or the go command's
+//! error, never a wrong answer, never a panic.
+//!
+//! * entries, the index and snapshots truncated, corrupted, swapped and deleted between runs;
+//! * 8 processes of the built binary on one cache directory at once;
+//! * a go.sum whose `/go.mod` hash is wrong (the go command's checksum error, also when the
+//!   cache was filled from a correct go.sum);
+//! * a directory replacement's go.mod edited with its size and modification time restored;
+//! * an unknown `GOEXPERIMENT` name.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_modscope");
+
+struct Universe {
+    dir: PathBuf,
+    cache: PathBuf,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Run {
+    exit: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Universe {
+    fn generate(name: &str, args: &[&str]) -> Universe {
+        let dir = std::env::temp_dir().join(format!(
+            "modscope-cache-faults-{}-{name}",
+            std::process::id()
+        ));
+        let o = Command::new("python3")
+            .arg(common::shared_dir().join("oracle/gen_universe.py"))
+            .arg("--out")
+            .arg(&dir)
+            .arg("--force")
+            .args(args)
+            .output()
+            .expect("python3 runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        Universe {
+            cache: dir.join("cache"),
+            dir,
+        }
+    }
+
+    fn env(&self) -> HashMap<&'static str, String> {
+        [
+            ("PATH", std::env::var("PATH").unwrap_or_default()),
+            ("HOME", self.dir.display().to_string()),
+            (
+                "GOPROXY",
+                format!("file://{}", self.dir.join("proxy").display()),
+            ),
+            (
+                "GOMODCACHE",
+                self.dir.join("modcache").display().to_string(),
+            ),
+            ("GOFLAGS", "-mod=mod".to_string()),
+            ("GOWORK", "off".to_string()),
+            ("GOSUMDB", "off".to_string()),
+            ("MODSCOPE_CACHE", self.cache.display().to_string()),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    fn command(&self, args: &[&str], cache: bool) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .current_dir(self.dir.join("main"))
+            .env_clear()
+            .envs(self.env());
+        if cache {
+            c.env("GOEXPERIMENT", "modfilecache");
+        }
+        c
+    }
+
+    fn run(&self, args: &[&str], cache: bool) -> Run {
+        to_run(self.command(args, cache).output().expect("modscope runs"))
+    }
+
+    fn modfile(&self) -> PathBuf {
+        self.cache.join("modfile")
+    }
+}
+
+impl Drop for Universe {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn to_run(o: Output) -> Run {
+    let r = Run {
+        exit: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    };
+    assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
+    r
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn truncate(p: &Path) {
+    let d = std::fs::read(p).unwrap();
+    std::fs::write(p, &d[..d.len() / 2]).unwrap();
+}
+
+fn corrupt(p: &Path) {
+    let mut d = std::fs::read(p).unwrap();
+    let i = d.len() / 3;
+    d[i] ^= 0x55;
+    std::fs::write(p, d).unwrap();
+}
+
+fn swap(a: &Path, b: &Path) {
+    let (da, db) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+    std::fs::write(a, db).unwrap();
+    std::fs::write(b, da).unwrap();
+}
+
+/// Every way of damaging the cache between runs; each must leave answers unchanged.
+#[test]
+fn damaged_cache_files_never_change_an_answer() {
+    let u = Universe::generate(
+        "damage",
+        &[
+            "--modules",
+            "50",
+            "--seed",
+            "11",
+            "--no-zips",
+            "--local-replaces",
+            "1",
+        ],
+    );
+    let list = ["list", "-m", "-x", "all"];
+    let want = u.run(&list, false);
+    assert_eq!(want.exit, 0, "{}", want.stderr);
+    let graph = u.run(&["mod", "graph"], false).stdout;
+
+    type Fault = (&'static str, bool, fn(&Path));
+    let faults: &[Fault] = &[
+        // (name, keep the snapshot, damage)
+        ("truncate entries", false, |m| {
+            files_under(&m.join("objects"))
+                .iter()
+                .step_by(3)
+                .for_each(|p| truncate(p))
+        }),
+        ("corrupt entries", false, |m| {
+            files_under(&m.join("objects"))
+                .iter()
+                .step_by(2)
+                .for_each(|p| corrupt(p))
+        }),
+        ("swap entries", false, |m| {
+            let f = files_under(&m.join("objects"));
+            for pair in f.chunks(2) {
+                if let [a, b] = pair {
+                    swap(a, b);
+                }
+            }
+        }),
+        ("delete entries", false, |m| {
+            files_under(&m.join("objects"))
+                .iter()
+                .step_by(2)
+                .for_each(|p| {
+                    std::fs::remove_file(p).unwrap();
+                })
+        }),
+        ("truncate index", false, |m| truncate(&m.join("index"))),
+        ("corrupt index", false, |m| corrupt(&m.join("index"))),
+        ("delete index", false, |m| {
+            std::fs::remove_file(m.join("index")).unwrap()
+        }),
+        ("empty index", false, |m| {
+            std::fs::write(m.join("index"), b"").unwrap()
+        }),
+        ("truncate snapshot", true, |m| {
+            files_under(&m.join("snapshots"))
+                .iter()
+                .for_each(|p| truncate(p))
+        }),
+        ("corrupt snapshot", true, |m| {
+            files_under(&m.join("snapshots"))
+                .iter()
+                .for_each(|p| corrupt(p))
+        }),
+        ("garbage files", true, |m| {
+            std::fs::write(m.join("objects/zz"), b"not a dir").unwrap();
+            std::fs::create_dir_all(m.join("objects/ab")).unwrap();
+            std::fs::write(m.join("objects/ab/not-a-hash"), b"x").unwrap();
+            std::fs::write(m.join("runs.log"), b"garbage line\nv1 1 2\n").unwrap();
+        }),
+    ];
+    for (name, keep_snapshot, damage) in faults {
+        let _ = std::fs::remove_dir_all(&u.cache);
+        let cold = u.run(&list, true);
+        assert_eq!(cold.stdout, want.stdout, "{name}: cold run");
+        if !keep_snapshot {
+            let _ = std::fs::remove_dir_all(u.modfile().join("snapshots"));
+        }
+        damage(&u.modfile());
+        let after = u.run(&list, true);
+        assert_eq!(
+            (after.exit, &after.stdout),
+            (0, &want.stdout),
+            "{name}: run after damage\n{}",
+            after.stderr
+        );
+        if name.contains("corrupt") || name.contains("truncate") || name.contains("swap") {
+            assert!(
+                after.stderr.contains("# warning: modfile cache: corrupt"),
+                "{name}: -x shows no warning:\n{}",
+                after.stderr
+            );
+        }
+        let again = u.run(&list, true);
+        assert_eq!(
+            (again.exit, &again.stdout),
+            (0, &want.stdout),
+            "{name}: rebuilt run"
+        );
+        assert_eq!(
+            u.run(&["mod", "graph"], true).stdout,
+            graph,
+            "{name}: mod graph"
+        );
+        let verify = || {
+            to_run(
+                Command::new(BIN)
+                    .args(["cache", "verify"])
+                    .env("MODSCOPE_CACHE", &u.cache)
+                    .output()
+                    .unwrap(),
+            )
+        };
+        let v = verify();
+        if *name == "garbage files" {
+            // verify reports (and deletes) files that are not entries; then all is clean.
+            assert_eq!(v.exit, 1, "{name}: {}", v.stdout);
+            let v = verify();
+            assert_eq!(v.exit, 0, "{name}: second cache verify: {}", v.stdout);
+        } else {
+            assert_eq!(
+                v.exit, 0,
+                "{name}: cache verify after rebuild: {}",
+                v.stdout
+            );
+        }
+    }
+
+    // A snapshot filed under another main module's key is refused.
+    let _ = std::fs::remove_dir_all(&u.cache);
+    u.run(&list, true);
+    let first = files_under(&u.modfile().join("snapshots"));
+    assert_eq!(first.len(), 1);
+    let gomod = u.dir.join("main/go.mod");
+    let original = std::fs::read(&gomod).unwrap();
+    let mut edited = original.clone();
+    edited.extend_from_slice(b"// a comment changes the snapshot key\n");
+    std::fs::write(&gomod, &edited).unwrap();
+    u.run(&list, true);
+    let both = files_under(&u.modfile().join("snapshots"));
+    let second = both
+        .iter()
+        .find(|p| !first.contains(p))
+        .expect("a second snapshot");
+    std::fs::copy(&first[0], second).unwrap();
+    let swapped = u.run(&list, true);
+    assert_eq!(swapped.stdout, want.stdout, "swapped snapshot");
+    assert!(swapped
+        .stderr
+        .contains("# warning: modfile cache: corrupt snapshot"));
+    std::fs::write(&gomod, &original).unwrap();
+}
+
+#[test]
+fn eight_processes_share_one_cache_directory() {
+    let u = Universe::generate(
+        "concurrent",
+        &[
+            "--modules",
+            "80",
+            "--seed",
+            "12",
+            "--no-zips",
+            "--local-replaces",
+            "1",
+        ],
+    );
+    let want = u.run(&["list", "-m", "all"], false);
+    assert_eq!(want.exit, 0, "{}", want.stderr);
+    for round in 0..3 {
+        let children: Vec<_> = (0..8)
+            .map(|i| {
+                let mut c = u.command(
+                    if i % 2 == 0 {
+                        &["list", "-m", "all"]
+                    } else {
+                        &["list", "-m", "-modfile-cache", "all"]
+                    },
+                    i % 2 == 0,
+                );
+                c.stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for c in children {
+            let r = to_run(c.wait_with_output().unwrap());
+            assert_eq!(
+                (r.exit, &r.stdout),
+                (0, &want.stdout),
+                "round {round}: {}",
+                r.stderr
+            );
+        }
+    }
+    let v = to_run(
+        Command::new(BIN)
+            .args(["cache", "verify"])
+            .env("MODSCOPE_CACHE", &u.cache)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(v.exit, 0, "{}", v.stdout);
+    let s = to_run(
+        Command::new(BIN)
+            .args(["cache", "stats", "-json"])
+            .env("MODSCOPE_CACHE", &u.cache)
+            .output()
+            .unwrap(),
+    );
+    let stats: serde_json::Value = serde_json::from_str(&s.stdout).unwrap();
+    assert_eq!(stats["runs"], 24, "{}", s.stdout);
+}
+
+/// Replaces the hash of a `/go.mod` line in the middle of main/go.sum with a wrong one.
+fn break_gosum(u: &Universe) -> String {
+    let p = u.dir.join("main/go.sum");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let gomod: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            lines[i]
+                .split(' ')
+                .nth(1)
+                .is_some_and(|v| v.ends_with("/go.mod"))
+        })
+        .collect();
+    assert!(!gomod.is_empty());
+    let a = gomod[gomod.len() / 2];
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let f: Vec<&str> = lines[a].split(' ').collect();
+    out[a] = format!("{} {} h1:{}=", f[0], f[1], "A".repeat(43));
+    std::fs::write(&p, out.join("\n") + "\n").unwrap();
+    format!("{}@{}", f[0], f[1])
+}
+
+#[test]
+fn wrong_gomod_hash_in_gosum_is_the_go_commands_error() {
+    let u = Universe::generate(
+        "gosum",
+        &[
+            "--modules",
+            "40",
+            "--seed",
+            "13",
+            "--no-zips",
+            "--gosum",
+            "full",
+            "--p-go117",
+            "0",
+        ],
+    );
+    let list = ["list", "-m", "all"];
+    let good = u.run(&list, false);
+    assert_eq!(good.exit, 0, "{}", good.stderr);
+    // Fill the cache (and its snapshot) from the correct go.sum.
+    assert_eq!(u.run(&list, true).stdout, good.stdout);
+    assert_eq!(u.run(&list, true).stdout, good.stdout);
+    let broken = break_gosum(&u);
+
+    let off = u.run(&list, false);
+    assert_eq!(off.exit, 1, "cache off: {}", off.stdout);
+    assert!(off.stdout.is_empty());
+    assert!(
+        off.stderr
+            .starts_with(&format!("verifying {broken}: checksum mismatch\n")),
+        "{}",
+        off.stderr
+    );
+    let warm = u.run(&["list", "-m", "-x", "all"], true);
+    assert_eq!(warm.exit, 1);
+    assert!(warm.stdout.is_empty(), "a poisoned entry gave an answer");
+    assert!(warm.stderr.ends_with(&off.stderr), "{}", warm.stderr);
+    let cold = {
+        let _ = std::fs::remove_dir_all(&u.cache);
+        u.run(&list, true)
+    };
+    assert_eq!(cold, off);
+    // And again, with whatever the failed runs left in the cache.
+    assert_eq!(u.run(&list, true), off);
+
+    // The go command says the same.
+    if common::go_command().is_some() {
+        let sh = common::shared_dir().join("oracle/oracle.sh");
+        let o = Command::new("sh")
+            .arg(sh)
+            .arg(&u.dir)
+            .args(["go", "list", "-m", "all"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(String::from_utf8_lossy(&o.stderr), off.stderr);
+    }
+}
+
+fn run_edit(dir: &Path, cache: &Path, on: bool, x: bool) -> Run {
+    let mut c = Command::new(BIN);
+    c.args(["mod", "graph"]);
+    if x {
+        c.arg("-x");
+    }
+    if on {
+        c.arg("-modfile-cache");
+    }
+    to_run(
+        c.current_dir(dir.join("main"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", dir)
+            .env("GOPROXY", format!("file://{}", dir.join("proxy").display()))
+            .env("GOMODCACHE", dir.join("modcache"))
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOWORK", "off")
+            .env("GOSUMDB", "off")
+            .env("MODSCOPE_CACHE", cache)
+            .output()
+            .unwrap(),
+    )
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let t = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), &t).unwrap();
+        }
+    }
+}
+
+#[test]
+fn local_gomod_edited_with_size_and_mtime_restored_is_read_again() {
+    let dir = std::env::temp_dir().join(format!("modscope-cache-edit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_tree(&common::repo_root().join("tests/cache/edit"), &dir);
+    let cache = dir.join("cache");
+    let local = dir.join("local/go.mod");
+    // An old modification time, so the stamp is not "too recent to trust".
+    let touch = Command::new("touch")
+        .args(["-d", "2020-01-01T00:00:00"])
+        .arg(&local)
+        .status()
+        .unwrap();
+    assert!(touch.success());
+    let before = run_edit(&dir, &cache, false, false);
+    assert_eq!(before.exit, 0, "{}", before.stderr);
+    assert!(before.stdout.contains("example.com/b@v1.0.0"));
+    assert_eq!(run_edit(&dir, &cache, true, false), before);
+    let warm = run_edit(&dir, &cache, true, true);
+    assert_eq!(warm.stdout, before.stdout);
+    assert!(
+        warm.stderr
+            .lines()
+            .any(|l| l.starts_with("# using modfile cache: ") && l.contains("local/go.mod")),
+        "the unchanged local go.mod should come from the cache:\n{}",
+        warm.stderr
+    );
+
+    // Same size, same modification time, different content.
+    let reference = dir.join("ref");
+    std::fs::copy(&local, &reference).unwrap();
+    let touch_ref = Command::new("touch")
+        .arg("-r")
+        .arg(&local)
+        .arg(&reference)
+        .status()
+        .unwrap();
+    assert!(touch_ref.success());
+    let text = std::fs::read_to_string(&local).unwrap();
+    let edited = text.replace("example.com/b v1.0.0", "example.com/b v1.0.1");
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&local, edited).unwrap();
+    let restore = Command::new("touch")
+        .arg("-r")
+        .arg(&reference)
+        .arg(&local)
+        .status()
+        .unwrap();
+    assert!(restore.success());
+
+    let after_off = run_edit(&dir, &cache, false, false);
+    assert!(
+        after_off.stdout.contains("example.com/b@v1.0.1"),
+        "{}",
+        after_off.stdout
+    );
+    let after_on = run_edit(&dir, &cache, true, true);
+    assert_eq!(
+        after_on.stdout, after_off.stdout,
+        "stale go.mod served:\n{}",
+        after_on.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unknown_goexperiment_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("modscope-cache-goexp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_tree(&common::repo_root().join("tests/cache/edit"), &dir);
+    let o = to_run(
+        Command::new(BIN)
+            .args(["list", "-m", "all"])
+            .current_dir(dir.join("main"))
+            .env("GOEXPERIMENT", "modfilecache,modfilecash")
+            .env("GOPROXY", format!("file://{}", dir.join("proxy").display()))
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOWORK", "off")
+            .env("MODSCOPE_CACHE", dir.join("cache"))
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(o.exit, 1);
+    assert_eq!(o.stderr, "go: unknown GOEXPERIMENT modfilecash\n");
+    assert!(
+        !dir.join("cache").exists(),
+        "nothing is written when the command fails"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -71,6 +71,10 @@ pub struct GraphReport {
     pub go_cold: Stats,
     /// modscope list -m all, empty cache: seconds per run.
     pub modscope_cold: Stats,
+    /// modscope list -m all --modfile-cache, warm (snapshot primed): seconds per run.
+    pub modscope_warm_modfile_cache: Stats,
+    /// go warm median / modscope --modfile-cache warm median.
+    pub warm_speedup_modfile_cache: f64,
     /// go warm median / modscope warm median.
     pub warm_speedup: f64,
     /// go cold median / modscope cold median.
@@ -170,9 +174,21 @@ impl Setup {
         Ok((dt, String::from_utf8_lossy(&out.stdout).into_owned()))
     }
 
-    fn ours(&self, cache: &Path, proxy: bool) -> Result<(f64, String), CliError> {
+    fn ours(
+        &self,
+        cache: &Path,
+        proxy: bool,
+        modfile_cache: bool,
+    ) -> Result<(f64, String), CliError> {
         self.restore()?;
-        let vars = self.env(cache, proxy);
+        let mut vars = self.env(cache, proxy);
+        if modfile_cache {
+            vars.insert("GOEXPERIMENT".into(), "modfilecache".into());
+            vars.insert(
+                "MODSCOPE_CACHE".into(),
+                self.work.join("modscope-cache").display().to_string(),
+            );
+        }
         let t = Instant::now();
         let req = LoadRequest {
             dir: self.work.join("main"),
@@ -263,7 +279,7 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
         go_cold.push(t);
         reference = out;
         let cache = work.join(format!("cold-cache-ours-{i}"));
-        let (t, out) = s.ours(&cache, true)?;
+        let (t, out) = s.ours(&cache, true, false)?;
         ours_cold.push(t);
         if out != reference {
             return Err(failed(
@@ -281,11 +297,23 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
         if out != reference {
             return Err(failed("go printed a different build list warm"));
         }
-        let (t, out) = s.ours(&warm_cache, false)?;
+        let (t, out) = s.ours(&warm_cache, false, false)?;
         ours_warm.push(t);
         if out != reference {
             return Err(failed(
                 "modscope and go printed different build lists (warm)",
+            ));
+        }
+    }
+    // The modfile cache: one run fills it, then warm runs read its snapshot.
+    s.ours(&warm_cache, false, true)?;
+    let mut ours_mc = Vec::new();
+    for _ in 0..rounds {
+        let (t, out) = s.ours(&warm_cache, false, true)?;
+        ours_mc.push(t);
+        if out != reference {
+            return Err(failed(
+                "modscope --modfile-cache and go printed different build lists",
             ));
         }
     }
@@ -294,6 +322,8 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
         build_list: reference.lines().count(),
         warm_speedup: 0.0,
         cold_speedup: 0.0,
+        warm_speedup_modfile_cache: 0.0,
+        modscope_warm_modfile_cache: stats(ours_mc),
         go_warm: stats(go_warm),
         modscope_warm: stats(ours_warm),
         go_cold: stats(go_cold),
@@ -302,6 +332,8 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
     let report = GraphReport {
         warm_speedup: report.go_warm.median / report.modscope_warm.median,
         cold_speedup: report.go_cold.median / report.modscope_cold.median,
+        warm_speedup_modfile_cache: report.go_warm.median
+            / report.modscope_warm_modfile_cache.median,
         ..report
     };
     let _ = std::fs::remove_dir_all(&work);
@@ -325,6 +357,12 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
             ms(report.modscope_warm.median),
             report.warm_speedup,
             rounds
+        );
+        println!(
+            "warm  go {:8.1} ms   modscope {:8.1} ms   {:6.1}x faster  (--modfile-cache, snapshot primed)",
+            ms(report.go_warm.median),
+            ms(report.modscope_warm_modfile_cache.median),
+            report.warm_speedup_modfile_cache,
         );
         println!(
             "cold  go {:8.1} ms   modscope {:8.1} ms   {:6.1}x faster  ({} rounds)",

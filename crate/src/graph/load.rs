@@ -144,6 +144,8 @@ pub struct Options {
     pub cwd: String,
     /// The newest Go version the emulated go command knows (used where it adds a `go` line).
     pub latest_go: String,
+    /// `-mod` was given explicitly (flag or GOFLAGS); changes the wording of some errors.
+    pub build_mod_explicit: bool,
 }
 
 impl Default for Options {
@@ -154,6 +156,7 @@ impl Default for Options {
             go_override: None,
             cwd: String::new(),
             latest_go: "1.19".to_string(),
+            build_mod_explicit: false,
         }
     }
 }
@@ -1044,10 +1047,18 @@ impl<'a> Loader<'a> {
     }
 
     fn dirty_error(&self) -> GraphError {
-        GraphError::Other(
-            "updates to go.mod needed, disabled by -mod=readonly; to update it:\n\tgo mod tidy"
-                .to_string(),
-        )
+        let mode = match self.opts.build_mod {
+            BuildMod::Mod => "mod",
+            BuildMod::Readonly => "readonly",
+            BuildMod::Vendor => "vendor",
+        };
+        GraphError::Other(if self.opts.build_mod_explicit {
+            format!(
+                "updates to go.mod needed, disabled by -mod={mode}; to update it:\n\tgo mod tidy"
+            )
+        } else {
+            "updates to go.mod needed; to update it:\n\tgo mod tidy".to_string()
+        })
     }
 
     /// The main modules' requirements as the go command's `LoadModFile` computes them: roots

@@ -313,6 +313,7 @@ pub fn with_loader<R>(
         go_override: req.go_override.clone(),
         cwd: clean_path(&slash(&req.dir)),
         latest_go: "1.19".to_string(),
+        build_mod_explicit: flag.is_some(),
     };
     let mut loader = Loader::new(env, opts, mains, work).map_err(|e| e.to_string())?;
     loader.trace.events.extend(warnings);

@@ -206,6 +206,43 @@ fn read_main(source: &dyn ModuleSource, dir: &Path) -> Result<MainModule, String
     })
 }
 
+/// Runs `work`; when stderr is a terminal and the work takes longer than half a second, shows a
+/// spinner with the number of module files read so far (`counter`). `NO_PROGRESS` turns it off.
+fn with_progress<R>(counter: &std::sync::atomic::AtomicUsize, work: impl FnOnce() -> R) -> R {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if !std::io::stderr().is_terminal() || std::env::var_os("NO_PROGRESS").is_some() {
+        return work();
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let start = std::time::Instant::now();
+            let mut bar: Option<indicatif::ProgressBar> = None;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                if bar.is_none() && start.elapsed() > std::time::Duration::from_millis(500) {
+                    let b = indicatif::ProgressBar::new_spinner();
+                    b.enable_steady_tick(std::time::Duration::from_millis(100));
+                    bar = Some(b);
+                }
+                if let Some(b) = &bar {
+                    b.set_message(format!(
+                        "loading the module graph: {} module files read",
+                        counter.load(Ordering::Relaxed)
+                    ));
+                }
+            }
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+        });
+        let r = work();
+        done.store(true, Ordering::Relaxed);
+        r
+    })
+}
+
 /// Finds the go.work file in effect, if any (SPEC B discovery).
 fn find_work(req: &LoadRequest) -> Result<Option<PathBuf>, String> {
     match req.env.gowork.as_str() {
@@ -317,7 +354,7 @@ pub fn with_loader<R>(
     };
     let mut loader = Loader::new(env, opts, mains, work).map_err(|e| e.to_string())?;
     loader.trace.events.extend(warnings);
-    let r = f(&mut loader);
+    let r = with_progress(&source.files_read, || f(&mut loader));
     session.finish();
     match session.fatal() {
         Some(fatal) => Err(fatal),

@@ -144,6 +144,8 @@ pub struct CacheThenProxy {
     cache: ProxyDir<ModFilesFs>,
     proxies: ProxyList,
     ready: Mutex<HashMap<Key, Result<Fetched, SourceError>>>,
+    /// Files read so far (for progress display).
+    pub files_read: std::sync::atomic::AtomicUsize,
 }
 
 impl CacheThenProxy {
@@ -159,10 +161,13 @@ impl CacheThenProxy {
             cache: ProxyDir::cache_dir(ModFilesFs::new(), download_dir.to_string()),
             proxies: ProxyList::new(entries, noproxy),
             ready: Mutex::new(HashMap::new()),
+            files_read: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
     fn fetch_now(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
+        self.files_read
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if kind != FileKind::List {
             if let Ok(f) = self.cache.fetch(path, version, kind) {
                 return Ok(f);

@@ -86,7 +86,7 @@ pub fn parse_with(
     opts: ParseOptions<'_>,
 ) -> Result<ModFile, Vec<Diagnostic>> {
     let mut syntax = parse_syntax(file_name, data)?;
-    let (file, errs) = rule::interpret_mod(file_name, &mut syntax, opts);
+    let (file, errs) = rule::interpret_mod(file_name, rule::Src::new(data), &mut syntax, opts);
     if errs.is_empty() {
         Ok(file)
     } else {
@@ -97,7 +97,7 @@ pub fn parse_with(
 /// Parses a go.work file (always strict).
 pub fn parse_work(file_name: &str, data: &[u8]) -> Result<WorkFile, Vec<Diagnostic>> {
     let mut syntax = parse_syntax(file_name, data)?;
-    let (file, errs) = work::interpret_work(file_name, &mut syntax);
+    let (file, errs) = work::interpret_work(file_name, rule::Src::new(data), &mut syntax);
     if errs.is_empty() {
         Ok(file)
     } else {
@@ -116,6 +116,7 @@ pub fn format_mod(file_name: &str, data: &[u8]) -> Result<Vec<u8>, Vec<Diagnosti
     let mut syntax = parse_syntax(file_name, data)?;
     let (mut file, errs) = rule::interpret_mod(
         file_name,
+        rule::Src::new(data),
         &mut syntax,
         ParseOptions {
             strict: true,
@@ -140,7 +141,7 @@ pub fn format_mod(file_name: &str, data: &[u8]) -> Result<Vec<u8>, Vec<Diagnosti
 /// The canonical text of a go.work file, as `go work edit -fmt` writes it.
 pub fn format_work(file_name: &str, data: &[u8]) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let mut syntax = parse_syntax(file_name, data)?;
-    let (mut file, errs) = work::interpret_work(file_name, &mut syntax);
+    let (mut file, errs) = work::interpret_work(file_name, rule::Src::new(data), &mut syntax);
     if !errs.is_empty() {
         return Err(errs);
     }

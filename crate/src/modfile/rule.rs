@@ -226,6 +226,38 @@ pub struct ParseOptions<'f> {
     pub fix: Option<VersionFixer<'f>>,
 }
 
+/// The source bytes, with their text view when they are valid UTF-8 (checked once per file), so
+/// that tokens borrowed from them are read as text without another UTF-8 check.
+#[derive(Clone, Copy)]
+pub(crate) struct Src<'a> {
+    text: Option<&'a str>,
+}
+
+impl<'a> Src<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Src {
+            text: std::str::from_utf8(bytes).ok(),
+        }
+    }
+
+    /// `tok` as text: a slice of the validated source when it points into it.
+    pub(crate) fn str<'t>(&self, tok: &'t [u8]) -> Cow<'t, str>
+    where
+        'a: 't,
+    {
+        if let Some(t) = self.text {
+            let base = t.as_ptr() as usize;
+            let at = tok.as_ptr() as usize;
+            if at >= base && at + tok.len() <= base + t.len() {
+                if let Some(s) = t.get(at - base..at - base + tok.len()) {
+                    return Cow::Borrowed(s);
+                }
+            }
+        }
+        text(tok)
+    }
+}
+
 /// Collects diagnostics for one file.
 pub(crate) struct Errs<'n> {
     pub(crate) file: &'n str,
@@ -284,9 +316,9 @@ fn is_plain(tok: &[u8]) -> bool {
 }
 
 /// x/mod `parseString`, rewriting the token to its auto-quoted form.
-pub(crate) fn parse_string_tok(tok: &mut Cow<'_, [u8]>) -> Result<String, DirErr> {
+pub(crate) fn parse_string_tok(src: Src<'_>, tok: &mut Cow<'_, [u8]>) -> Result<String, DirErr> {
     if is_plain(tok) {
-        return Ok(s(tok));
+        return Ok(src.str(tok).into_owned());
     }
     let value = match parse_string(tok) {
         Ok(v) => v.into_owned(),
@@ -302,6 +334,7 @@ pub(crate) fn parse_string_tok(tok: &mut Cow<'_, [u8]>) -> Result<String, DirErr
 
 /// x/mod `parseVersion`: unquote, then fix or canonicalise; rewrites the token to the result.
 pub(crate) fn parse_version_tok(
+    src: Src<'_>,
     verb: &str,
     path: &str,
     tok: &mut Cow<'_, [u8]>,
@@ -321,7 +354,7 @@ pub(crate) fn parse_version_tok(
                 ))
             }
         };
-        let t = text(&raw);
+        let t = src.str(&raw);
         match fix {
             Some(f) => f(path, &t).map_err(|m| derr(codes::VERSION, m))?,
             None => {
@@ -454,6 +487,7 @@ pub fn is_directory_path(p: &str) -> bool {
 
 /// Reads a `replace` directive's arguments (shared by go.mod and go.work).
 pub(crate) fn parse_replace(
+    src: Src<'_>,
     verb: &str,
     args: &mut [Cow<'_, [u8]>],
     fix: &mut Option<VersionFixer<'_>>,
@@ -471,7 +505,7 @@ pub(crate) fn parse_replace(
             ),
         ));
     }
-    let old_path = parse_string_tok(&mut args[0])?;
+    let old_path = parse_string_tok(src, &mut args[0])?;
     let Some(pm) = path_major(&old_path) else {
         return Err(derr(
             codes::PATH,
@@ -481,12 +515,12 @@ pub(crate) fn parse_replace(
     let pm = pm.to_string();
     let mut old_version = String::new();
     if arrow == 2 {
-        old_version = parse_version_tok(verb, &old_path, &mut args[1], fix)?;
+        old_version = parse_version_tok(src, verb, &old_path, &mut args[1], fix)?;
         if let Err(e) = check_path_major(&old_version, &pm) {
             return Err(derr(codes::VERSION, format!("{verb} {old_path}: {e}")));
         }
     }
-    let new_path = parse_string_tok(&mut args[arrow + 1])?;
+    let new_path = parse_string_tok(src, &mut args[arrow + 1])?;
     let mut new_version = String::new();
     if args.len() == arrow + 2 {
         if !is_directory_path(&new_path) {
@@ -509,7 +543,7 @@ pub(crate) fn parse_replace(
         }
     }
     if args.len() == arrow + 3 {
-        new_version = parse_version_tok(verb, &new_path, &mut args[arrow + 2], fix)?;
+        new_version = parse_version_tok(src, verb, &new_path, &mut args[arrow + 2], fix)?;
         if is_directory_path(&new_path) {
             return Err(derr(
                 codes::REPLACE,
@@ -681,6 +715,7 @@ fn is_indirect(line: &Line<'_>) -> bool {
 
 /// x/mod `parseVersionInterval`: a version or `[low, high]`; consumes the tokens it reads.
 fn parse_version_interval(
+    src: Src<'_>,
     verb: &str,
     path: &str,
     args: &mut [Cow<'_, [u8]>],
@@ -691,27 +726,28 @@ fn parse_version_interval(
         return Err(bad("expected '[' or version"));
     }
     if args[0].as_ref() != b"[" {
-        let v = parse_version_tok(verb, path, &mut args[0], fix)?;
+        let v = parse_version_tok(src, verb, path, &mut args[0], fix)?;
         return Ok((v.clone(), v, 1));
     }
     if args.len() < 2 {
         return Err(bad("expected version after '['"));
     }
-    let low = parse_version_tok(verb, path, &mut args[1], fix)?;
+    let low = parse_version_tok(src, verb, path, &mut args[1], fix)?;
     if args.len() < 3 || args[2].as_ref() != b"," {
         return Err(bad("expected ',' after version"));
     }
     if args.len() < 4 {
         return Err(bad("expected version after ','"));
     }
-    let high = parse_version_tok(verb, path, &mut args[3], fix)?;
+    let high = parse_version_tok(src, verb, path, &mut args[3], fix)?;
     if args.len() < 5 || args[4].as_ref() != b"]" {
         return Err(bad("expected ']' after version"));
     }
     Ok((low, high, 5))
 }
 
-struct ModReader<'x, 'f> {
+struct ModReader<'x, 'f, 's> {
+    src: Src<'s>,
     file: ModFile,
     errs: Errs<'x>,
     strict: bool,
@@ -724,10 +760,12 @@ struct ModReader<'x, 'f> {
 /// (unquoted strings, canonical versions). Returns the typed file and its diagnostics.
 pub(crate) fn interpret_mod(
     file_name: &str,
+    src: Src<'_>,
     syntax: &mut FileSyntax<'_>,
     opts: ParseOptions<'_>,
 ) -> (ModFile, Vec<Diagnostic>) {
     let mut r = ModReader {
+        src,
         file: ModFile::default(),
         errs: Errs {
             file: file_name,
@@ -805,7 +843,7 @@ pub(crate) fn unknown_block(errs: &mut Errs<'_>, block: &LineBlock<'_>) {
     ));
 }
 
-impl ModReader<'_, '_> {
+impl ModReader<'_, '_, '_> {
     fn add(
         &mut self,
         block: Option<&Comments<'_>>,
@@ -831,6 +869,7 @@ impl ModReader<'_, '_> {
         args: &mut [Cow<'_, [u8]>],
     ) -> Result<(), DirErr> {
         let span = span_of(line);
+        let src = self.src;
         let f = &mut self.file;
         match verb {
             "go" => {
@@ -860,7 +899,7 @@ impl ModReader<'_, '_> {
                 if args.len() != 1 {
                     return Err(derr(codes::USAGE, "usage: module module/path"));
                 }
-                let p = parse_string_tok(&mut args[0])?;
+                let p = parse_string_tok(src, &mut args[0])?;
                 if let Some(m) = f.module.as_mut() {
                     m.path = p;
                 }
@@ -876,8 +915,8 @@ impl ModReader<'_, '_> {
                         format!("usage: {verb} module/path v1.2.3"),
                     ));
                 }
-                let path = parse_string_tok(&mut args[0])?;
-                let v = parse_version_tok(verb, &path, &mut args[1], &mut self.fix)?;
+                let path = parse_string_tok(src, &mut args[0])?;
+                let v = parse_version_tok(src, verb, &path, &mut args[1], &mut self.fix)?;
                 let Some(pm) = path_major(&path) else {
                     return Err(derr(codes::PATH, "invalid module path"));
                 };
@@ -896,19 +935,19 @@ impl ModReader<'_, '_> {
                 }
             }
             "replace" => {
-                let (old, new) = parse_replace(verb, args, &mut self.fix)?;
+                let (old, new) = parse_replace(self.src, verb, args, &mut self.fix)?;
                 self.file.replace.push(Replace { old, new, span });
             }
             "retract" => {
                 let rationale = directive_comment(block, &line.comments);
                 let mut keep = keep_version;
                 let mut keep_fix: Option<VersionFixer<'_>> = Some(&mut keep);
-                let (low, high, used) = match parse_version_interval(verb, "", args, &mut keep_fix)
-                {
-                    Ok(x) => x,
-                    Err(e) if self.strict => return Err(e),
-                    Err(_) => return Ok(()),
-                };
+                let (low, high, used) =
+                    match parse_version_interval(self.src, verb, "", args, &mut keep_fix) {
+                        Ok(x) => x,
+                        Err(e) if self.strict => return Err(e),
+                        Err(_) => return Ok(()),
+                    };
                 if used < args.len() && self.strict {
                     return Err(derr(
                         codes::RETRACT,
@@ -930,7 +969,7 @@ impl ModReader<'_, '_> {
                         format!("{verb} directive expects exactly one argument"),
                     ));
                 }
-                let path = parse_string_tok(&mut args[0])?;
+                let path = parse_string_tok(src, &mut args[0])?;
                 if verb == "tool" {
                     f.tool.push(Tool { path, span });
                 } else {
@@ -977,7 +1016,13 @@ impl ModReader<'_, '_> {
             }
             let mut tokens = std::mem::take(&mut line.tokens);
             let skip = usize::from(li.is_none());
-            let res = parse_version_interval("retract", &path, &mut tokens[skip..], &mut self.fix);
+            let res = parse_version_interval(
+                self.src,
+                "retract",
+                &path,
+                &mut tokens[skip..],
+                &mut self.fix,
+            );
             line.tokens = tokens;
             match res {
                 Ok((low, high, _)) => {

@@ -18,7 +18,7 @@
 
 use super::rule::{
     codes, parse_go_arg, parse_godebug, parse_replace, parse_string_tok, parse_toolchain_arg,
-    span_of, unknown_block, DirErr, Errs, GoVersion, Godebug, Replace, Toolchain,
+    span_of, unknown_block, DirErr, Errs, GoVersion, Godebug, Replace, Src, Toolchain,
 };
 use super::syntax::{FileSyntax, Line, Stmt};
 use crate::error::{Diagnostic, Span};
@@ -53,6 +53,7 @@ pub struct Use {
 /// Interprets a go.work syntax tree (rewriting tokens like the go.mod reader does).
 pub(crate) fn interpret_work(
     file_name: &str,
+    src: Src<'_>,
     syntax: &mut FileSyntax<'_>,
 ) -> (WorkFile, Vec<Diagnostic>) {
     let mut f = WorkFile::default();
@@ -67,7 +68,7 @@ pub(crate) fn interpret_work(
                 let mut tokens = std::mem::take(&mut line.tokens);
                 let (head, args) = tokens.split_at_mut(1);
                 let verb = String::from_utf8_lossy(&head[0]);
-                add(&mut f, &mut errs, line, &verb, args);
+                add(src, &mut f, &mut errs, line, &verb, args);
                 line.tokens = tokens;
             }
             Stmt::Block(block) => {
@@ -80,7 +81,7 @@ pub(crate) fn interpret_work(
                 let verb = String::from_utf8_lossy(&block.tokens[0]).into_owned();
                 for line in block.lines.iter_mut() {
                     let mut tokens = std::mem::take(&mut line.tokens);
-                    add(&mut f, &mut errs, line, &verb, &mut tokens);
+                    add(src, &mut f, &mut errs, line, &verb, &mut tokens);
                     line.tokens = tokens;
                 }
             }
@@ -90,18 +91,20 @@ pub(crate) fn interpret_work(
 }
 
 fn add(
+    src: Src<'_>,
     f: &mut WorkFile,
     errs: &mut Errs<'_>,
     line: &Line<'_>,
     verb: &str,
     args: &mut [Cow<'_, [u8]>],
 ) {
-    if let Err(e) = add_inner(f, line, verb, args) {
+    if let Err(e) = add_inner(src, f, line, verb, args) {
         errs.at(e.code, line, e.message);
     }
 }
 
 fn add_inner(
+    src: Src<'_>,
     f: &mut WorkFile,
     line: &Line<'_>,
     verb: &str,
@@ -140,11 +143,11 @@ fn add_inner(
                     message: format!("usage: {verb} local/dir"),
                 });
             }
-            let path = parse_string_tok(&mut args[0])?;
+            let path = parse_string_tok(src, &mut args[0])?;
             f.uses.push(Use { path, span });
         }
         "replace" => {
-            let (old, new) = parse_replace(verb, args, &mut None)?;
+            let (old, new) = parse_replace(src, verb, args, &mut None)?;
             f.replace.push(Replace { old, new, span });
         }
         _ => {

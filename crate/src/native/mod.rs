@@ -12,6 +12,7 @@ pub mod env;
 pub mod fs;
 pub mod gopath_env;
 pub mod gopkg_index_store;
+pub mod http;
 pub mod modload;
 pub mod proxy;
 pub mod walk;

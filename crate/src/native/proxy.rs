@@ -12,8 +12,8 @@ use std::io::Read;
 use std::sync::Arc;
 use std::sync::Mutex;
 
-/// A proxy URL modscope cannot read (HTTP is not implemented): every request fails with a clear
-/// error naming the URL, so the `|` separator can still fall through.
+/// A proxy URL modscope cannot read (not file://, http:// or https://): every request fails with
+/// a clear error naming the URL, so the `|` separator can still fall through.
 struct Unsupported(String);
 
 impl ModuleSource for Unsupported {
@@ -21,7 +21,7 @@ impl ModuleSource for Unsupported {
         let _ = kind;
         Err(SourceError::Other {
             message: format!(
-                "{path}@{version}: cannot read {}: modscope reads file:// proxies and the module cache only",
+                "{path}@{version}: invalid proxy URL scheme (must be https, http, file): {}",
                 self.0
             ),
         })
@@ -68,6 +68,9 @@ pub fn parse_goproxy(value: &str) -> Result<Vec<(ProxyEntry, Fallback)>, String>
                         ModFilesFs::new(),
                         dir.trim_end_matches('/').to_string(),
                     ))),
+                    None if url.starts_with("http://") || url.starts_with("https://") => {
+                        ProxyEntry::Proxy(Box::new(super::http::HttpProxy::new(&url)))
+                    }
                     None => ProxyEntry::Proxy(Box::new(Unsupported(url))),
                 }
             }

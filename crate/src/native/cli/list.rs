@@ -242,6 +242,12 @@ fn list_with(
                 out.stderr.push_str(&ev.x_line());
                 out.stderr.push('\n');
             }
+            for d in &l.diagnostics {
+                if d.code == crate::graph::load::GOMOD_REWRITE {
+                    out.stderr
+                        .push_str(&format!("# go.mod rewrite (not written): {}\n", d.message));
+                }
+            }
         }
         if !e {
             let mut failed = false;

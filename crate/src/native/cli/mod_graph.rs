@@ -60,6 +60,12 @@ fn graph_with(l: &mut crate::graph::load::Loader<'_>, format: &str, x: bool) -> 
                 out.stderr.push_str(&ev.x_line());
                 out.stderr.push('\n');
             }
+            for d in &l.diagnostics {
+                if d.code == crate::graph::load::GOMOD_REWRITE {
+                    out.stderr
+                        .push_str(&format!("# go.mod rewrite (not written): {}\n", d.message));
+                }
+            }
         }
         let (_, mg, err) = match loaded {
             Ok(t) => t,

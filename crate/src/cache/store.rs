@@ -109,28 +109,47 @@ pub trait PersistentTier: Send {
     }
 }
 
+/// Value of a module key: the content hash and where the key came from.
+type ModVal = (ContentHash, Tier);
+
 struct Inner {
     mem: Lru,
-    modules: FxHashMap<(Box<str>, Box<str>), (ContentHash, Tier)>,
+    /// Entries loaded from the warm-run snapshot (the run's working set, outside the LRU bound).
+    snap: FxHashMap<ContentHash, Arc<Entry>>,
+    /// `path \0 version` → content hash.
+    modules: FxHashMap<Box<str>, ModVal>,
     files: FxHashMap<Box<str>, (FileStamp, ContentHash)>,
+    /// Where this run read module go.mods (for the index).
+    sources: FxHashMap<Box<str>, Box<str>>,
     disk: Option<Box<dyn PersistentTier>>,
     gosum: Option<GoSum>,
+    /// `path \0 version` → the `h1:` hashes go.sum records for its go.mod.
+    gosum_mod: FxHashMap<Box<str>, Vec<Box<str>>>,
     stats: CacheStats,
-    /// Entries the run used, by hash (not bounded: the run's working set).
+    /// Entries the run used or stored, by hash, beyond the snapshot's.
     used: FxHashMap<ContentHash, Arc<Entry>>,
-    used_modules: Vec<ModuleKey>,
-    used_files: Vec<FileKey>,
     /// Entries first seen this run, with their bytes, to be written by the front end.
     new: Vec<(Arc<Entry>, Arc<[u8]>)>,
-    /// Hashes that came from the snapshot (their hits are reported as snapshot hits).
-    from_snapshot: rustc_hash::FxHashSet<ContentHash>,
     fatal: Option<String>,
-    /// `.info` files by module version, and the ones this run used.
-    infos: FxHashMap<(Box<str>, Box<str>), Fetched>,
-    used_infos: Vec<InfoKey>,
+    /// `.info` files by `path \0 version`.
+    infos: FxHashMap<Box<str>, Fetched>,
     new_infos: u64,
+    /// Reused buffer for map keys.
+    key: String,
     /// False for a verify-only cache (the cache is off): nothing is looked up or stored.
     enabled: bool,
+}
+
+fn mkey<'b>(buf: &'b mut String, path: &str, version: &str) -> &'b str {
+    buf.clear();
+    buf.push_str(path);
+    buf.push('\0');
+    buf.push_str(version);
+    buf.as_str()
+}
+
+fn split_key(k: &str) -> (&str, &str) {
+    k.split_once('\0').unwrap_or((k, ""))
 }
 
 /// The modfile cache. Cheap to share by reference; internally synchronised.
@@ -147,20 +166,20 @@ impl ModfileCache {
         ModfileCache {
             inner: Mutex::new(Inner {
                 mem: Lru::new(memory_bytes),
+                snap: FxHashMap::default(),
                 modules: FxHashMap::default(),
                 files: FxHashMap::default(),
+                sources: FxHashMap::default(),
                 disk: None,
                 gosum: None,
+                gosum_mod: FxHashMap::default(),
                 stats: CacheStats::default(),
                 used: FxHashMap::default(),
-                used_modules: Vec::new(),
-                used_files: Vec::new(),
                 new: Vec::new(),
-                from_snapshot: Default::default(),
                 fatal: None,
                 infos: FxHashMap::default(),
-                used_infos: Vec::new(),
                 new_infos: 0,
+                key: String::new(),
                 enabled: true,
             }),
         }
@@ -188,38 +207,51 @@ impl ModfileCache {
 
     /// Sets the go.sum (merged go.sum / go.work.sum) that module versions are verified against.
     pub fn set_gosum(&self, gosum: GoSum) {
-        self.lock().gosum = Some(gosum);
+        let mut g = self.lock();
+        let mut m: FxHashMap<Box<str>, Vec<Box<str>>> = FxHashMap::default();
+        for (path, version, hash) in gosum.sorted_lines() {
+            if let Some(v) = version.strip_suffix("/go.mod") {
+                if hash.starts_with("h1:") {
+                    let k = format!("{path}\0{v}").into_boxed_str();
+                    m.entry(k).or_default().push(Box::from(hash));
+                }
+            }
+        }
+        g.gosum_mod = m;
+        g.gosum = Some(gosum);
     }
 
-    /// Loads a snapshot's keys and entries into memory. Entries whose bytes are present are
-    /// re-hashed (decode already did); entries are trusted as verified by the snapshot's
-    /// checksum. Module keys are immutable; file keys are checked against the file's stamp on use.
+    /// Loads a snapshot's keys and entries into memory. Entries are trusted as verified by the
+    /// snapshot's checksum (and re-hashed when they carry bytes); module keys are immutable; file
+    /// keys are checked against the file's stamp on use. What the snapshot holds is carried into
+    /// the next one this run writes, if any, so commands that need different parts of the graph
+    /// do not evict each other's keys.
     pub fn install(&self, snap: Snapshot) {
         let mut g = self.lock();
         let g = &mut *g;
-        // What the snapshot holds is carried into the next one this run writes (if any), so
-        // commands that need different parts of the graph do not evict each other's keys.
-        g.used_modules.extend(snap.modules.iter().cloned());
-        g.used_files.extend(snap.files.iter().cloned());
-        g.used_infos.extend(snap.infos.iter().cloned());
+        g.snap.reserve(snap.entries.len());
         for rec in snap.entries {
             let e = Arc::new(rec.into_entry());
-            g.from_snapshot.insert(e.hash);
-            g.used.insert(e.hash, e.clone());
-            g.mem.insert(e);
+            g.snap.insert(e.hash, e);
         }
+        g.modules.reserve(snap.modules.len());
         for m in snap.modules {
-            g.modules.insert(
-                (m.path.into_boxed_str(), m.version.into_boxed_str()),
-                (m.hash, Tier::Snapshot),
-            );
+            let mut k = m.path;
+            k.push('\0');
+            k.push_str(&m.version);
+            g.modules
+                .insert(k.into_boxed_str(), (m.hash, Tier::Snapshot));
         }
         for f in snap.files {
             g.files.insert(f.path.into_boxed_str(), (f.stamp, f.hash));
         }
+        g.infos.reserve(snap.infos.len());
         for i in snap.infos {
+            let mut k = i.path;
+            k.push('\0');
+            k.push_str(&i.version);
             g.infos.insert(
-                (i.path.into_boxed_str(), i.version.into_boxed_str()),
+                k.into_boxed_str(),
                 Fetched {
                     data: Arc::from(i.data),
                     location: i.location,
@@ -228,20 +260,15 @@ impl ModfileCache {
         }
     }
 
-    /// The cached `.info` of `path@version`, recorded as used by this run.
+    /// The cached `.info` of `path@version`.
     pub fn info(&self, path: &str, version: &str) -> Option<Fetched> {
         let mut g = self.lock();
+        let g = &mut *g;
         if !g.enabled {
             return None;
         }
-        let f = g.infos.get(&(Box::from(path), Box::from(version)))?.clone();
-        g.used_infos.push(InfoKey {
-            path: path.to_string(),
-            version: version.to_string(),
-            location: f.location.clone(),
-            data: f.data.to_vec(),
-        });
-        Some(f)
+        let k = mkey(&mut g.key, path, version);
+        g.infos.get(k).cloned()
     }
 
     /// Keeps the `.info` of `path@version` just read.
@@ -251,20 +278,15 @@ impl ModfileCache {
             return;
         }
         g.infos
-            .insert((Box::from(path), Box::from(version)), f.clone());
-        g.used_infos.push(InfoKey {
-            path: path.to_string(),
-            version: version.to_string(),
-            location: f.location.clone(),
-            data: f.data.to_vec(),
-        });
+            .insert(format!("{path}\0{version}").into_boxed_str(), f.clone());
         g.new_infos += 1;
     }
 
     /// True when the `.info` of `path@version` is cached.
     pub fn has_info(&self, path: &str, version: &str) -> bool {
-        let g = self.lock();
-        g.enabled && g.infos.contains_key(&(Box::from(path), Box::from(version)))
+        let mut g = self.lock();
+        let g = &mut *g;
+        g.enabled && g.infos.contains_key(mkey(&mut g.key, path, version))
     }
 
     /// The first checksum mismatch seen (the go command stops on it), if any.
@@ -276,12 +298,12 @@ impl ModfileCache {
     pub fn stats(&self) -> CacheStats {
         let g = self.lock();
         let mut s = g.stats;
-        s.memory.entries = g.mem.len() as u64;
-        s.memory.bytes = g.mem.bytes();
+        s.memory.entries = (g.mem.len() + g.snap.len()) as u64;
+        s.memory.bytes = g.mem.bytes() + g.snap.values().map(|e| e.weight()).sum::<u64>();
         s
     }
 
-    /// True when every go.mod of the run came from the snapshot (nothing new to write).
+    /// True when every go.mod and .info of the run came from the snapshot (nothing to write).
     pub fn fully_warm(&self) -> bool {
         let g = self.lock();
         g.new.is_empty()
@@ -296,34 +318,55 @@ impl ModfileCache {
         std::mem::take(&mut self.lock().new)
     }
 
-    /// The keys and entries this run used, as a snapshot for `key` (no bytes).
+    /// Every key held whose entry is at hand (the snapshot's and this run's), as a snapshot for
+    /// `key` (no bytes). Module keys carry where this run read them.
     pub fn run_snapshot(&self, key: ContentHash) -> Snapshot {
         let g = self.lock();
-        let mut entries: Vec<EntryRecord> =
-            g.used.values().map(|e| EntryRecord::of(e, None)).collect();
+        let entry = |h: &ContentHash| g.used.get(h).or_else(|| g.snap.get(h));
+        let mut entries: Vec<EntryRecord> = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<ContentHash> = Default::default();
+        let mut modules = Vec::new();
+        for (k, (h, _)) in &g.modules {
+            let Some(e) = entry(h) else { continue };
+            if seen.insert(*h) {
+                entries.push(EntryRecord::of(e, None));
+            }
+            let (path, version) = split_key(k);
+            modules.push(ModuleKey {
+                path: path.to_string(),
+                version: version.to_string(),
+                hash: *h,
+                source: g.sources.get(k).map(|s| s.to_string()).unwrap_or_default(),
+            });
+        }
+        let mut files = Vec::new();
+        for (p, (stamp, h)) in &g.files {
+            let Some(e) = entry(h) else { continue };
+            if seen.insert(*h) {
+                entries.push(EntryRecord::of(e, None));
+            }
+            files.push(FileKey {
+                path: p.to_string(),
+                stamp: *stamp,
+                hash: *h,
+            });
+        }
+        let mut infos: Vec<InfoKey> = g
+            .infos
+            .iter()
+            .map(|(k, f)| {
+                let (path, version) = split_key(k);
+                InfoKey {
+                    path: path.to_string(),
+                    version: version.to_string(),
+                    location: f.location.clone(),
+                    data: f.data.to_vec(),
+                }
+            })
+            .collect();
         entries.sort_by_key(|e| e.hash);
-        // Later keys win (a file read again after a change supersedes its old stamp).
-        let mut modules: FxHashMap<(&str, &str), &ModuleKey> = FxHashMap::default();
-        for m in &g.used_modules {
-            if g.used.contains_key(&m.hash) {
-                modules.insert((&m.path, &m.version), m);
-            }
-        }
-        let mut modules: Vec<ModuleKey> = modules.into_values().cloned().collect();
         modules.sort_by(|a, b| (&a.path, &a.version).cmp(&(&b.path, &b.version)));
-        let mut files: FxHashMap<&str, &FileKey> = FxHashMap::default();
-        for f in &g.used_files {
-            if g.used.contains_key(&f.hash) {
-                files.insert(&f.path, f);
-            }
-        }
-        let mut files: Vec<FileKey> = files.into_values().cloned().collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut infos: FxHashMap<(&str, &str), &InfoKey> = FxHashMap::default();
-        for i in &g.used_infos {
-            infos.insert((&i.path, &i.version), i);
-        }
-        let mut infos: Vec<InfoKey> = infos.into_values().cloned().collect();
         infos.sort_by(|a, b| (&a.path, &a.version).cmp(&(&b.path, &b.version)));
         Snapshot {
             key: Some(key),
@@ -334,71 +377,29 @@ impl ModfileCache {
         }
     }
 
-    /// Every entry and key held in memory (for `cache export` of an in-memory cache).
+    /// Every entry and key held in memory (for exporting an in-memory cache, e.g. the
+    /// playground's).
     pub fn memory_snapshot(&self) -> Snapshot {
-        let g = self.lock();
-        let mut s = Snapshot {
-            key: None,
-            ..Snapshot::default()
-        };
-        for ((p, v), (h, _)) in &g.modules {
-            s.modules.push(ModuleKey {
-                path: p.to_string(),
-                version: v.to_string(),
-                hash: *h,
-                source: String::new(),
-            });
-        }
-        s.modules.retain(|m| g.mem.contains(&m.hash));
-        for (p, (stamp, h)) in &g.files {
-            if g.mem.contains(h) {
-                s.files.push(FileKey {
-                    path: p.to_string(),
-                    stamp: *stamp,
-                    hash: *h,
-                });
-            }
-        }
-        let mut hs: Vec<ContentHash> = s
-            .modules
-            .iter()
-            .map(|m| m.hash)
-            .chain(s.files.iter().map(|f| f.hash))
-            .collect();
-        hs.sort();
-        hs.dedup();
-        for h in hs {
-            if let Some(e) = g.used.get(&h).cloned() {
-                s.entries.push(EntryRecord::of(&e, None));
-            }
-        }
+        let mut s = self.run_snapshot(ContentHash([0; 32]));
+        s.key = None;
         s
     }
 }
 
-fn gomod_sum_line(gosum: &GoSum, path: &str, version: &str) -> Option<String> {
-    gosum
-        .hashes(path, &format!("{version}/go.mod"))
-        .iter()
-        .find(|h| h.starts_with("h1:"))
-        .cloned()
-}
-
 impl Inner {
-    /// The entry for `h` from memory, then disk. Corrupt disk entries are reported and dropped.
+    /// The entry for `h` from the snapshot, memory, then disk. Corrupt disk entries are reported
+    /// and dropped.
     fn entry(
         &mut self,
         h: ContentHash,
-        subject: &str,
+        subject: &dyn Fn() -> String,
         trace: &mut Trace,
     ) -> Option<(Arc<Entry>, Tier)> {
+        if let Some(e) = self.snap.get(&h) {
+            return Some((e.clone(), Tier::Snapshot));
+        }
         if let Some(e) = self.mem.get(&h) {
-            let tier = if self.from_snapshot.contains(&h) {
-                Tier::Snapshot
-            } else {
-                Tier::Memory
-            };
-            return Some((e, tier));
+            return Some((e, Tier::Memory));
         }
         let disk = self.disk.as_mut()?;
         match disk.load(h) {
@@ -416,14 +417,14 @@ impl Inner {
                         format!("modfile cache: corrupt entry {}", h.short()),
                         disk.describe(),
                     )
-                    .with_result(format!("{why}; deleted, rebuilding {subject}"))
+                    .with_result(format!("{why}; deleted, rebuilding {}", subject()))
                 });
                 None
             }
         }
     }
 
-    fn hit(&mut self, subject: &str, e: &Arc<Entry>, tier: Tier, trace: &mut Trace) {
+    fn hit(&mut self, subject: &dyn Fn() -> String, e: &Arc<Entry>, tier: Tier, trace: &mut Trace) {
         match tier {
             Tier::Disk => {
                 self.stats.memory.misses += 1;
@@ -435,22 +436,24 @@ impl Inner {
             }
             Tier::Memory => self.stats.memory.hits += 1,
         }
-        self.used.entry(e.hash).or_insert_with(|| e.clone());
+        if tier != Tier::Snapshot {
+            self.used.entry(e.hash).or_insert_with(|| e.clone());
+        }
         trace.push_with(|| {
             Event::new(
                 EventKind::CacheHit,
-                subject,
+                subject(),
                 format!("blake3 {}, {}", e.hash.short(), tier.name()),
             )
         });
     }
 
-    fn miss(&mut self, subject: &str, trace: &mut Trace) {
+    fn miss(&mut self, subject: &dyn Fn() -> String, trace: &mut Trace) {
         self.stats.memory.misses += 1;
         if self.disk.is_some() {
             self.stats.disk.misses += 1;
         }
-        trace.push_with(|| Event::new(EventKind::CacheMiss, subject, ""));
+        trace.push_with(|| Event::new(EventKind::CacheMiss, subject(), ""));
     }
 
     fn evict(
@@ -463,12 +466,14 @@ impl Inner {
     ) {
         self.stats.evictions += 1;
         self.mem.remove(&h);
+        self.snap.remove(&h);
         self.used.remove(&h);
         if let Some((p, v)) = module {
-            self.modules.remove(&(Box::from(p), Box::from(v)));
-            self.used_modules
-                .retain(|m| !(m.path == p && m.version == v));
+            let k = mkey(&mut self.key, p, v);
+            self.modules.remove(k);
         }
+        self.modules.retain(|_, (x, _)| *x != h);
+        self.files.retain(|_, (_, x)| *x != h);
         if let Some(d) = self.disk.as_mut() {
             d.evict(h, module);
         }
@@ -496,17 +501,28 @@ impl Inner {
             inode: 0,
         })
     }
+
+    /// Whether an entry's `h1:` agrees with go.sum for `path@version` (true when go.sum is silent).
+    fn sum_ok(&mut self, path: &str, version: &str, h1: &str) -> bool {
+        if self.gosum_mod.is_empty() {
+            return true;
+        }
+        let k = mkey(&mut self.key, path, version);
+        match self.gosum_mod.get(k) {
+            None => true,
+            Some(list) => list.iter().any(|x| &**x == h1),
+        }
+    }
 }
 
 impl ModFileCache for ModfileCache {
     fn has_module(&self, path: &str, version: &str) -> bool {
         let mut g = self.lock();
+        let g = &mut *g;
         if !g.enabled {
             return false;
         }
-        if g.modules
-            .contains_key(&(Box::from(path), Box::from(version)))
-        {
+        if g.modules.contains_key(mkey(&mut g.key, path, version)) {
             return true;
         }
         g.disk
@@ -521,8 +537,7 @@ impl ModFileCache for ModfileCache {
             return None;
         }
         let subject = || format!("{path}@{version}");
-        let key = (Box::from(path), Box::from(version));
-        let found = match g.modules.get(&key) {
+        let found = match g.modules.get(mkey(&mut g.key, path, version)) {
             Some(&(h, _)) => Some((h, false)),
             None => g.disk.as_mut().and_then(|d| {
                 let h = d.module_hash(path, version);
@@ -533,44 +548,36 @@ impl ModFileCache for ModfileCache {
             }),
         };
         let Some((h, via_disk_index)) = found else {
-            g.miss(&subject(), trace);
+            g.miss(&subject, trace);
             return None;
         };
-        let Some((e, mut tier)) = g.entry(h, &subject(), trace) else {
-            g.modules.remove(&key);
-            g.miss(&subject(), trace);
+        let Some((e, mut tier)) = g.entry(h, &subject, trace) else {
+            let k = mkey(&mut g.key, path, version);
+            g.modules.remove(k);
+            g.miss(&subject, trace);
             return None;
         };
         if via_disk_index {
             tier = Tier::Disk;
         }
-        if let Some(want) = g
-            .gosum
-            .as_ref()
-            .and_then(|s| gomod_sum_line(s, path, version))
-        {
-            if want != e.h1 {
-                g.evict(
-                    h,
-                    Some((path, version)),
-                    "checksum mismatch",
-                    &subject(),
-                    trace,
-                );
-                g.miss(&subject(), trace);
-                return None;
-            }
+        if !g.sum_ok(path, version, &e.h1) {
+            g.evict(
+                h,
+                Some((path, version)),
+                "checksum mismatch",
+                &subject(),
+                trace,
+            );
+            g.miss(&subject, trace);
+            return None;
         }
         if via_disk_index {
-            g.modules.insert(key, (h, Tier::Disk));
+            g.modules.insert(
+                format!("{path}\0{version}").into_boxed_str(),
+                (h, Tier::Disk),
+            );
         }
-        g.hit(&subject(), &e, tier, trace);
-        g.used_modules.push(ModuleKey {
-            path: path.to_string(),
-            version: version.to_string(),
-            hash: h,
-            source: String::new(),
-        });
+        g.hit(&subject, &e, tier, trace);
         Some(e.parsed.clone())
     }
 
@@ -580,6 +587,7 @@ impl ModFileCache for ModfileCache {
         if !g.enabled {
             return None;
         }
+        let subject = || file.to_string();
         let recorded = match g.files.get(file) {
             Some(&r) => Some(r),
             None => g.disk.as_mut().and_then(|d| {
@@ -600,22 +608,17 @@ impl ModFileCache for ModfileCache {
                 return None;
             }
             (None, _) => {
-                g.miss(file, trace);
+                g.miss(&subject, trace);
                 return None;
             }
         };
-        let Some((e, tier)) = g.entry(h, file, trace) else {
+        let Some((e, tier)) = g.entry(h, &subject, trace) else {
             g.files.remove(file);
-            g.miss(file, trace);
+            g.miss(&subject, trace);
             return None;
         };
         g.files.insert(Box::from(file), (stamp, h));
-        g.hit(file, &e, tier, trace);
-        g.used_files.push(FileKey {
-            path: file.to_string(),
-            stamp,
-            hash: h,
-        });
+        g.hit(&subject, &e, tier, trace);
         Some(e.parsed.clone())
     }
 
@@ -630,7 +633,6 @@ impl ModFileCache for ModfileCache {
     ) -> Result<Arc<DepGoMod>, String> {
         let mut g = self.lock();
         let g = &mut *g;
-        let h = ContentHash::of(data);
         let (subject, module) = match origin {
             GoModOrigin::Module { path, version, .. } => {
                 (format!("{path}@{version}"), Some((path, version)))
@@ -644,13 +646,15 @@ impl ModFileCache for ModfileCache {
                     sum.check_hash(path, &format!("{version}/go.mod"), &h1)
                 {
                     let msg = e.to_string().trim_end().to_string();
-                    g.evict(
-                        h,
-                        Some((path, version)),
-                        "checksum mismatch",
-                        &subject,
-                        trace,
-                    );
+                    if g.enabled {
+                        g.evict(
+                            ContentHash::of(data),
+                            Some((path, version)),
+                            "checksum mismatch",
+                            &subject,
+                            trace,
+                        );
+                    }
                     if g.fatal.is_none() {
                         g.fatal = Some(msg.clone());
                     }
@@ -663,7 +667,9 @@ impl ModFileCache for ModfileCache {
                 .map(Arc::new)
                 .map_err(|err| format!("parsing {name}: {err}"));
         }
-        let e = match g.entry(h, &subject, trace) {
+        let h = ContentHash::of(data);
+        let subj = || subject.clone();
+        let e = match g.entry(h, &subj, trace) {
             Some((e, _)) => e,
             None => {
                 let parsed = parse(name, data).map_err(|err| format!("parsing {name}: {err}"))?;
@@ -693,28 +699,26 @@ impl ModFileCache for ModfileCache {
                 version,
                 location,
             } => {
-                g.modules
-                    .insert((Box::from(path), Box::from(version)), (h, Tier::Memory));
-                g.used_modules.push(ModuleKey {
-                    path: path.to_string(),
-                    version: version.to_string(),
-                    hash: h,
-                    source: location.to_string(),
-                });
+                let k = format!("{path}\0{version}").into_boxed_str();
+                g.sources.insert(k.clone(), Box::from(location));
+                g.modules.insert(k, (h, Tier::Memory));
             }
             GoModOrigin::File { path } => {
                 if let Some(stamp) = g.stamp(path, fs) {
                     g.files.insert(Box::from(path), (stamp, h));
-                    g.used_files.push(FileKey {
-                        path: path.to_string(),
-                        stamp,
-                        hash: h,
-                    });
                 }
             }
         }
         Ok(e.parsed.clone())
     }
+}
+
+fn gomod_sum_line(gosum: &GoSum, path: &str, version: &str) -> Option<String> {
+    gosum
+        .hashes(path, &format!("{version}/go.mod"))
+        .iter()
+        .find(|h| h.starts_with("h1:"))
+        .cloned()
 }
 
 /// A [`ModuleSource`] that answers `.info` files from a [`ModfileCache`] and keeps the ones it

@@ -200,7 +200,14 @@ struct Universe {
     args: Vec<String>,
 }
 
-fn compare(u: &Universe, oracle: &Value, mismatches: &mut Vec<String>) -> usize {
+/// `modfile_cache`: `None` with the modfile cache off, else its directory (the cache is then on:
+/// the same answers are expected, cold and warm).
+fn compare(
+    u: &Universe,
+    oracle: &Value,
+    mismatches: &mut Vec<String>,
+    modfile_cache: Option<&Path>,
+) -> usize {
     let cache = u.dir.join("modcache-unused");
     let proxy = u.dir.join("proxy");
     let dir_s = u.dir.display().to_string();
@@ -232,6 +239,15 @@ fn compare(u: &Universe, oracle: &Value, mismatches: &mut Vec<String>) -> usize 
     ]
     .into_iter()
     .collect();
+    let mut vars = vars;
+    if let Some(dir) = modfile_cache {
+        vars.insert("GOEXPERIMENT", "modfilecache".to_string());
+        vars.insert("MODSCOPE_CACHE", dir.display().to_string());
+    }
+    let mode = match modfile_cache {
+        None => "",
+        Some(_) => " [modfile cache on]",
+    };
     let env = GoEnv::from_lookup(|k| vars.get(k).cloned());
     let req = |command| LoadRequest {
         dir: u.dir.join(if u.ws { "ws" } else { "main" }),
@@ -245,7 +261,7 @@ fn compare(u: &Universe, oracle: &Value, mismatches: &mut Vec<String>) -> usize 
     let mut report = |step: &str, what: &str, ours: String, theirs: String| {
         if ours != theirs {
             mismatches.push(format!(
-                "universe {} ({}): {step}: {what} differs\n{}",
+                "universe {}{mode} ({}): {step}: {what} differs\n{}",
                 u.dir.display(),
                 u.args.join(" "),
                 brief_diff(&theirs, &ours)
@@ -378,7 +394,11 @@ fn run_one(i: usize, seed: u64, root: &Path, mismatches: &Mutex<Vec<String>>) ->
         args,
     };
     let mut local = Vec::new();
-    let n = compare(&u, &oracle, &mut local);
+    let mut n = compare(&u, &oracle, &mut local, None);
+    // The modfile cache never changes an answer: cold, then warm (from its snapshot).
+    let mscache = dir.join("modfile-cache");
+    n += compare(&u, &oracle, &mut local, Some(&mscache));
+    n += compare(&u, &oracle, &mut local, Some(&mscache));
     let keep = !local.is_empty() && std::env::var_os("MODSCOPE_ORACLE_KEEP").is_some();
     if !local.is_empty() {
         mismatches.lock().unwrap().extend(local);

@@ -205,6 +205,37 @@ impl ModfileCache {
         self
     }
 
+    /// Sets the go.sum text (go.sum, or go.work.sum and the modules' go.sum files together)
+    /// that module versions are verified against, reported as `name`.
+    pub fn set_gosum_text(&self, name: &str, text: &str) {
+        let (sum, _) = GoSum::parse(name, text);
+        let mut m: FxHashMap<Box<str>, Vec<Box<str>>> = FxHashMap::default();
+        // The same lines GoSum::parse keeps: three fields, reading stops at a malformed line,
+        // the legacy empty-go.mod hash is ignored.
+        for line in text.split('\n') {
+            let mut f = line.split_whitespace();
+            let (Some(path), Some(version), Some(hash), None) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
+                if line.split_whitespace().next().is_none() {
+                    continue;
+                }
+                break;
+            };
+            if hash == crate::sum::gosum::EMPTY_GOMOD_HASH || !hash.starts_with("h1:") {
+                continue;
+            }
+            if let Some(v) = version.strip_suffix("/go.mod") {
+                m.entry(format!("{path}\0{v}").into_boxed_str())
+                    .or_default()
+                    .push(Box::from(hash));
+            }
+        }
+        let mut g = self.lock();
+        g.gosum_mod = m;
+        g.gosum = Some(sum);
+    }
+
     /// Sets the go.sum (merged go.sum / go.work.sum) that module versions are verified against.
     pub fn set_gosum(&self, gosum: GoSum) {
         let mut g = self.lock();

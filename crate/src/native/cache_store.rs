@@ -35,7 +35,6 @@ use crate::cache::{CacheStats, ContentHash, FileStamp, ModfileCache, PersistentT
 use crate::experiment::Experiments;
 use crate::graph::load::DepGoMod;
 use crate::report::trace::{Event, EventKind};
-use crate::sum::GoSum;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -120,22 +119,33 @@ fn unix_nanos() -> u64 {
 
 static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Writes `data` to `path` atomically: a unique file in `tmp/`, then a rename.
+/// Writes `data` to `path` atomically: a unique file in `tmp/`, then a rename. Directories are
+/// created only when missing (the common case costs two system calls less per entry).
 pub fn write_atomic(root: &Path, path: &Path, data: &[u8]) -> std::io::Result<()> {
     let tmp_dir = root.join("tmp");
-    std::fs::create_dir_all(&tmp_dir)?;
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
     let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let tmp = tmp_dir.join(format!("{}.{}.{}", std::process::id(), unix_nanos(), n));
     let r = (|| {
         // No fsync: a file torn by a crash fails its checksum on read and is rebuilt, and
         // syncing every small entry made cold runs an order of magnitude slower.
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = match std::fs::File::create(&tmp) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&tmp_dir)?;
+                std::fs::File::create(&tmp)?
+            }
+            r => r?,
+        };
         f.write_all(data)?;
         drop(f);
-        std::fs::rename(&tmp, path)
+        match std::fs::rename(&tmp, path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::rename(&tmp, path)
+            }
+            r => r,
+        }
     })();
     if r.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -648,31 +658,30 @@ impl Session {
     /// on, `None` when it is off.
     pub fn open(files: &MainFiles, root: Option<PathBuf>) -> Session {
         let mut parts: Vec<Vec<u8>> = Vec::new();
-        let mut gosum = GoSum::new("go.sum");
         let read = |p: &Path| std::fs::read(p).unwrap_or_default();
         for p in &files.gomods {
             parts.push(read(p));
         }
         parts.push(files.gowork.as_deref().map(read).unwrap_or_default());
-        let mut first = true;
+        // go.sum files are read as one text (a workspace's go.work.sum and its modules' go.sum
+        // files together), reported under the first one's name.
+        let mut sum_name = String::new();
+        let mut sum_text = String::new();
         for p in &files.gosums {
             let data = read(p);
-            let name = p.display().to_string();
-            let (s, _) = GoSum::parse(&name, &String::from_utf8_lossy(&data));
-            if first {
-                gosum = GoSum::new(name);
-                first = false;
+            if sum_name.is_empty() {
+                sum_name = p.display().to_string();
             }
-            for (path, version, hash) in s.sorted_lines() {
-                gosum.add(path, version, hash);
-            }
+            sum_text.push_str(&String::from_utf8_lossy(&data));
+            sum_text.push('\n');
             parts.push(data);
         }
+        let set_sum = |c: &ModfileCache| c.set_gosum_text(&sum_name, &sum_text);
         let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
         let key = Snapshot::main_key(&refs);
         let Some(root) = root else {
             let cache = ModfileCache::verify_only();
-            cache.set_gosum(gosum);
+            set_sum(&cache);
             return Session {
                 cache,
                 dir: None,
@@ -686,7 +695,7 @@ impl Session {
         let tier = Arc::new(std::sync::Mutex::new(DirTier::new(dir.clone())));
         let cache =
             ModfileCache::new(DEFAULT_MEMORY_BYTES).with_tier(Box::new(SharedTier(tier.clone())));
-        cache.set_gosum(gosum);
+        set_sum(&cache);
         let mut warnings = Vec::new();
         let mut snapshot_loaded = false;
         match dir.read_snapshot(&key) {

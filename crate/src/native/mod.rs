@@ -14,5 +14,6 @@ pub mod gopath_env;
 pub mod gopkg_index_store;
 pub mod http;
 pub mod modload;
+pub mod modpkg;
 pub mod proxy;
 pub mod walk;

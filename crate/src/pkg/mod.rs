@@ -10,9 +10,10 @@
 //! | [`index`] | the gopkg cache: a validated hash index of the trees |
 //! | [`list`] | `go list` in GOPATH mode: patterns, `-deps`, the package fields |
 //! | [`modload`] | module mode: which module of the build list provides an import path |
+//! | [`modlist`] | `go list` in module mode: packages, `-deps`, the Module field |
 //!
 //! Module-mode lookup ([`modload`]) takes the build list with module directories from the module
-//! graph; wiring it into `list`'s package mode is the remaining step.
+//! graph (`native::modpkg` computes it and serves module zips in memory).
 
 pub mod constraint;
 pub mod gopath;
@@ -20,5 +21,6 @@ pub mod goscan;
 pub mod index;
 pub mod list;
 pub mod load;
+pub mod modlist;
 pub mod modload;
 pub mod stdlib;

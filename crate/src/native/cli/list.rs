@@ -293,7 +293,7 @@ pub fn emit(out: CmdOutput) -> Result<Outcome, CliError> {
 /// Runs `modscope list`.
 pub fn run(args: ListArgs) -> Result<Outcome, CliError> {
     if !args.m {
-        return super::list_pkgs::run(super::list_pkgs::PkgListArgs {
+        let pargs = super::list_pkgs::PkgListArgs {
             e: args.e,
             json: args.json,
             deps: args.deps,
@@ -303,7 +303,11 @@ pub fn run(args: ListArgs) -> Result<Outcome, CliError> {
             tags: args.tags,
             dir: args.dir,
             patterns: args.patterns,
-        });
+        };
+        if std::env::var("GO111MODULE").as_deref() == Ok("off") {
+            return super::list_pkgs::run(pargs);
+        }
+        return emit(super::list_modpkgs::run(pargs, args.build_mod));
     }
     let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::List)?;
     crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);

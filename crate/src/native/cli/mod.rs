@@ -6,6 +6,7 @@
 pub mod cache_cmd;
 mod goflags;
 pub mod list;
+pub mod list_modpkgs;
 pub mod list_pkgs;
 pub mod lookup;
 pub mod mod_cmd;

@@ -1,0 +1,234 @@
+//! `modscope list [-e] [-json] [-deps] PACKAGES…` in module mode: packages found in the build
+//! list (SPEC E.1) with go list's fields, including `Module`. Patterns: import paths, relative
+//! directories of the main module (`.`, `./x`) and `./...` (the main module's packages, nested
+//! modules excluded). With `-x` every lookup candidate and probe is printed on stderr.
+
+use super::list::{request, CmdOutput, InstantClock};
+use super::list_pkgs::PkgListArgs;
+use crate::graph::load::{BuildMod, CmdKind};
+use crate::native::modload::{with_loader, LoadRequest, ModCachePaths};
+use crate::native::modpkg::{build_list_roots, lookup_error_text, module_objects, ModuleTreeFs};
+use crate::pkg::modlist::{ModListEnv, ModLister, ModPackage};
+use crate::report::trace::Trace;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The go command's JSON text for a package: tab-indented, HTML characters escaped.
+pub fn package_json(p: &ModPackage) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"\t");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    // Strings, booleans and maps of strings serialize without failure.
+    let _ = p.serialize(&mut ser);
+    String::from_utf8_lossy(&buf)
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        + "\n"
+}
+
+fn has_go_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|rd| {
+        rd.flatten().any(|e| {
+            e.file_type().is_ok_and(|t| t.is_file())
+                && e.file_name().to_string_lossy().ends_with(".go")
+        })
+    })
+}
+
+/// Import paths of the packages under `root` (module `path`): directories with `.go` files, no
+/// `vendor`, `testdata`, `.*`, `_*` directories, no nested modules, no symbolic links.
+fn main_packages(root: &Path, path: &str, out: &mut Vec<String>) {
+    let mut stack = vec![(root.to_path_buf(), path.to_string())];
+    while let Some((dir, ip)) = stack.pop() {
+        if has_go_files(&dir) {
+            out.push(ip.clone());
+        }
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut kids: Vec<(PathBuf, String)> = rd
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| {
+                let n = e.file_name().to_string_lossy().to_string();
+                let skip = n.starts_with('.')
+                    || n.starts_with('_')
+                    || n == "testdata"
+                    || n == "vendor"
+                    || e.path().join("go.mod").is_file();
+                (!skip).then(|| (e.path(), format!("{ip}/{n}")))
+            })
+            .collect();
+        kids.sort();
+        stack.extend(kids.into_iter().rev());
+    }
+    out.sort();
+}
+
+/// Runs module-mode package `list` for `req` and returns what it prints.
+pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
+    let clock = InstantClock::new();
+    let (goroot, _) = crate::native::gopath_env::goroot();
+    let ctx = crate::native::gopath_env::config(args.tags.as_deref()).ctx;
+    let cwd = crate::source::clean_path(&req.dir.to_string_lossy());
+    let r = with_loader(req, &clock, |l| {
+        let mut out = CmdOutput::default();
+        let (rs, mg, graph_err) = match l.load_mod_graph() {
+            Ok(t) => t,
+            Err(e) => {
+                out.stderr = format!("go: {e}\n");
+                out.exit = 1;
+                return out;
+            }
+        };
+        if let Some(e) = graph_err {
+            out.stderr = format!("go: {e}\n");
+            out.exit = 1;
+            return out;
+        }
+        let source = l.modules();
+        let mode = l.options().build_mod;
+        let fs = ModuleTreeFs::new(&req.dir, source);
+        let list = mg.graph.build_list(&l.names);
+        let sums = if mode == BuildMod::Mod {
+            None
+        } else {
+            let mut s = String::new();
+            for m in l.main_modules() {
+                s.push_str(
+                    &std::fs::read_to_string(format!("{}/go.sum", m.dir)).unwrap_or_default(),
+                );
+            }
+            Some(s)
+        };
+        let roots = build_list_roots(l, &list, &req.env.gomodcache, &fs, sums.as_deref());
+        let mut cache = ModCachePaths::new(&req.env.gomodcache);
+        cache.probe_dirs = false;
+        let mut modules = module_objects(l, &rs, &list, &cache);
+        for r in &roots {
+            if let (Some(m), Some(d)) = (modules.get_mut(&r.path), &r.dir) {
+                if m.dir.is_empty() && !r.local {
+                    m.dir = d.clone();
+                }
+            }
+        }
+        let mains: Vec<(String, String)> = l
+            .main_modules()
+            .map(|m| (m.path.clone(), m.dir.clone()))
+            .collect();
+        let module_of = |p: &str| modules.get(p).cloned();
+        let error_text =
+            |e: &crate::pkg::modload::ModLookupError| lookup_error_text(source, mode, e);
+        let env = ModListEnv {
+            fs: &fs,
+            goroot: &goroot,
+            build_list: &roots,
+            vendor: None,
+            ctx: &ctx,
+            cwd: &cwd,
+            module_of: &module_of,
+            error_text: &error_text,
+        };
+        let trace = if args.x {
+            Trace::recording()
+        } else {
+            Trace::off()
+        };
+        let mut lister = ModLister::new(env, trace);
+        let patterns = if args.patterns.is_empty() {
+            vec![".".to_string()]
+        } else {
+            args.patterns.clone()
+        };
+        let mut ids = Vec::new();
+        for pat in &patterns {
+            let local =
+                pat == "." || pat.starts_with("./") || pat == ".." || pat.starts_with("../");
+            if !local {
+                ids.push(lister.load_arg(pat));
+                continue;
+            }
+            let (clean, all) = match pat.strip_suffix("/...") {
+                Some(b) => (b.to_string(), true),
+                None => (pat.clone(), false),
+            };
+            let abs = crate::source::clean_path(&crate::source::join_path(&cwd, &clean));
+            let Some((mpath, mdir)) = mains
+                .iter()
+                .filter(|(_, d)| abs == *d || abs.starts_with(&format!("{d}/")))
+                .max_by_key(|(_, d)| d.len())
+            else {
+                out.stderr.push_str(&format!(
+                    "go: directory {pat} is outside main module or its selected dependencies\n"
+                ));
+                out.exit = 1;
+                continue;
+            };
+            let rel = abs[mdir.len()..].trim_start_matches('/');
+            let ip = if rel.is_empty() {
+                mpath.clone()
+            } else {
+                format!("{mpath}/{rel}")
+            };
+            if all {
+                let mut found = Vec::new();
+                main_packages(Path::new(&abs), &ip, &mut found);
+                if found.is_empty() {
+                    out.stderr
+                        .push_str(&format!("go: warning: \"{pat}\" matched no packages\n"));
+                }
+                for p in found {
+                    ids.push(lister.load_arg(&p));
+                }
+            } else {
+                ids.push(lister.load_arg(&ip));
+            }
+        }
+        if args.x {
+            for ev in &lister.trace.events {
+                out.stderr.push_str(&ev.x_line());
+                out.stderr.push('\n');
+            }
+        }
+        let pkgs: Vec<ModPackage> = lister
+            .output(&ids, args.deps)
+            .into_iter()
+            .cloned()
+            .collect();
+        if !args.e {
+            for p in &pkgs {
+                if let Some(e) = &p.error {
+                    out.stderr.push_str(&format!("{}\n", e.err));
+                    out.exit = 1;
+                }
+            }
+        }
+        for p in &pkgs {
+            if args.json {
+                out.stdout.push_str(&package_json(p));
+            } else {
+                out.stdout.push_str(&p.import_path);
+                out.stdout.push('\n');
+            }
+        }
+        out
+    });
+    r.unwrap_or_else(|msg| CmdOutput {
+        stdout: String::new(),
+        stderr: format!("go: {msg}\n"),
+        exit: 1,
+    })
+}
+
+/// Runs module-mode package `list` for the CLI.
+pub fn run(args: PkgListArgs, build_mod: Option<String>) -> CmdOutput {
+    match request(args.dir.as_ref(), build_mod, CmdKind::List) {
+        Ok(req) => list_packages(&req, &args),
+        Err(e) => CmdOutput {
+            stdout: String::new(),
+            stderr: format!("{}\n", e.message),
+            exit: 1,
+        },
+    }
+}

@@ -1,0 +1,249 @@
+//! Module-mode package listing on the real machine: the build list with each module's directory,
+//! and a file system that serves module trees.
+//!
+//! Module files: a module of the module cache is read from its extracted directory
+//! (`$GOMODCACHE/<path>@<version>/`) when that directory is complete; otherwise its zip is
+//! fetched through the module source (download cache first, then GOPROXY) and **read in memory**,
+//! mounted at the directory the go command would extract it to. modscope never writes into the
+//! module cache, so reported `Dir`s are the go command's even when nothing is extracted.
+
+use super::fs::OsFs;
+use crate::graph::list::{module_info, CachePaths};
+use crate::graph::load::{BuildMod, Loader};
+use crate::graph::VerId;
+use crate::module::{escape_path, escape_version};
+use crate::pkg::modload::{ModLookupError, ModuleRoot};
+use crate::source::{DirEntry, FileKind, Fs, FsError, MemFs, Metadata, ModuleSource};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A module whose zip is read on first use.
+struct ZipMount {
+    path: String,
+    version: String,
+    fs: Option<Result<MemFs, String>>,
+}
+
+/// The OS file system with module zips mounted in memory at their module-cache directories.
+pub struct ModuleTreeFs<'a> {
+    os: OsFs,
+    source: &'a dyn ModuleSource,
+    mounts: RefCell<HashMap<String, ZipMount>>,
+}
+
+impl<'a> ModuleTreeFs<'a> {
+    /// The OS file system (relative paths against `cwd`) plus zips from `source`.
+    pub fn new(cwd: &std::path::Path, source: &'a dyn ModuleSource) -> Self {
+        ModuleTreeFs {
+            os: OsFs::new(cwd),
+            source,
+            mounts: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Serves `path@version`'s zip at `dir` (read on first access).
+    pub fn mount(&self, dir: &str, path: &str, version: &str) {
+        self.mounts.borrow_mut().insert(
+            dir.to_string(),
+            ZipMount {
+                path: path.to_string(),
+                version: version.to_string(),
+                fs: None,
+            },
+        );
+    }
+
+    /// Reads the zip for the mount at `dir` if not yet read; its error text if it cannot be.
+    pub fn ensure(&self, dir: &str) -> Result<(), String> {
+        let mut mounts = self.mounts.borrow_mut();
+        let Some(m) = mounts.get_mut(dir) else {
+            return Ok(());
+        };
+        if m.fs.is_none() {
+            m.fs = Some(read_zip(self.source, &m.path, &m.version, dir));
+        }
+        match &m.fs {
+            Some(Err(e)) => Err(e.clone()),
+            _ => Ok(()),
+        }
+    }
+
+    fn with_mount<R>(&self, path: &str, f: impl FnOnce(&MemFs) -> R) -> Option<R> {
+        let dir = {
+            let mounts = self.mounts.borrow();
+            mounts
+                .keys()
+                .find(|d| path == d.as_str() || path.starts_with(&format!("{d}/")))
+                .cloned()?
+        };
+        let _ = self.ensure(&dir);
+        let mounts = self.mounts.borrow();
+        match mounts.get(&dir).and_then(|m| m.fs.as_ref()) {
+            Some(Ok(fs)) => Some(f(fs)),
+            _ => Some(f(&MemFs::new())),
+        }
+    }
+}
+
+fn read_zip(
+    source: &dyn ModuleSource,
+    path: &str,
+    version: &str,
+    dir: &str,
+) -> Result<MemFs, String> {
+    let fetched = source
+        .fetch(path, version, FileKind::Zip)
+        .map_err(|e| e.message().to_string())?;
+    let mut ar = zip::ZipArchive::new(std::io::Cursor::new(&fetched.data[..]))
+        .map_err(|e| format!("{path}@{version}: reading zip: {e}"))?;
+    let prefix = format!("{path}@{version}/");
+    let mut fs = MemFs::new();
+    for i in 0..ar.len() {
+        let mut f = ar
+            .by_index(i)
+            .map_err(|e| format!("{path}@{version}: reading zip: {e}"))?;
+        if f.is_dir() {
+            continue;
+        }
+        let Some(rest) = f.name().strip_prefix(&prefix).map(str::to_string) else {
+            continue;
+        };
+        let mut data = Vec::with_capacity(f.size().min(1 << 24) as usize);
+        std::io::Read::read_to_end(&mut f, &mut data)
+            .map_err(|e| format!("{path}@{version}: reading zip: {e}"))?;
+        fs.insert(&format!("{dir}/{rest}"), data);
+    }
+    Ok(fs)
+}
+
+impl Fs for ModuleTreeFs<'_> {
+    fn read(&self, path: &str) -> Result<Arc<[u8]>, FsError> {
+        match self.with_mount(path, |fs| fs.read(path)) {
+            Some(r) => r,
+            None => self.os.read(path),
+        }
+    }
+
+    fn read_dir(&self, path: &str) -> Result<Vec<DirEntry>, FsError> {
+        match self.with_mount(path, |fs| fs.read_dir(path)) {
+            Some(r) => r,
+            None => self.os.read_dir(path),
+        }
+    }
+
+    fn stat(&self, path: &str) -> Result<Metadata, FsError> {
+        match self.with_mount(path, |fs| fs.stat(path)) {
+            Some(r) => r,
+            None => self.os.stat(path),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("{} + module zips in memory", self.os.describe())
+    }
+}
+
+/// The build list as package lookup needs it, with zips mounted into `fs` for modules that are
+/// not extracted. In readonly mode a module without a go.sum line for its zip has no directory.
+pub fn build_list_roots(
+    l: &mut Loader<'_>,
+    list: &[crate::graph::Mv],
+    gomodcache: &str,
+    fs: &ModuleTreeFs<'_>,
+    sums: Option<&str>,
+) -> Vec<ModuleRoot> {
+    let mut out = Vec::with_capacity(list.len());
+    for &m in list {
+        let path = l.names.path_str(m.path).to_string();
+        if m.ver == VerId::MAIN && l.is_main_path(m.path) {
+            let dir = l
+                .main_modules()
+                .find(|mm| mm.path == path)
+                .map(|mm| mm.dir.clone());
+            out.push(ModuleRoot {
+                path,
+                version: String::new(),
+                dir,
+                local: true,
+            });
+            continue;
+        }
+        let version = l.names.ver_str(m.ver).to_string();
+        let actual = l.resolve(m);
+        let apath = l.names.path_str(actual.path).to_string();
+        if actual.ver == VerId::MAIN {
+            out.push(ModuleRoot {
+                path,
+                version,
+                dir: Some(l.replacement_dir(&apath)),
+                local: true,
+            });
+            continue;
+        }
+        let aver = l.names.ver_str(actual.ver).to_string();
+        let dir = match (escape_path(&apath), escape_version(&aver)) {
+            (Ok(p), Ok(v)) => format!("{}/{p}@{v}", gomodcache.trim_end_matches('/')),
+            _ => {
+                out.push(ModuleRoot {
+                    path,
+                    version,
+                    dir: None,
+                    local: false,
+                });
+                continue;
+            }
+        };
+        let summed = sums.is_none_or(|s| {
+            let want = format!("{apath} {aver} ");
+            s.lines().any(|line| line.starts_with(&want))
+        });
+        if summed && !std::path::Path::new(&dir).is_dir() {
+            fs.mount(&dir, &apath, &aver);
+        }
+        out.push(ModuleRoot {
+            path,
+            version,
+            dir: summed.then_some(dir),
+            local: false,
+        });
+    }
+    out
+}
+
+/// The `Module` objects of the build list, keyed by module path.
+pub fn module_objects(
+    l: &mut Loader<'_>,
+    rs: &crate::graph::load::Requirements,
+    list: &[crate::graph::Mv],
+    cache: &dyn CachePaths,
+) -> HashMap<String, crate::graph::list::ModulePublic> {
+    let mut out = HashMap::new();
+    for &m in list {
+        let mut info = module_info(l, rs, cache, m);
+        info.time = None;
+        if let Some(r) = info.replace.as_mut() {
+            r.time = None;
+            r.go_mod = String::new();
+            r.go_version = String::new();
+        }
+        info.go_mod = String::new();
+        out.insert(l.names.path_str(m.path).to_string(), info);
+    }
+    out
+}
+
+/// The error text of a failed lookup in `mode` (with `-mod=mod` an unprovided package is
+/// searched for in the proxies: `cannot find module providing package …`).
+pub fn lookup_error_text(source: &dyn ModuleSource, mode: BuildMod, e: &ModLookupError) -> String {
+    match (mode, e) {
+        (BuildMod::Mod, ModLookupError::NoModule(p)) => match source.fetch(p, "", FileKind::List) {
+            Err(err) => format!(
+                "cannot find module providing package {p}: module {p}: {}",
+                err.message()
+            ),
+            Ok(_) => format!("cannot find module providing package {p}"),
+        },
+        _ => e.to_string(),
+    }
+}

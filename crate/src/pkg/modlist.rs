@@ -1,0 +1,426 @@
+//! `go list` for packages in module mode: load the named packages and (with `-deps`) everything
+//! they import, each import found in the build list by [`crate::pkg::modload`], with go list's
+//! fields (Dir, ImportPath, Name, Module, Standard, Goroot, Imports, ImportMap, Deps, Incomplete,
+//! Error, DepsErrors).
+//!
+//! Order and fields follow Go 1.19's `cmd/go` in module mode: a package's `Imports` are its
+//! resolved imports in sorted source order; `Deps` is the sorted transitive set; `-deps` lists
+//! packages in post-order. An import that cannot be resolved is listed as a package of its own
+//! with the lookup `Error`, whose `ImportStack` is the chain of importers (not the package
+//! itself) and whose `Pos` is the importing file's position (relative to the working directory
+//! when shorter). The caller supplies the file system (module trees included) and, per module
+//! path, the `Module` object to print.
+
+use crate::graph::list::ModulePublic;
+use crate::pkg::constraint::BuildContext;
+use crate::pkg::list::ListError;
+use crate::pkg::load::{load_dir, PkgError};
+use crate::pkg::modload::{import_from_modules, ModFound, ModLookupError, ModuleRoot, VendorMode};
+use crate::report::trace::{Event, EventKind, Trace};
+use crate::source::Fs;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One package as module-mode `go list -json` describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct ModPackage {
+    /// Directory holding the package.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub dir: String,
+    /// Import path.
+    pub import_path: String,
+    /// Package name.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// The providing module (none for the standard library).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<ModulePublic>,
+    /// In GOROOT.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub goroot: bool,
+    /// A standard-library package.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub standard: bool,
+    /// Built non-test Go files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub go_files: Vec<String>,
+    /// Resolved imports, in source-path order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
+    /// Source import path → resolved path, where they differ.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub import_map: BTreeMap<String, String>,
+    /// All transitive imports, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deps: Vec<String>,
+    /// This package or a dependency has an error.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
+    /// The package's own error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ListError>,
+    /// Errors of dependencies.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deps_errors: Vec<ListError>,
+}
+
+/// What a module-mode lister reads: files, GOROOT, the build list and how modules are shown.
+pub struct ModListEnv<'a> {
+    /// The file system (module trees included).
+    pub fs: &'a dyn Fs,
+    /// `$GOROOT`.
+    pub goroot: &'a str,
+    /// The build list with directories.
+    pub build_list: &'a [ModuleRoot],
+    /// Vendor mode inputs, when `-mod=vendor`.
+    pub vendor: Option<&'a VendorMode>,
+    /// The build context.
+    pub ctx: &'a BuildContext,
+    /// The working directory (positions are shown relative to it when shorter).
+    pub cwd: &'a str,
+    /// The `Module` object of a module path (`None`: not shown).
+    pub module_of: &'a dyn Fn(&str) -> Option<ModulePublic>,
+    /// The error text of a failed lookup (the caller may reword by mode, e.g. `-mod=mod`).
+    pub error_text: &'a dyn Fn(&ModLookupError) -> String,
+}
+
+/// A module-mode `go list` run.
+pub struct ModLister<'a> {
+    env: ModListEnv<'a>,
+    /// Lookup steps (candidates and probes) when recording.
+    pub trace: Trace,
+    packages: Vec<ModPackage>,
+    by_path: HashMap<String, usize>,
+    loading: BTreeSet<String>,
+    children: HashMap<usize, Vec<usize>>,
+}
+
+fn pkg_error_text(e: &PkgError) -> String {
+    e.to_string()
+}
+
+impl<'a> ModLister<'a> {
+    /// A lister over `env`.
+    pub fn new(env: ModListEnv<'a>, trace: Trace) -> Self {
+        ModLister {
+            env,
+            trace,
+            packages: Vec::new(),
+            by_path: HashMap::new(),
+            loading: BTreeSet::new(),
+            children: HashMap::new(),
+        }
+    }
+
+    /// Finds `path` in the build list, recording each candidate module and its probe.
+    pub fn lookup(&mut self, path: &str) -> Result<ModFound, ModLookupError> {
+        if self.trace.enabled {
+            let mut prefix = path;
+            loop {
+                for m in self.env.build_list.iter().filter(|m| m.path == prefix) {
+                    let shown = if m.version.is_empty() {
+                        m.path.clone()
+                    } else {
+                        format!("{}@{}", m.path, m.version)
+                    };
+                    self.trace.push_with(|| {
+                        Event::new(EventKind::LookupCandidate, path, shown).with_result("module")
+                    });
+                    let result = match &m.dir {
+                        None => "missing go.sum",
+                        Some(_) => "checked",
+                    };
+                    let rest = path
+                        .strip_prefix(prefix)
+                        .unwrap_or("")
+                        .trim_start_matches('/');
+                    let dir = match (&m.dir, rest.is_empty()) {
+                        (Some(d), true) => d.clone(),
+                        (Some(d), false) => format!("{d}/{rest}"),
+                        (None, _) => String::new(),
+                    };
+                    self.trace.push_with(|| {
+                        Event::new(EventKind::LookupProbe, path, dir).with_result(result)
+                    });
+                }
+                match prefix.rfind('/') {
+                    Some(i) => prefix = &prefix[..i],
+                    None => break,
+                }
+            }
+        }
+        let r = import_from_modules(
+            self.env.fs,
+            self.env.goroot,
+            self.env.build_list,
+            self.env.vendor,
+            path,
+        );
+        if self.trace.enabled {
+            let (detail, result) = match &r {
+                Ok(f) => (f.dir.clone(), "found"),
+                Err(e) => (e.to_string(), "error"),
+            };
+            self.trace
+                .push_with(|| Event::new(EventKind::LookupProbe, path, detail).with_result(result));
+        }
+        r
+    }
+
+    /// Loads the package `path` (a command-line import path) and its imports; its index.
+    pub fn load_arg(&mut self, path: &str) -> usize {
+        self.load(path, &[], None)
+    }
+
+    fn import_pos(&self, importer_dir: &str, files: &[String], imp: &str) -> String {
+        for f in files {
+            let full = format!("{importer_dir}/{f}");
+            let Ok(data) = self.env.fs.read(&full) else {
+                continue;
+            };
+            let h = crate::pkg::goscan::scan(&data);
+            if let Some(i) = h.imports.iter().find(|i| i.path == imp) {
+                let shown = crate::graph::load::short_path(self.env.cwd, &full);
+                return format!("{shown}:{}:{}", i.line, i.col);
+            }
+        }
+        String::new()
+    }
+
+    fn load(&mut self, path: &str, stack: &[String], pos: Option<String>) -> usize {
+        if let Some(&i) = self.by_path.get(path) {
+            return i;
+        }
+        let mut p = ModPackage {
+            import_path: path.to_string(),
+            ..Default::default()
+        };
+        let found = match self.lookup(path) {
+            Ok(f) => f,
+            Err(e) => {
+                p.error = Some(ListError {
+                    import_stack: stack.to_vec(),
+                    pos: pos.unwrap_or_default(),
+                    err: (self.env.error_text)(&e),
+                });
+                p.incomplete = true;
+                return self.push(p);
+            }
+        };
+        let mut stack = stack.to_vec();
+        stack.push(path.to_string());
+        p.dir = found.dir.clone();
+        let standard = found.module == "std" || found.module == "cmd";
+        p.standard = standard;
+        p.goroot = standard;
+        if !standard {
+            p.module = (self.env.module_of)(&found.module);
+        }
+        let dp = load_dir(self.env.fs, &found.dir, self.env.ctx);
+        p.name = dp.name.clone();
+        p.go_files = dp.go_files.clone();
+        if let Some(e) = &dp.error {
+            p.error = Some(ListError {
+                import_stack: stack.clone(),
+                pos: String::new(),
+                err: pkg_error_text(e),
+            });
+            p.incomplete = true;
+        }
+        let id = self.push(p);
+        self.loading.insert(path.to_string());
+        let mut imports = Vec::new();
+        let mut children = Vec::new();
+        let mut files = dp.go_files.clone();
+        files.extend(dp.cgo_files.iter().cloned());
+        files.sort();
+        for src in &dp.imports {
+            imports.push(src.clone());
+            if src == "C" {
+                continue;
+            }
+            if self.loading.contains(src) {
+                // An import cycle: the package reached again gets the error, as go list reports it.
+                if let Some(&c) = self.by_path.get(src) {
+                    let pk = &mut self.packages[c];
+                    if pk.error.is_none() {
+                        pk.error = Some(ListError {
+                            import_stack: stack.iter().cloned().chain([src.clone()]).collect(),
+                            pos: String::new(),
+                            err: "import cycle not allowed".into(),
+                        });
+                        pk.incomplete = true;
+                    }
+                    children.push(c);
+                }
+                continue;
+            }
+            let pos = if self.by_path.contains_key(src) {
+                None
+            } else {
+                Some(self.import_pos(&found.dir, &files, src))
+            };
+            children.push(self.load(src, &stack, pos));
+        }
+        self.loading.remove(path);
+        let mut deps = BTreeSet::new();
+        let mut incomplete = false;
+        for &c in &children {
+            let cp = &self.packages[c];
+            deps.insert(cp.import_path.clone());
+            deps.extend(cp.deps.iter().cloned());
+            incomplete |= cp.incomplete;
+        }
+        let mut deps_errors = Vec::new();
+        for d in &deps {
+            if let Some(e) = self
+                .by_path
+                .get(d)
+                .and_then(|&i| self.packages[i].error.clone())
+            {
+                deps_errors.push(e);
+            }
+        }
+        let pk = &mut self.packages[id];
+        pk.imports = imports;
+        pk.deps = deps.into_iter().collect();
+        pk.incomplete |= incomplete;
+        pk.deps_errors = deps_errors;
+        self.children.insert(id, children);
+        id
+    }
+
+    fn push(&mut self, p: ModPackage) -> usize {
+        let id = self.packages.len();
+        self.by_path.insert(p.import_path.clone(), id);
+        self.packages.push(p);
+        id
+    }
+
+    /// The packages to print: the named ones, or with `deps` every package reachable from them
+    /// in post-order (dependencies first, imports in sorted order).
+    pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&ModPackage> {
+        let mut out = Vec::new();
+        let mut seen = vec![false; self.packages.len()];
+        if !deps {
+            for &r in roots {
+                if !seen[r] {
+                    seen[r] = true;
+                    out.push(&self.packages[r]);
+                }
+            }
+            return out;
+        }
+        // Iterative post-order walk; children in sorted import-path order.
+        for &r in roots {
+            if seen[r] {
+                continue;
+            }
+            seen[r] = true;
+            let mut stack: Vec<(usize, usize)> = vec![(r, 0)];
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let mut kids: Vec<usize> = self.children.get(&node).cloned().unwrap_or_default();
+                kids.sort_by(|a, b| {
+                    self.packages[*a]
+                        .import_path
+                        .cmp(&self.packages[*b].import_path)
+                });
+                if *next < kids.len() {
+                    let k = kids[*next];
+                    *next += 1;
+                    if !seen[k] {
+                        seen[k] = true;
+                        stack.push((k, 0));
+                    }
+                } else {
+                    out.push(&self.packages[node]);
+                    stack.pop();
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::MemFs;
+
+    #[test]
+    fn deps_errors_and_order() {
+        let mut fs = MemFs::new();
+        fs.insert(
+            "/main/main.go",
+            b"package main\n\nimport (\n\t\"example.com/a\"\n\t\"example.com/nope\"\n)\n".to_vec(),
+        );
+        fs.insert(
+            "/mc/a@v1.0.0/a.go",
+            b"package a\n\nimport \"example.com/a/b\"\n".to_vec(),
+        );
+        fs.insert("/mc/a@v1.0.0/b/b.go", b"package b\n".to_vec());
+        let bl = vec![
+            ModuleRoot {
+                path: "example.com/main".into(),
+                version: String::new(),
+                dir: Some("/main".into()),
+                local: true,
+            },
+            ModuleRoot {
+                path: "example.com/a".into(),
+                version: "v1.0.0".into(),
+                dir: Some("/mc/a@v1.0.0".into()),
+                local: false,
+            },
+        ];
+        let ctx = BuildContext::default();
+        let module_of = |p: &str| {
+            Some(ModulePublic {
+                path: p.to_string(),
+                ..Default::default()
+            })
+        };
+        let error_text = |e: &ModLookupError| e.to_string();
+        let env = ModListEnv {
+            fs: &fs,
+            goroot: "/goroot",
+            build_list: &bl,
+            vendor: None,
+            ctx: &ctx,
+            cwd: "/main",
+            module_of: &module_of,
+            error_text: &error_text,
+        };
+        let mut l = ModLister::new(env, Trace::recording());
+        let r = l.load_arg("example.com/main");
+        let out: Vec<String> = l
+            .output(&[r], true)
+            .iter()
+            .map(|p| p.import_path.clone())
+            .collect();
+        assert_eq!(
+            out,
+            vec![
+                "example.com/a/b",
+                "example.com/a",
+                "example.com/nope",
+                "example.com/main"
+            ]
+        );
+        let main = l.output(&[r], false)[0].clone();
+        assert!(main.incomplete);
+        assert_eq!(main.deps_errors.len(), 1);
+        let e = &main.deps_errors[0];
+        assert_eq!(e.import_stack, vec!["example.com/main"]);
+        assert_eq!(e.pos, "main.go:5:2");
+        assert!(e
+            .err
+            .starts_with("no required module provides package example.com/nope"));
+        assert!(l
+            .trace
+            .events
+            .iter()
+            .any(|e| e.kind == EventKind::LookupCandidate));
+    }
+}

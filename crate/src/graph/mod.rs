@@ -7,11 +7,13 @@
 //! * [`load`] — which go.mod files are read and how (pruning, replace, exclude, workspaces,
 //!   the root updates of `-mod=mod`): the go command's graph loading.
 //! * [`list`] — what `go list -m` and `go mod graph` print.
+//! * [`resolve`] — the front ends' entry point: a tree in, the build list and graph out.
 
 pub mod intern;
 pub mod list;
 pub mod load;
 pub mod mvs;
+pub mod resolve;
 
 pub use intern::{Mv, Names, PathId, VerId};
 pub use mvs::{BuildListError, Graph, ModuleError, Reqs};

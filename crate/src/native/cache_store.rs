@@ -79,11 +79,7 @@ pub fn apply_flag(env: &mut crate::native::env::GoEnv, flag: bool) {
 /// How the go command prints a fatal message: `go: MESSAGE`, except a go.sum checksum mismatch,
 /// which it prints as is.
 pub fn go_error_text(message: &str) -> String {
-    if message.starts_with("verifying ") && message.contains(": checksum mismatch\n") {
-        format!("{message}\n")
-    } else {
-        format!("go: {message}\n")
-    }
+    crate::graph::resolve::go_error_text(message)
 }
 
 /// The lax dependency go.mod parser, for re-parsing imported entries.

@@ -7,13 +7,10 @@ use super::fs::OsFs;
 use super::proxy::CacheThenProxy;
 use crate::clock::Clock;
 use crate::graph::list::CachePaths;
-use crate::graph::load::{
-    BuildMod, CmdKind, DepGoMod, Env, Loader, MainModule, Options, Replace, Require, WorkFile,
-};
-use crate::modfile::{self, ParseOptions};
+use crate::graph::load::{BuildMod, CmdKind, Env, Loader, MainModule, Options};
+use crate::graph::resolve;
 use crate::module::{escape_path, escape_version};
-use crate::source::{clean_path, join_path, FileKind, ModuleSource};
-use crate::version::semver;
+use crate::source::{clean_path, ModuleSource};
 use std::path::{Path, PathBuf};
 
 /// What to load and how.
@@ -84,126 +81,14 @@ fn find_upward(start: &Path, name: &str) -> Option<PathBuf> {
     None
 }
 
-fn diag_text(diags: &[crate::error::Diagnostic]) -> String {
-    diags
-        .iter()
-        .map(|d| d.to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The dependency go.mod parser the graph uses: lax mode.
-pub fn parse_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
-    let f = modfile::parse_lax(name, data).map_err(|d| diag_text(&d))?;
-    Ok(DepGoMod {
-        module: f.module.map(|m| m.path),
-        go: f.go.map(|g| g.version),
-        require: f
-            .require
-            .into_iter()
-            .map(|r| (r.module.path, r.module.version))
-            .collect(),
-    })
-}
-
-fn replace_of(r: &modfile::Replace) -> Replace {
-    Replace {
-        old_path: r.old.path.clone(),
-        old_version: (!r.old.version.is_empty()).then(|| r.old.version.clone()),
-        new_path: r.new.path.clone(),
-        new_version: (!r.new.version.is_empty()).then(|| r.new.version.clone()),
-    }
-}
-
-/// Resolves a non-canonical version in a main go.mod as the go command's version fixer does: a
-/// prefix like `v1.2` becomes the highest listed `v1.2.x` release (else pre-release).
-fn fix_version(source: &dyn ModuleSource, path: &str, vers: &str) -> Result<String, String> {
-    if !vers.is_empty() && crate::module::canonical_version(vers) == vers {
-        if let Some((_, major)) = crate::module::split_path_version(path) {
-            crate::module::check_path_major(vers, major)
-                .map_err(|e| format!("{path}@{vers}: {e}"))?;
-        }
-        return Ok(vers.to_string());
-    }
-    let no_match = || format!("{path}@{vers}: no matching versions for query \"{vers}\"");
-    if !semver::is_valid(vers) {
-        return Err(no_match());
-    }
-    let dots = vers.matches('.').count();
-    let prefix_query = !vers.contains(['-', '+']) && dots < 2;
-    if !prefix_query {
-        return Ok(crate::module::canonical_version(vers));
-    }
-    let list = source
-        .fetch(path, "", FileKind::List)
-        .map_err(|e| format!("{path}@{vers}: {}", e.message()))?;
-    let text = String::from_utf8_lossy(&list.data).into_owned();
-    let prefix = format!("{vers}.");
-    let mut best_release: Option<String> = None;
-    let mut best_pre: Option<String> = None;
-    for line in text.lines() {
-        let Some(v) = line.split_whitespace().next() else {
-            continue;
-        };
-        if !semver::is_valid(v)
-            || !v.starts_with(&prefix)
-            || semver::compare(v, vers).is_lt()
-            || crate::version::pseudo::is_pseudo_version(v)
-        {
-            continue;
-        }
-        let slot = if semver::prerelease(v).is_empty() {
-            &mut best_release
-        } else {
-            &mut best_pre
-        };
-        if slot
-            .as_deref()
-            .is_none_or(|b| semver::compare(v, b).is_gt())
-        {
-            *slot = Some(v.to_string());
-        }
-    }
-    best_release.or(best_pre).ok_or_else(no_match)
-}
+/// The dependency go.mod parser the graph uses (lax mode); see [`resolve::parse_dep`].
+pub use crate::graph::resolve::parse_dep;
 
 fn read_main(source: &dyn ModuleSource, dir: &Path) -> Result<MainModule, String> {
     let gomod = dir.join("go.mod");
     let name = slash(&gomod);
     let data = std::fs::read(&gomod).map_err(|e| format!("reading {name}: {e}"))?;
-    let mut fixer = |p: &str, v: &str| fix_version(source, p, v);
-    let f = modfile::parse_with(
-        &name,
-        &data,
-        ParseOptions {
-            strict: true,
-            fix: Some(&mut fixer),
-        },
-    )
-    .map_err(|d| format!("errors parsing go.mod:\n{}\n", diag_text(&d)))?;
-    let Some(module) = f.module else {
-        return Err("error reading go.mod: missing module declaration. To specify the module path:\n\tgo mod edit -module=example.com/mod".to_string());
-    };
-    Ok(MainModule {
-        path: module.path,
-        dir: slash(dir),
-        go: f.go.map(|g| g.version),
-        requires: f
-            .require
-            .iter()
-            .map(|r| Require {
-                path: r.module.path.clone(),
-                version: r.module.version.clone(),
-                indirect: r.indirect,
-            })
-            .collect(),
-        excludes: f
-            .exclude
-            .iter()
-            .map(|x| (x.module.path.clone(), x.module.version.clone()))
-            .collect(),
-        replaces: f.replace.iter().map(replace_of).collect(),
-    })
+    resolve::main_module(source, &name, &slash(dir), &data)
 }
 
 /// Runs `work`; when stderr is a terminal and the work takes longer than half a second, shows a
@@ -275,44 +160,19 @@ pub fn with_loader<R>(
         }
         let name = slash(wp);
         let data = std::fs::read(wp).map_err(|e| format!("reading go.work: {e}"))?;
-        let wf = modfile::parse_work(&name, &data)
-            .map_err(|d| format!("reading go.work: {}", diag_text(&d)))?;
         let wdir = slash(wp.parent().unwrap_or(Path::new("/")));
-        let mut seen = std::collections::HashSet::new();
-        for u in &wf.uses {
-            let root = join_path(&wdir, &u.path);
-            if !seen.insert(root.clone()) {
-                return Err(format!(
-                    "reading go.work: path {root} appears multiple times in workspace"
-                ));
-            }
+        let (wf, roots) = resolve::work_file(&name, &wdir, &data)?;
+        for root in roots {
             mains.push(read_main(&source, Path::new(&root))?);
         }
-        work = Some(WorkFile {
-            dir: wdir,
-            go: wf.go.map(|g| g.version),
-            replaces: wf.replace.iter().map(replace_of).collect(),
-        });
+        work = Some(wf);
         BuildMod::Readonly
     } else {
         let Some(root) = find_upward(&req.dir, "go.mod") else {
             return Err("go.mod file not found in current directory or any parent directory; see 'go help modules'".to_string());
         };
         mains.push(read_main(&source, &root)?);
-        match flag.as_deref() {
-            Some("mod") => BuildMod::Mod,
-            Some("readonly") => BuildMod::Readonly,
-            Some("vendor") => BuildMod::Vendor,
-            Some(other) => {
-                return Err(format!(
-                    "-mod={other} not supported (want mod, readonly or vendor)"
-                ))
-            }
-            None => match req.command {
-                CmdKind::ModGraph | CmdKind::ModWhy => BuildMod::Mod,
-                CmdKind::List => BuildMod::Readonly,
-            },
-        }
+        resolve::build_mod_of(flag.as_deref(), req.command)?
     };
     let fs = OsFs::new(&req.dir);
     // The modfile cache (native::cache_store): on with --modfile-cache or

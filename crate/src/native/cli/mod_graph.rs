@@ -6,6 +6,7 @@ use super::list::{emit, request, with_go_messages, CmdOutput, InstantClock};
 use super::{CliError, Outcome};
 use crate::graph::list::graph_edges;
 use crate::graph::load::CmdKind;
+use crate::graph::resolve::GraphEdge;
 use crate::graph::{Mv, VerId};
 use crate::native::modload::{with_loader, LoadRequest};
 use std::path::PathBuf;
@@ -96,14 +97,12 @@ fn graph_with(l: &mut crate::graph::load::Loader<'_>, format: &str, x: bool) -> 
                 out.stdout.push_str("}\n");
             }
             "json" => {
-                let list: Vec<serde_json::Value> = edges
+                let list: Vec<GraphEdge> = edges
                     .iter()
-                    .map(|(a, b)| {
-                        serde_json::json!({
-                            "from": node(&l.names, *a),
-                            "to": node(&l.names, *b),
-                            "selected": mg.graph.selected(b.path) == b.ver,
-                        })
+                    .map(|(a, b)| GraphEdge {
+                        from: node(&l.names, *a),
+                        to: node(&l.names, *b),
+                        selected: mg.graph.selected(b.path) == b.ver,
                     })
                     .collect();
                 let v = serde_json::json!({ "edges": list });

@@ -266,6 +266,9 @@ pub struct Summary {
     pub require: Vec<Mv>,
 }
 
+/// A loaded graph: final requirements, the graph, and its first error (reported, not fatal).
+pub type LoadedGraph = (Requirements, ModuleGraph, Option<GraphError>);
+
 /// The main modules' final requirements (the go command's `Requirements`).
 #[derive(Debug, Clone)]
 pub struct Requirements {
@@ -1308,6 +1311,45 @@ impl<'a> Loader<'a> {
             }
         }
         Ok((rs, mg, None))
+    }
+
+    /// Makes the modules that provide loaded packages roots of a pruned graph (the go command's
+    /// `updateRoots` with packages) and reloads the graph; `None` when they all are roots already
+    /// or the graph is not pruned. Outside `-mod=mod` the change is the "updates needed" error.
+    pub fn add_package_roots(
+        &mut self,
+        rs: &Requirements,
+        providers: &[Mv],
+    ) -> Option<Result<LoadedGraph, GraphError>> {
+        if rs.pruning != Pruning::Pruned {
+            return None;
+        }
+        let mut roots = rs.roots.clone();
+        let mut added = false;
+        for &m in providers {
+            if self.main_paths.contains(&m.path) {
+                continue;
+            }
+            match roots.iter_mut().find(|r| r.path == m.path) {
+                Some(r) if r.ver == m.ver => {}
+                Some(r) => {
+                    r.ver = m.ver;
+                    added = true;
+                }
+                None => {
+                    roots.push(m);
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            return None;
+        }
+        if self.opts.build_mod != BuildMod::Mod {
+            return Some(Err(self.dirty_error()));
+        }
+        let rs2 = self.new_requirements(Pruning::Pruned, roots, rs.direct.clone());
+        Some(self.expand_graph(rs2))
     }
 
     /// The graph `go mod graph` / `go list -m all` print (the go command's `LoadModGraph`).

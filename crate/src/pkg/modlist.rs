@@ -182,7 +182,12 @@ impl<'a> ModLister<'a> {
             let h = crate::pkg::goscan::scan(&data);
             if let Some(i) = h.imports.iter().find(|i| i.path == imp) {
                 let shown = crate::graph::load::short_path(self.env.cwd, &full);
-                return format!("{shown}:{}:{}", i.line, i.col);
+                // The position of the import spec: its name when it has one (`_ "x"`).
+                let col = match &i.name {
+                    Some(n) => i.col.saturating_sub(n.len() as u32 + 1).max(1),
+                    None => i.col,
+                };
+                return format!("{shown}:{}:{col}", i.line);
             }
         }
         String::new()

@@ -74,7 +74,7 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
     let cwd = crate::source::clean_path(&req.dir.to_string_lossy());
     let r = with_loader(req, &clock, |l| {
         let mut out = CmdOutput::default();
-        let (rs, mg, graph_err) = match l.load_mod_graph() {
+        let (mut rs, mut mg, graph_err) = match l.load_mod_graph() {
             Ok(t) => t,
             Err(e) => {
                 out.stderr = format!("go: {e}\n");
@@ -89,8 +89,6 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
         }
         let source = l.modules();
         let mode = l.options().build_mod;
-        let fs = ModuleTreeFs::new(&req.dir, source);
-        let list = mg.graph.build_list(&l.names);
         let sums = if mode == BuildMod::Mod {
             None
         } else {
@@ -102,123 +100,169 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             }
             Some(s)
         };
-        let roots = build_list_roots(l, &list, &req.env.gomodcache, &fs, sums.as_deref());
-        let mut cache = ModCachePaths::new(&req.env.gomodcache);
-        cache.probe_dirs = false;
-        let mut modules = module_objects(l, &rs, &list, &cache);
-        for r in &roots {
-            if let (Some(m), Some(d)) = (modules.get_mut(&r.path), &r.dir) {
-                if m.dir.is_empty() && !r.local {
-                    m.dir = d.clone();
-                }
-            }
-        }
         let mains: Vec<(String, String)> = l
             .main_modules()
             .map(|m| (m.path.clone(), m.dir.clone()))
             .collect();
-        let module_of = |p: &str| modules.get(p).cloned();
-        let error_text =
-            |e: &crate::pkg::modload::ModLookupError| lookup_error_text(source, mode, e);
-        let env = ModListEnv {
-            fs: &fs,
-            goroot: &goroot,
-            build_list: &roots,
-            vendor: None,
-            ctx: &ctx,
-            cwd: &cwd,
-            module_of: &module_of,
-            error_text: &error_text,
-        };
-        let trace = if args.x {
-            Trace::recording()
-        } else {
-            Trace::off()
-        };
-        let mut lister = ModLister::new(env, trace);
         let patterns = if args.patterns.is_empty() {
             vec![".".to_string()]
         } else {
             args.patterns.clone()
         };
-        let mut ids = Vec::new();
-        for pat in &patterns {
-            let local =
-                pat == "." || pat.starts_with("./") || pat == ".." || pat.starts_with("../");
-            if !local {
-                ids.push(lister.load_arg(pat));
-                continue;
+        // Modules providing loaded packages become roots of a pruned graph (-mod=mod), which can
+        // raise selected versions: list again until the roots are stable.
+        let mut rounds = 0;
+        loop {
+            rounds += 1;
+            let fs = ModuleTreeFs::new(&req.dir, source);
+            let list = mg.graph.build_list(&l.names);
+            let roots = build_list_roots(l, &list, &req.env.gomodcache, &fs, sums.as_deref());
+            let mut cache = ModCachePaths::new(&req.env.gomodcache);
+            cache.probe_dirs = false;
+            let mut modules = module_objects(l, &rs, &list, &cache);
+            for r in &roots {
+                if let (Some(m), Some(d)) = (modules.get_mut(&r.path), &r.dir) {
+                    if m.dir.is_empty() && !r.local {
+                        m.dir = d.clone();
+                    }
+                }
             }
-            let (clean, all) = match pat.strip_suffix("/...") {
-                Some(b) => (b.to_string(), true),
-                None => (pat.clone(), false),
+            let module_of = |p: &str| modules.get(p).cloned();
+            let error_text =
+                |e: &crate::pkg::modload::ModLookupError| lookup_error_text(source, mode, e);
+            let env = ModListEnv {
+                fs: &fs,
+                goroot: &goroot,
+                build_list: &roots,
+                vendor: None,
+                ctx: &ctx,
+                cwd: &cwd,
+                module_of: &module_of,
+                error_text: &error_text,
             };
-            let abs = crate::source::clean_path(&crate::source::join_path(&cwd, &clean));
-            let Some((mpath, mdir)) = mains
+            let trace = if args.x {
+                Trace::recording()
+            } else {
+                Trace::off()
+            };
+            let mut lister = ModLister::new(env, trace);
+            let mut round_out = CmdOutput::default();
+            let ids = load_patterns(&mut lister, &patterns, &cwd, &mains, &mut round_out);
+            let providers: Vec<crate::graph::Mv> = lister
+                .output(&ids, true)
                 .iter()
-                .filter(|(_, d)| abs == *d || abs.starts_with(&format!("{d}/")))
-                .max_by_key(|(_, d)| d.len())
-            else {
-                out.stderr.push_str(&format!(
-                    "go: directory {pat} is outside main module or its selected dependencies\n"
-                ));
-                out.exit = 1;
-                continue;
-            };
-            let rel = abs[mdir.len()..].trim_start_matches('/');
-            let ip = if rel.is_empty() {
-                mpath.clone()
-            } else {
-                format!("{mpath}/{rel}")
-            };
-            if all {
-                let mut found = Vec::new();
-                main_packages(Path::new(&abs), &ip, &mut found);
-                if found.is_empty() {
-                    out.stderr
-                        .push_str(&format!("go: warning: \"{pat}\" matched no packages\n"));
-                }
-                for p in found {
-                    ids.push(lister.load_arg(&p));
-                }
-            } else {
-                ids.push(lister.load_arg(&ip));
-            }
-        }
-        if args.x {
-            for ev in &lister.trace.events {
-                out.stderr.push_str(&ev.x_line());
-                out.stderr.push('\n');
-            }
-        }
-        let pkgs: Vec<ModPackage> = lister
-            .output(&ids, args.deps)
-            .into_iter()
-            .cloned()
-            .collect();
-        if !args.e {
-            for p in &pkgs {
-                if let Some(e) = &p.error {
-                    out.stderr.push_str(&format!("{}\n", e.err));
-                    out.exit = 1;
+                .filter_map(|p| p.module.as_ref())
+                .filter_map(|m| {
+                    list.iter()
+                        .copied()
+                        .find(|v| l.names.path_str(v.path) == m.path)
+                })
+                .collect();
+            if rounds < 10 {
+                match l.add_package_roots(&rs, &providers) {
+                    None => {}
+                    Some(Ok((rs2, mg2, None))) => {
+                        rs = rs2;
+                        mg = mg2;
+                        continue;
+                    }
+                    Some(Ok((_, _, Some(e)))) | Some(Err(e)) => {
+                        out.stderr = format!("go: {e}\n");
+                        out.exit = 1;
+                        return out;
+                    }
                 }
             }
+            out.stderr.push_str(&round_out.stderr);
+            out.exit = round_out.exit;
+            finish(&lister, &ids, args, &mut out);
+            return out;
         }
-        for p in &pkgs {
-            if args.json {
-                out.stdout.push_str(&package_json(p));
-            } else {
-                out.stdout.push_str(&p.import_path);
-                out.stdout.push('\n');
-            }
-        }
-        out
     });
     r.unwrap_or_else(|msg| CmdOutput {
         stdout: String::new(),
         stderr: format!("go: {msg}\n"),
         exit: 1,
     })
+}
+
+fn load_patterns(
+    lister: &mut ModLister<'_>,
+    patterns: &[String],
+    cwd: &str,
+    mains: &[(String, String)],
+    out: &mut CmdOutput,
+) -> Vec<usize> {
+    let mut ids = Vec::new();
+    for pat in patterns {
+        let local = pat == "." || pat.starts_with("./") || pat == ".." || pat.starts_with("../");
+        if !local {
+            ids.push(lister.load_arg(pat));
+            continue;
+        }
+        let (clean, all) = match pat.strip_suffix("/...") {
+            Some(b) => (b.to_string(), true),
+            None => (pat.clone(), false),
+        };
+        let abs = crate::source::clean_path(&crate::source::join_path(cwd, &clean));
+        let Some((mpath, mdir)) = mains
+            .iter()
+            .filter(|(_, d)| abs == *d || abs.starts_with(&format!("{d}/")))
+            .max_by_key(|(_, d)| d.len())
+        else {
+            out.stderr.push_str(&format!(
+                "go: directory {pat} is outside main module or its selected dependencies\n"
+            ));
+            out.exit = 1;
+            continue;
+        };
+        let rel = abs[mdir.len()..].trim_start_matches('/');
+        let ip = if rel.is_empty() {
+            mpath.clone()
+        } else {
+            format!("{mpath}/{rel}")
+        };
+        if all {
+            let mut found = Vec::new();
+            main_packages(Path::new(&abs), &ip, &mut found);
+            if found.is_empty() {
+                out.stderr
+                    .push_str(&format!("go: warning: \"{pat}\" matched no packages\n"));
+            }
+            for p in found {
+                ids.push(lister.load_arg(&p));
+            }
+        } else {
+            ids.push(lister.load_arg(&ip));
+        }
+    }
+    ids
+}
+
+fn finish(lister: &ModLister<'_>, ids: &[usize], args: &PkgListArgs, out: &mut CmdOutput) {
+    if args.x {
+        for ev in &lister.trace.events {
+            out.stderr.push_str(&ev.x_line());
+            out.stderr.push('\n');
+        }
+    }
+    let pkgs: Vec<&ModPackage> = lister.output(ids, args.deps);
+    if !args.e {
+        for p in &pkgs {
+            if let Some(e) = &p.error {
+                out.stderr.push_str(&format!("{}\n", e.err));
+                out.exit = 1;
+            }
+        }
+    }
+    for p in &pkgs {
+        if args.json {
+            out.stdout.push_str(&package_json(p));
+        } else {
+            out.stdout.push_str(&p.import_path);
+            out.stdout.push('\n');
+        }
+    }
 }
 
 /// Runs module-mode package `list` for the CLI.

@@ -31,7 +31,7 @@
 
 use super::chars::{auto_quote, parse_string, quote, text, PLAIN_TOKEN};
 use super::print::trim_space;
-use super::syntax::{Comments, FileSyntax, Line, LineBlock, Stmt};
+use super::syntax::{Comment, Comments, FileSyntax, Line, LineBlock, Stmt};
 use crate::error::{Code, Diagnostic, Span};
 use crate::module::{canonical_version, check_path_major, split_path_version, ModuleVersion};
 use crate::version::semver;
@@ -629,15 +629,13 @@ pub(crate) fn parse_toolchain_arg(args: &[Cow<'_, [u8]>]) -> Result<String, DirE
 /// The comment text of a directive: its before and suffix comments, or its block's when it has
 /// none; each stripped of `//` and trimmed; blank-line entries skipped; joined with newlines.
 fn directive_comment(block: Option<&Comments<'_>>, line: &Comments<'_>) -> String {
-    let mut c = line;
-    if let Some(b) = block {
-        if line.before.is_empty() && line.suffix.is_empty() {
-            c = b;
-        }
-    }
+    let (before, suffix): (&[Comment<'_>], &[Comment<'_>]) = match block {
+        Some(b) if line.before.is_empty() && line.suffix.is_empty() => (&b.before, &b.suffix),
+        _ => (&line.before, &line.suffix),
+    };
     let mut out = String::new();
     let mut first = true;
-    for com in c.before.iter().chain(c.suffix.iter()) {
+    for com in before.iter().chain(suffix.iter()) {
         let Some(body) = com.token.strip_prefix(b"//") else {
             continue;
         };

@@ -39,8 +39,8 @@ pub struct Comment<'a> {
 pub struct Comments<'a> {
     /// Whole-line comments just before the element.
     pub before: Vec<Comment<'a>>,
-    /// End-of-line comments after the element.
-    pub suffix: Vec<Comment<'a>>,
+    /// End-of-line comments after the element (one, inline, in all but edited trees).
+    pub suffix: smallvec::SmallVec<[Comment<'a>; 1]>,
     /// Whole-line comments after the element (only at file level).
     pub after: Vec<Comment<'a>>,
 }

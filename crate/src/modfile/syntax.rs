@@ -102,6 +102,8 @@ pub struct CommentBlock<'a> {
 }
 
 /// A top-level element of the file.
+// Blocks are few per file and statements are built once: an inline block costs less than a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stmt<'a> {
     /// Comments on their own, separated from statements by blank lines.

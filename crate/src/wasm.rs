@@ -2,14 +2,16 @@
 //! one helper as a JS `Error` carrying the diagnostic.
 //!
 //! JS sees one object, [`Workspace`]: an in-memory file tree the page fills (`setFile`,
-//! `removeFile`, `files`, `readFile`) and asks questions of (`parseModFile`). Answers are plain JS objects in the same JSON
+//! `removeFile`, `files`, `readFile`, `loadTxtar`) and asks questions of (`parseModFile`, `resolve`). Answers are plain JS objects in the same JSON
 //! shape the CLI prints with `--json` (the core's serde types, serialized JSON-compatibly). This
 //! module owns no types of its own beyond the handle, and the core never knows it runs in a browser.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::clock::Clock;
 use crate::error::{Code, Diagnostic};
+use crate::graph::resolve::{resolve, ResolveOptions};
 use crate::modfile;
 use crate::source::{Fs, FsError, MemFs};
 
@@ -77,6 +79,52 @@ impl Workspace {
         to_js(&file)
     }
 
+    /// Replaces the whole tree with the files of a txtar archive (the Go playground's multi-file
+    /// text format) and returns their paths in archive order; a bad file name throws and leaves
+    /// the tree as it was.
+    #[wasm_bindgen(js_name = loadTxtar)]
+    pub fn load_txtar(&mut self, text: &str) -> Result<Vec<String>, JsValue> {
+        let archive = modfile::txtar::parse(text.as_bytes());
+        let bad: Vec<Diagnostic> = archive
+            .files
+            .iter()
+            .filter_map(|f| check_path(&f.name).err())
+            .collect();
+        if !bad.is_empty() {
+            return Err(into_error(&bad));
+        }
+        self.fs = MemFs::new();
+        let mut names = Vec::with_capacity(archive.files.len());
+        for f in archive.files {
+            self.fs.insert(&f.name, f.data);
+            names.push(f.name);
+        }
+        Ok(names)
+    }
+
+    /// Resolves the main module in the tree against the GOPROXY-layout directory in the same
+    /// tree, as `modscope list -m all` / `mod graph` do. `options` is `{ dir, proxy, buildMod,
+    /// workspace }` (all optional; defaults: `/`, `/proxy`, readonly, go.work used when
+    /// present). Returns `{ buildList, lines, graph, diagnostics, trace, stderr }` in the CLI's
+    /// `--json` shapes; a failed resolution is an answer (its `stderr` and diagnostics say why),
+    /// not a throw. Times in the trace come from `performance.now()`.
+    pub fn resolve(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts: ResolveOptions = if options.is_undefined() || options.is_null() {
+            ResolveOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| {
+                into_error(&[Diagnostic::error(
+                    Code("wasm-bad-options"),
+                    "",
+                    None,
+                    format!("invalid resolve options: {e}"),
+                )])
+            })?
+        };
+        let clock = PerformanceClock::new();
+        to_js(&resolve(&self.fs, &opts, &clock))
+    }
+
     /// The text of the file at `path`.
     #[wasm_bindgen(js_name = readFile)]
     pub fn read_file(&self, path: &str) -> Result<String, JsValue> {
@@ -92,6 +140,40 @@ impl Workspace {
             Diagnostic::error(Code("wasm-not-utf8"), path, None, "file is not UTF-8 text")
         })
     }
+}
+
+/// The core's [`Clock`] over the page's `performance.now()` (milliseconds, fractional), from the
+/// moment the clock is made; frozen at 0 where there is no `performance` object.
+struct PerformanceClock {
+    origin: f64,
+}
+
+impl PerformanceClock {
+    fn new() -> Self {
+        PerformanceClock {
+            origin: performance_now(),
+        }
+    }
+}
+
+impl Clock for PerformanceClock {
+    fn now_nanos(&self) -> u64 {
+        ((performance_now() - self.origin).max(0.0) * 1e6) as u64
+    }
+}
+
+/// `globalThis.performance.now()`, or 0 when the host has none.
+fn performance_now() -> f64 {
+    let read = || -> Option<f64> {
+        let perf =
+            js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).ok()?;
+        let now: js_sys::Function = js_sys::Reflect::get(&perf, &JsValue::from_str("now"))
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        now.call0(&perf).ok()?.as_f64()
+    };
+    read().unwrap_or(0.0)
 }
 
 /// Paths are slash-separated and relative, as in a module zip: no empty, absolute or `..` paths.

@@ -174,3 +174,98 @@ fn parsing_a_missing_file_is_an_error() {
     let (message, _) = error_parts(ws.parse_mod_file("go.mod").unwrap_err());
     assert_eq!(message, "open go.mod: no such file or directory");
 }
+
+const PRUNING_117: &str = include_str!("../../tests/fixtures/pruning-go117.txtar");
+const NO_GOMOD: &str = include_str!("../../tests/fixtures/replace-no-gomod.txtar");
+
+/// `{ buildMod: "mod" }`, as the playground resolves.
+fn mod_options() -> JsValue {
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &o,
+        &JsValue::from_str("buildMod"),
+        &JsValue::from_str("mod"),
+    )
+    .expect("set option");
+    o.into()
+}
+
+#[wasm_bindgen_test]
+fn load_txtar_replaces_the_tree() {
+    let mut ws = Workspace::new();
+    ws.set_file("stale.txt", "x".into()).unwrap();
+    let names = ws.load_txtar(PRUNING_117).unwrap();
+    assert_eq!(names[0], "go.mod");
+    assert!(!ws.files().contains(&"stale.txt".to_string()));
+    assert!(ws
+        .files()
+        .contains(&"proxy/example.com/a/@v/v1.0.0.mod".to_string()));
+}
+
+#[wasm_bindgen_test]
+fn load_txtar_refuses_bad_names_and_keeps_the_tree() {
+    let mut ws = Workspace::new();
+    ws.set_file("go.mod", "module example.com/m\n".into())
+        .unwrap();
+    let err = ws.load_txtar("-- ../escape --\nx\n").unwrap_err();
+    let (message, diagnostics) = error_parts(err);
+    assert!(message.contains("invalid file path"), "{message}");
+    assert_eq!(diagnostics.length(), 1);
+    assert_eq!(ws.files(), vec!["go.mod".to_string()]);
+}
+
+#[wasm_bindgen_test]
+fn resolve_answers_build_list_graph_and_trace() {
+    let mut ws = Workspace::new();
+    ws.load_txtar(PRUNING_117).unwrap();
+    let r = ws.resolve(mod_options()).unwrap();
+    assert_eq!(
+        json(&prop(&r, "lines")),
+        r#"["example.com/m","example.com/a v1.0.0","example.com/b v1.0.0"]"#
+    );
+    let list: js_sys::Array = prop(&r, "buildList").dyn_into().unwrap();
+    assert_eq!(list.length(), 3);
+    let first = list.get(0);
+    assert_eq!(prop(&first, "Path").as_string().unwrap(), "example.com/m");
+    assert_eq!(prop(&first, "Main").as_bool(), Some(true));
+    assert_eq!(
+        prop(&list.get(1), "Time").as_string().unwrap(),
+        "2023-03-01T12:00:00Z"
+    );
+    let graph: js_sys::Array = prop(&r, "graph").dyn_into().unwrap();
+    assert_eq!(
+        json(&graph.get(0)),
+        r#"{"from":"example.com/m","to":"example.com/a@v1.0.0","selected":true}"#
+    );
+    let trace: js_sys::Array = prop(&r, "trace").dyn_into().unwrap();
+    assert!(trace.length() >= 2);
+    assert_eq!(prop(&trace.get(0), "kind").as_string().unwrap(), "read");
+    assert_eq!(prop(&r, "stderr").as_string().unwrap(), "");
+}
+
+#[wasm_bindgen_test]
+fn a_failed_resolution_is_an_answer_with_the_go_commands_error() {
+    let mut ws = Workspace::new();
+    ws.load_txtar(NO_GOMOD).unwrap();
+    let r = ws.resolve(JsValue::UNDEFINED).unwrap();
+    assert_eq!(json(&prop(&r, "lines")), "[]");
+    assert_eq!(
+        prop(&r, "stderr").as_string().unwrap(),
+        "go: example.com/e@v1.0.0 (replaced by ./e): reading e/go.mod: open /e/go.mod: no such file or directory\n"
+    );
+    let diagnostics: js_sys::Array = prop(&r, "diagnostics").dyn_into().unwrap();
+    assert_eq!(
+        prop(&diagnostics.get(diagnostics.length() - 1), "code")
+            .as_string()
+            .unwrap(),
+        "resolve-failed"
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_resolve_options_throw() {
+    let ws = Workspace::new();
+    let err = ws.resolve(JsValue::from_str("nope")).unwrap_err();
+    let (message, _) = error_parts(err);
+    assert!(message.contains("invalid resolve options"), "{message}");
+}

@@ -1,0 +1,129 @@
+//! The playground's examples (`tests/fixtures/*.txtar`): each resolves through the core's
+//! `graph::resolve` with `-mod=mod` (as the page does) to what `tests/fixtures/<name>.golden`
+//! holds (what `modscope list -m all` prints: stdout, then stderr), and — when the go command is installed — to what
+//! `go list -m all` prints on the unpacked archive with `GOPROXY=file://…/proxy`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use modscope::clock::FrozenClock;
+use modscope::graph::resolve::{resolve, ResolveOptions};
+use modscope::modfile::txtar;
+use modscope::source::MemFs;
+use std::path::{Path, PathBuf};
+
+const EXAMPLES: &[&str] = &[
+    "pruning-go116",
+    "pruning-go117",
+    "replace-exclude",
+    "replace-no-gomod",
+    "version-drift",
+];
+
+fn fixtures() -> PathBuf {
+    common::repo_root().join("tests/fixtures")
+}
+
+fn archive(name: &str) -> txtar::Archive {
+    let path = fixtures().join(format!("{name}.txtar"));
+    let data = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    txtar::parse(&data)
+}
+
+/// What modscope prints for `list -m all` on the example: stdout lines, then stderr.
+fn modscope_output(name: &str) -> String {
+    let mut fs = MemFs::new();
+    for f in archive(name).files {
+        fs.insert(&f.name, f.data);
+    }
+    let opts = ResolveOptions {
+        build_mod: Some("mod".to_string()),
+        ..ResolveOptions::default()
+    };
+    let r = resolve(&fs, &opts, &FrozenClock);
+    let mut out: String = r.lines.iter().map(|l| format!("{l}\n")).collect();
+    out.push_str(&r.stderr);
+    out
+}
+
+#[test]
+fn examples_match_their_golden_files() {
+    for name in EXAMPLES {
+        let golden = fixtures().join(format!("{name}.golden"));
+        let got = modscope_output(name);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&golden, &got).expect("writing golden file");
+        }
+        let want = std::fs::read_to_string(&golden)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", golden.display()));
+        assert_eq!(got, want, "example {name}");
+    }
+}
+
+#[test]
+fn every_example_is_listed_and_the_examples_differ_where_they_should() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(fixtures())
+        .expect("tests/fixtures")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".txtar").map(str::to_string))
+        .collect();
+    on_disk.sort();
+    assert_eq!(on_disk, EXAMPLES);
+    // The pruning pair has the same requirements; only the go line (and so the build list) differs.
+    assert_ne!(
+        modscope_output("pruning-go116"),
+        modscope_output("pruning-go117")
+    );
+    assert!(modscope_output("version-drift").contains("example.com/b v1.1.0\n"));
+}
+
+fn unpack(a: &txtar::Archive, dir: &Path) {
+    for f in &a.files {
+        let p = dir.join(&f.name);
+        std::fs::create_dir_all(p.parent().expect("file has a parent")).expect("mkdir");
+        std::fs::write(&p, &f.data).expect("write");
+    }
+}
+
+#[test]
+fn examples_match_the_go_command() {
+    let Some(go) = common::go_command() else {
+        eprintln!("go command not installed: skipping");
+        return;
+    };
+    let tmp = std::env::temp_dir().join(format!("modscope-fixtures-{}", std::process::id()));
+    for name in EXAMPLES {
+        let dir = tmp.join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let dir = dir.canonicalize().expect("canonical temp dir");
+        unpack(&archive(name), &dir);
+        let out = std::process::Command::new(&go)
+            .args(["list", "-m", "all"])
+            .current_dir(&dir)
+            .env("GOPROXY", format!("file://{}/proxy", dir.display()))
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOSUMDB", "off")
+            .env("GOWORK", "off")
+            .env("GOTOOLCHAIN", "local")
+            .env("GOPATH", dir.join(".gopath"))
+            .env("GOMODCACHE", dir.join(".gopath/pkg/mod"))
+            .output()
+            .expect("running go");
+        // The tree's root is `/` in modscope and the temp directory for the go command.
+        let go_text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .replace(&dir.display().to_string(), "");
+        assert_eq!(modscope_output(name), go_text, "example {name}");
+        // The module cache is read-only; make it removable.
+        let _ = std::process::Command::new("chmod")
+            .args(["-R", "u+w"])
+            .arg(&dir)
+            .status();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -9,6 +9,7 @@ import init, { Workspace, version } from '../pkg/modscope.js';
 export async function createEngine() {
   await init();
   const workspace = new Workspace();
+  const treeWorkspace = new Workspace();
 
   return {
     /** The modscope version the WASM was built from. */
@@ -25,6 +26,23 @@ export async function createEngine() {
         return { modFile: workspace.parseModFile(path), diagnostics: [] };
       } catch (error) {
         return { modFile: null, diagnostics: diagnosticsOf(error, path) };
+      }
+    },
+
+    /**
+     * Resolves the module tree in txtar archive `text` (main module at the root, GOPROXY layout
+     * under `proxy/`) in a workspace of its own. Returns `{ buildList, lines, graph, diagnostics,
+     * trace, stderr }` (the core's Resolution); an archive that cannot be loaded comes back as a
+     * failed resolution carrying its diagnostics.
+     */
+    resolveTxtar(text, options = {}) {
+      try {
+        treeWorkspace.loadTxtar(text);
+        return treeWorkspace.resolve(options);
+      } catch (error) {
+        const diagnostics = diagnosticsOf(error, '');
+        const stderr = diagnostics.map((d) => d.message).join('\n') + '\n';
+        return { buildList: [], lines: [], graph: [], diagnostics, trace: [], stderr };
       }
     },
   };

@@ -238,9 +238,10 @@ pub struct GraphEdge {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Resolution {
-    /// The build list as `go list -m -json all` objects, in its order.
+    /// The build list as `go list -e -m -json all` objects, in its order (kept when the
+    /// resolution fails, as `-e` keeps them; [`Resolution::lines`] is then empty).
     pub build_list: Vec<ModulePublic>,
-    /// The build list as `go list -m all` lines (no trailing newlines).
+    /// The build list as `go list -m all` lines (no trailing newlines); empty when it fails.
     pub lines: Vec<String>,
     /// The `go mod graph` edges, in its order.
     pub graph: Vec<GraphEdge>,

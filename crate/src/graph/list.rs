@@ -193,7 +193,7 @@ pub fn module_info(
             go_mod: if dir.is_empty() {
                 String::new()
             } else {
-                format!("{dir}/go.mod")
+                crate::source::join_path(&dir, "go.mod")
             },
             dir,
             path,

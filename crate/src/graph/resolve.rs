@@ -439,6 +439,8 @@ mod tests {
             r.build_list[1].time.as_deref(),
             Some("2020-01-01T00:00:00Z")
         );
+        assert_eq!(r.build_list[0].dir, "/");
+        assert_eq!(r.build_list[0].go_mod, "/go.mod");
         assert!(!r.trace.is_empty());
     }
 

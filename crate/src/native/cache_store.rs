@@ -751,10 +751,22 @@ impl Session {
         let warm = self.snapshot_loaded && self.cache.fully_warm();
         if !warm {
             let mut sizes: FxHashMap<ContentHash, u64> = FxHashMap::default();
-            for (e, bytes) in self.cache.take_new() {
+            let new = self.cache.take_new();
+            for (e, _) in &new {
                 sizes.insert(e.hash, e.size);
-                let _ = dir.store_object(&e, &bytes);
             }
+            // Thousands of small files on a cold run: write them from a few threads.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+            let chunk = new.len().div_ceil(threads).max(1);
+            std::thread::scope(|s| {
+                for part in new.chunks(chunk) {
+                    s.spawn(move || {
+                        for (e, bytes) in part {
+                            let _ = dir.store_object(e, bytes);
+                        }
+                    });
+                }
+            });
             let snap = self.cache.run_snapshot(self.key);
             for e in &snap.entries {
                 sizes.insert(e.hash, e.size);

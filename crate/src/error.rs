@@ -13,7 +13,7 @@ use std::fmt;
 pub struct Pos {
     /// 1-based line number.
     pub line: u32,
-    /// 1-based column, counted in bytes as the go command counts them.
+    /// 1-based column, counted in runes (characters) as the go command counts them.
     pub col: u32,
     /// 0-based byte offset into the file.
     pub byte: u32,

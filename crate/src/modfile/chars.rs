@@ -4,8 +4,6 @@
 //! one printable rune), classifies runes with Go's `unicode.IsPrint` / `unicode.IsSpace`, and quotes
 //! and unquotes with Go string-literal rules. This module reproduces exactly those classes and rules.
 
-use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
-
 /// Decodes the rune at the start of `s` as Go's `utf8.DecodeRune` does: invalid or truncated
 /// sequences give `(U+FFFD, 1)`. `s` must not be empty.
 pub(crate) fn decode_rune(s: &[u8]) -> (char, usize) {
@@ -37,20 +35,7 @@ pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
-/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
-pub(crate) fn is_print(c: char) -> bool {
-    if c.is_ascii() {
-        return (' '..='~').contains(&c);
-    }
-    matches!(
-        c.general_category_group(),
-        GeneralCategoryGroup::Letter
-            | GeneralCategoryGroup::Mark
-            | GeneralCategoryGroup::Number
-            | GeneralCategoryGroup::Punctuation
-            | GeneralCategoryGroup::Symbol
-    )
-}
+pub(crate) use crate::version::quote::is_print;
 
 /// Whether an ASCII byte may appear in an identifier token.
 #[inline]

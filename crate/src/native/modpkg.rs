@@ -211,15 +211,26 @@ pub fn build_list_roots(
     out
 }
 
-/// The `Module` objects of the build list, keyed by module path.
+/// The `Module` objects of module versions `list`, keyed by module path and version.
 pub fn module_objects(
     l: &mut Loader<'_>,
     rs: &crate::graph::load::Requirements,
     list: &[crate::graph::Mv],
     cache: &dyn CachePaths,
-) -> HashMap<String, crate::graph::list::ModulePublic> {
-    let mut out = HashMap::new();
+    out: &mut HashMap<(String, String), crate::graph::list::ModulePublic>,
+) {
     for &m in list {
+        let key = (
+            l.names.path_str(m.path).to_string(),
+            if m.ver == VerId::MAIN {
+                String::new()
+            } else {
+                l.names.ver_str(m.ver).to_string()
+            },
+        );
+        if out.contains_key(&key) {
+            continue;
+        }
         let mut info = module_info(l, rs, cache, m);
         info.time = None;
         if let Some(r) = info.replace.as_mut() {
@@ -228,9 +239,8 @@ pub fn module_objects(
             r.go_version = String::new();
         }
         info.go_mod = String::new();
-        out.insert(l.names.path_str(m.path).to_string(), info);
+        out.insert(key, info);
     }
-    out
 }
 
 /// The error text of a failed lookup in `mode` (with `-mod=mod` an unprovided package is

@@ -73,14 +73,18 @@ pub struct ModListEnv<'a> {
     pub goroot: &'a str,
     /// The build list with directories.
     pub build_list: &'a [ModuleRoot],
+    /// Pruned graphs: the main modules and root requirements at their root versions, searched
+    /// first (the go command's first pass); the full build list only when they do not provide
+    /// the package.
+    pub roots_first: Option<&'a [ModuleRoot]>,
     /// Vendor mode inputs, when `-mod=vendor`.
     pub vendor: Option<&'a VendorMode>,
     /// The build context.
     pub ctx: &'a BuildContext,
     /// The working directory (positions are shown relative to it when shorter).
     pub cwd: &'a str,
-    /// The `Module` object of a module path (`None`: not shown).
-    pub module_of: &'a dyn Fn(&str) -> Option<ModulePublic>,
+    /// The `Module` object of a module path and version (`None`: not shown).
+    pub module_of: &'a dyn Fn(&str, &str) -> Option<ModulePublic>,
     /// The error text of a failed lookup (the caller may reword by mode, e.g. `-mod=mod`).
     pub error_text: &'a dyn Fn(&ModLookupError) -> String,
 }
@@ -150,13 +154,21 @@ impl<'a> ModLister<'a> {
                 }
             }
         }
-        let r = import_from_modules(
-            self.env.fs,
-            self.env.goroot,
-            self.env.build_list,
-            self.env.vendor,
-            path,
-        );
+        let first = self.env.roots_first.map(|roots| {
+            import_from_modules(self.env.fs, self.env.goroot, roots, self.env.vendor, path)
+        });
+        let r = match first {
+            Some(Err(ModLookupError::NoModule(_) | ModLookupError::NotInGoroot { .. })) | None => {
+                import_from_modules(
+                    self.env.fs,
+                    self.env.goroot,
+                    self.env.build_list,
+                    self.env.vendor,
+                    path,
+                )
+            }
+            Some(r) => r,
+        };
         if self.trace.enabled {
             let (detail, result) = match &r {
                 Ok(f) => (f.dir.clone(), "found"),
@@ -220,7 +232,7 @@ impl<'a> ModLister<'a> {
         p.standard = standard;
         p.goroot = standard;
         if !standard {
-            p.module = (self.env.module_of)(&found.module);
+            p.module = (self.env.module_of)(&found.module, &found.version);
         }
         let dp = load_dir(self.env.fs, &found.dir, self.env.ctx);
         p.name = dp.name.clone();
@@ -267,6 +279,17 @@ impl<'a> ModLister<'a> {
                 Some(self.import_pos(&found.dir, &files, src))
             };
             children.push(self.load(src, &stack, pos));
+        }
+        // A command also depends on what the linker adds (go's LinkerDeps; runtime with cgo off),
+        // which -deps lists but Imports does not show.
+        if dp.name == "main" && !dp.imports.iter().any(|i| i == "runtime") && path != "runtime" {
+            if self.loading.contains("runtime") {
+                if let Some(&c) = self.by_path.get("runtime") {
+                    children.push(c);
+                }
+            } else {
+                children.push(self.load("runtime", &stack, None));
+            }
         }
         self.loading.remove(path);
         let mut deps = BTreeSet::new();
@@ -380,7 +403,7 @@ mod tests {
             },
         ];
         let ctx = BuildContext::default();
-        let module_of = |p: &str| {
+        let module_of = |p: &str, _: &str| {
             Some(ModulePublic {
                 path: p.to_string(),
                 ..Default::default()
@@ -391,6 +414,7 @@ mod tests {
             fs: &fs,
             goroot: "/goroot",
             build_list: &bl,
+            roots_first: None,
             vendor: None,
             ctx: &ctx,
             cwd: "/main",

@@ -6,11 +6,13 @@
 use super::list::{request, CmdOutput, InstantClock};
 use super::list_pkgs::PkgListArgs;
 use crate::graph::load::{BuildMod, CmdKind};
+use crate::graph::VerId;
 use crate::native::modload::{with_loader, LoadRequest, ModCachePaths};
 use crate::native::modpkg::{build_list_roots, lookup_error_text, module_objects, ModuleTreeFs};
 use crate::pkg::modlist::{ModListEnv, ModLister, ModPackage};
 use crate::report::trace::Trace;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The go command's JSON text for a package: tab-indented, HTML characters escaped.
@@ -74,6 +76,16 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
     let cwd = crate::source::clean_path(&req.dir.to_string_lossy());
     let r = with_loader(req, &clock, |l| {
         let mut out = CmdOutput::default();
+        // The requirements as go.mod states them: the first lookup pass of a pruned graph uses
+        // these root versions (the go command does not raise them before loading packages).
+        let file_rs = match l.load_mod_file() {
+            Ok(r) => r,
+            Err(e) => {
+                out.stderr = format!("go: {e}\n");
+                out.exit = 1;
+                return out;
+            }
+        };
         let (mut rs, mut mg, graph_err) = match l.load_mod_graph() {
             Ok(t) => t,
             Err(e) => {
@@ -119,21 +131,49 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             let roots = build_list_roots(l, &list, &req.env.gomodcache, &fs, sums.as_deref());
             let mut cache = ModCachePaths::new(&req.env.gomodcache);
             cache.probe_dirs = false;
-            let mut modules = module_objects(l, &rs, &list, &cache);
-            for r in &roots {
-                if let (Some(m), Some(d)) = (modules.get_mut(&r.path), &r.dir) {
+            let pruned = rs.pruning == crate::graph::load::Pruning::Pruned;
+            let mut first_list: Vec<crate::graph::Mv> = l.main_versions();
+            if pruned {
+                let roots_now = if rounds == 1 {
+                    &file_rs.roots
+                } else {
+                    &rs.roots
+                };
+                first_list.extend(roots_now.iter().copied());
+            }
+            let first = if pruned {
+                Some(build_list_roots(
+                    l,
+                    &first_list,
+                    &req.env.gomodcache,
+                    &fs,
+                    sums.as_deref(),
+                ))
+            } else {
+                None
+            };
+            let mut modules = HashMap::new();
+            module_objects(l, &rs, &list, &cache, &mut modules);
+            if pruned {
+                module_objects(l, &rs, &first_list, &cache, &mut modules);
+            }
+            for r in roots.iter().chain(first.iter().flatten()) {
+                let key = (r.path.clone(), r.version.clone());
+                if let (Some(m), Some(d)) = (modules.get_mut(&key), &r.dir) {
                     if m.dir.is_empty() && !r.local {
                         m.dir = d.clone();
                     }
                 }
             }
-            let module_of = |p: &str| modules.get(p).cloned();
+            let module_of =
+                |p: &str, v: &str| modules.get(&(p.to_string(), v.to_string())).cloned();
             let error_text =
                 |e: &crate::pkg::modload::ModLookupError| lookup_error_text(source, mode, e);
             let env = ModListEnv {
                 fs: &fs,
                 goroot: &goroot,
                 build_list: &roots,
+                roots_first: first.as_deref(),
                 vendor: None,
                 ctx: &ctx,
                 cwd: &cwd,
@@ -153,9 +193,10 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                 .iter()
                 .filter_map(|p| p.module.as_ref())
                 .filter_map(|m| {
-                    list.iter()
-                        .copied()
-                        .find(|v| l.names.path_str(v.path) == m.path)
+                    list.iter().chain(&first_list).copied().find(|v| {
+                        l.names.path_str(v.path) == m.path
+                            && (v.ver == VerId::MAIN || l.names.ver_str(v.ver) == m.version)
+                    })
                 })
                 .collect();
             if rounds < 10 {

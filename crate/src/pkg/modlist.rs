@@ -401,7 +401,7 @@ mod tests {
         let mut fs = MemFs::new();
         fs.insert(
             "/main/main.go",
-            b"package main\n\nimport (\n\t\"example.com/a\"\n\t\"example.com/nope\"\n)\n".to_vec(),
+            b"package app\n\nimport (\n\t\"example.com/a\"\n\t\"example.com/nope\"\n)\n".to_vec(),
         );
         fs.insert(
             "/mc/a@v1.0.0/a.go",

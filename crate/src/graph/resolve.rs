@@ -265,6 +265,31 @@ impl Resolution {
     }
 }
 
+/// What `list -m all` says under `-mod=vendor`.
+pub const VENDOR_ALL: &str =
+    "can't compute 'all' using the vendor directory\n\t(Use -mod=mod or -mod=readonly to bypass.)";
+
+/// Reads ahead the go.mod and `.info` files `list -m all` describes for build list `list`: one
+/// batch each (the source may read them concurrently) instead of one file at a time.
+pub fn prefetch_listed(l: &mut Loader<'_>, list: &[super::Mv]) {
+    let actuals: Vec<super::Mv> = list.iter().map(|&m| l.resolve(m)).collect();
+    l.prefetch_mods(list);
+    l.prefetch_infos(&actuals);
+}
+
+/// The messages the go command prints on stderr while loading (`go: dropping requirement on
+/// excluded version …`), one per line, before anything else.
+pub fn go_messages(l: &Loader<'_>) -> String {
+    let mut pre = String::new();
+    for d in &l.diagnostics {
+        if d.code == EXCLUDED_REQUIREMENT {
+            pre.push_str(&d.message);
+            pre.push('\n');
+        }
+    }
+    pre
+}
+
 /// Resolves the main module (or workspace) at `opts.dir` in `fs` against the proxy directory
 /// `opts.proxy` in the same tree, as `go list -m all` and `go mod graph` would with
 /// `GOPROXY=file://<proxy>`, `GOFLAGS=-mod=…`, `GONOSUMDB`/`GOSUMDB=off`.
@@ -342,16 +367,14 @@ fn read_main<F: Fs>(fs: &F, source: &dyn ModuleSource, dir: &str) -> Result<Main
 /// The build list, its JSON records and the graph edges of a loader set up by a front end.
 fn resolve_with(l: &mut Loader<'_>, mut out: Resolution) -> Resolution {
     if l.options().build_mod == BuildMod::Vendor {
-        return out.fail("can't compute 'all' using the vendor directory\n\t(Use -mod=mod or -mod=readonly to bypass.)");
+        return out.fail(VENDOR_ALL);
     }
     let (rs, mg, graph_err) = match l.load_mod_graph() {
         Ok(t) => t,
         Err(err) => return out.fail(&err.to_string()),
     };
     let list = mg.graph.build_list(&l.names);
-    let actuals: Vec<super::Mv> = list.iter().map(|&m| l.resolve(m)).collect();
-    l.prefetch_mods(&list);
-    l.prefetch_infos(&actuals);
+    prefetch_listed(l, &list);
     for &m in &list {
         out.build_list.push(module_info(l, &rs, &NoCache, m));
     }
@@ -384,14 +407,7 @@ fn resolve_with(l: &mut Loader<'_>, mut out: Resolution) -> Resolution {
 /// Adds the loader's messages (the go command's `go: dropping requirement …` first on stderr),
 /// diagnostics and trace.
 fn finish(l: &Loader<'_>, mut out: Resolution) -> Resolution {
-    let mut pre = String::new();
-    for d in &l.diagnostics {
-        if d.code == EXCLUDED_REQUIREMENT {
-            pre.push_str(&d.message);
-            pre.push('\n');
-        }
-    }
-    out.stderr.insert_str(0, &pre);
+    out.stderr.insert_str(0, &go_messages(l));
     let mut diags = l.diagnostics.clone();
     diags.append(&mut out.diagnostics);
     out.diagnostics = diags;

@@ -154,14 +154,8 @@ pub fn list_modules(
 /// Puts the messages the go command prints while loading (`go: dropping requirement on excluded
 /// version …`) in front of a command's stderr.
 pub fn with_go_messages(l: &crate::graph::load::Loader<'_>, mut out: CmdOutput) -> CmdOutput {
-    let mut pre = String::new();
-    for d in &l.diagnostics {
-        if d.code == crate::graph::load::EXCLUDED_REQUIREMENT {
-            pre.push_str(&d.message);
-            pre.push('\n');
-        }
-    }
-    out.stderr.insert_str(0, &pre);
+    out.stderr
+        .insert_str(0, &crate::graph::resolve::go_messages(l));
     out
 }
 
@@ -187,7 +181,7 @@ fn list_with(
             }
         } else {
             if l.options().build_mod == crate::graph::load::BuildMod::Vendor {
-                return CmdOutput::fail("can't compute 'all' using the vendor directory\n\t(Use -mod=mod or -mod=readonly to bypass.)");
+                return CmdOutput::fail(crate::graph::resolve::VENDOR_ALL);
             }
             let (rs, mg, err) = match l.load_mod_graph() {
                 Ok(t) => t,
@@ -196,9 +190,7 @@ fn list_with(
             graph_err = err;
             let list = mg.graph.build_list(&l.names);
             if patterns.iter().any(|p| p == "all") {
-                let actuals: Vec<crate::graph::Mv> = list.iter().map(|&m| l.resolve(m)).collect();
-                l.prefetch_mods(&list);
-                l.prefetch_infos(&actuals);
+                crate::graph::resolve::prefetch_listed(l, &list);
             }
             let mut listed = rustc_hash::FxHashSet::default();
             for arg in patterns {

@@ -395,10 +395,13 @@ fn run_one(i: usize, seed: u64, root: &Path, mismatches: &Mutex<Vec<String>>) ->
     };
     let mut local = Vec::new();
     let mut n = compare(&u, &oracle, &mut local, None);
-    // The modfile cache never changes an answer: cold, then warm (from its snapshot).
-    let mscache = dir.join("modfile-cache");
-    n += compare(&u, &oracle, &mut local, Some(&mscache));
-    n += compare(&u, &oracle, &mut local, Some(&mscache));
+    // The modfile cache never changes an answer: cold, then warm (from its snapshot); on every
+    // fourth universe, to keep the test's time (cache_invariant covers more with the cache).
+    if i % 4 == 0 {
+        let mscache = dir.join("modfile-cache");
+        n += compare(&u, &oracle, &mut local, Some(&mscache));
+        n += compare(&u, &oracle, &mut local, Some(&mscache));
+    }
     let keep = !local.is_empty() && std::env::var_os("MODSCOPE_ORACLE_KEEP").is_some();
     if !local.is_empty() {
         mismatches.lock().unwrap().extend(local);

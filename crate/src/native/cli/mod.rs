@@ -11,6 +11,7 @@ pub mod list_pkgs;
 pub mod lookup;
 pub mod mod_cmd;
 pub mod mod_graph;
+pub mod mod_why;
 pub mod sum_cmd;
 
 use clap::{Parser, Subcommand};

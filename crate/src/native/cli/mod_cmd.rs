@@ -34,6 +34,8 @@ pub enum ModCommand {
     Parse(ParseArgs),
     /// Print the module requirement graph as `go mod graph` does.
     Graph(super::mod_graph::GraphArgs),
+    /// Why packages or modules are needed: the shortest import chain from the main module.
+    Why(super::mod_why::WhyArgs),
 }
 
 const FMT_HELP: &str = "Print a go.mod or go.work file in canonical form.\n\n\
@@ -92,6 +94,7 @@ pub fn run(args: ModArgs) -> Result<Outcome, CliError> {
         ModCommand::Fmt(a) => run_fmt(a),
         ModCommand::Parse(a) => run_parse(a),
         ModCommand::Graph(a) => super::mod_graph::run(a),
+        ModCommand::Why(a) => super::mod_why::run(a),
     }
 }
 

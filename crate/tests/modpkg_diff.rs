@@ -6,7 +6,8 @@
 //! `oracle.py`, and modscope's `list` for the same input. Compared per package: ImportPath, Dir,
 //! Name, Module (Path, Version, Main, Indirect, GoVersion, Replace), Imports, ImportMap,
 //! Incomplete, Error and DepsErrors (text, import stack, position file:line:col), and the number
-//! of standard-library packages.
+//! of standard-library packages. `mod why -m` over every module of the build list (`mod_why`,
+//! `oracle.py --why all`) must print the same chains.
 //!
 //! `MODSCOPE_MODPKG_UNIVERSES` sets how many universes (default 30 under CI, 8 otherwise),
 //! `MODSCOPE_ORACLE_SEED` the first seed. Skipped when the go command is not installed.
@@ -236,7 +237,9 @@ fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
         .arg("-o")
         .arg(&out)
         .arg("--steps")
-        .arg("list_deps,resolve")
+        .arg("list_deps,resolve,mod_why")
+        .arg("--why")
+        .arg("all")
         .arg("--resolve")
         .arg(resolve.join(","))
         .output()
@@ -324,6 +327,45 @@ fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
             }
         }
         mism.extend(local.into_iter().map(|m| format!("{tag}: {m}")));
+    }
+    // mod why -m over the modules the go command was asked about.
+    let t = &oracle["steps"]["mod_why"];
+    if let (Some(argv), Some(why)) = (t["argv"].as_array(), t["why"].as_object()) {
+        n += 1;
+        let mods: Vec<String> = argv
+            .iter()
+            .skip(4)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        let mut wreq = req.clone();
+        wreq.command = CmdKind::ModWhy;
+        let o = modscope::native::cli::mod_why::mod_why(&wreq, true, false, &mods);
+        let mut ours: HashMap<String, Vec<String>> = HashMap::new();
+        let mut cur = String::new();
+        for line in o.stdout.lines() {
+            if let Some(m) = line.strip_prefix("# ") {
+                cur = m.to_string();
+                ours.entry(cur.clone()).or_default();
+            } else if !line.is_empty() {
+                ours.entry(cur.clone()).or_default().push(line.to_string());
+            }
+        }
+        for (m, lines) in why {
+            let theirs: Vec<String> = lines
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mine = ours.get(m).cloned().unwrap_or_default();
+            if theirs != mine {
+                mism.push(format!(
+                    "{tag}: mod why -m {m}: go {theirs:?} / ms {mine:?}"
+                ));
+            }
+        }
     }
     if std::env::var_os("MODSCOPE_ORACLE_KEEP").is_none() {
         let _ = std::fs::remove_dir_all(&dir);

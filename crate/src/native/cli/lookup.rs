@@ -1,5 +1,6 @@
 //! `modscope lookup IMPORT… [--from DIR] [--json]`: where an import path lives in GOPATH mode, and
-//! every place that was tried to find out.
+//! every place that was tried to find out. Inside a module (GO111MODULE not `off`), without
+//! `--from`, it answers in module mode: each candidate module of the build list and its probe.
 
 use super::{CliError, Outcome};
 use crate::native::fs::OsFs;
@@ -88,6 +89,22 @@ fn readable(e: &Event) -> Option<String> {
 
 /// Runs `modscope lookup`.
 pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
+    if args.from.is_none() && module_mode() {
+        // Module mode: the build list's candidate modules and their probes (SPEC E.1), printed
+        // as `# lookup …` steps, then each import path (errors with -e semantics).
+        let out = super::list_modpkgs::run(
+            super::list_pkgs::PkgListArgs {
+                e: !args.json,
+                json: args.json,
+                x: true,
+                tags: args.tags.clone(),
+                patterns: args.imports.clone(),
+                ..Default::default()
+            },
+            None,
+        );
+        return super::list::emit(out);
+    }
     let cfg = gopath_env::config(args.tags.as_deref());
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::failed(format!("getting the working directory: {e}")))?;
@@ -190,4 +207,17 @@ pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Ok
     })
+}
+
+/// Module mode applies unless GO111MODULE=off, when a go.mod or go.work is found above the
+/// working directory.
+fn module_mode() -> bool {
+    if std::env::var("GO111MODULE").as_deref() == Ok("off") {
+        return false;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return false;
+    };
+    cwd.ancestors()
+        .any(|d| d.join("go.mod").is_file() || d.join("go.work").is_file())
 }

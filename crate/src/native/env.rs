@@ -74,11 +74,6 @@ impl GoEnv {
     pub fn download_dir(&self) -> PathBuf {
         PathBuf::from(&self.gomodcache).join("cache/download")
     }
-
-    /// True when `GOEXPERIMENT` names `name` (comma-separated list).
-    pub fn experiment(&self, name: &str) -> bool {
-        self.goexperiment.split(',').any(|e| e.trim() == name)
-    }
 }
 
 #[cfg(test)]

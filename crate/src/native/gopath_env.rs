@@ -75,9 +75,12 @@ pub fn config(tags: Option<&str>) -> GopathConfig {
     }
 }
 
-/// Whether the gopkg cache is requested by flag or by `GOEXPERIMENT=gopkgcache`.
-pub fn gopkg_cache_enabled(flag: bool) -> bool {
-    flag || var("GOEXPERIMENT").is_some_and(|e| e.split(',').any(|x| x.trim() == "gopkgcache"))
+/// Whether the gopkg cache is requested by flag or by `GOEXPERIMENT=gopkgcache`. `GOEXPERIMENT`
+/// is read through [`crate::experiment`], as for the modfile cache, so `nogopkgcache` turns it off
+/// and an unknown name is the same error everywhere.
+pub fn gopkg_cache_enabled(flag: bool) -> Result<bool, crate::experiment::UnknownExperiment> {
+    let ex = crate::experiment::Experiments::parse(&var("GOEXPERIMENT").unwrap_or_default())?;
+    Ok(flag || ex.gopkg_cache)
 }
 
 /// A monotonic clock for traces.

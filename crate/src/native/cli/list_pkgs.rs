@@ -232,8 +232,15 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
     let clock = InstantClock::new();
     let roots = cfg.roots();
     let mut setup = Trace::recording();
-    let mut index = gopath_env::gopkg_cache_enabled(args.gopkg_cache)
-        .then(|| gopkg_index_store::open(&roots, &mut setup, &clock));
+    let use_index = match gopath_env::gopkg_cache_enabled(args.gopkg_cache) {
+        Ok(on) => on,
+        Err(e) => {
+            out.stderr = format!("go: {e}\n");
+            out.exit = 1;
+            return out;
+        }
+    };
+    let mut index = use_index.then(|| gopkg_index_store::open(&roots, &mut setup, &clock));
     let trace = if args.x {
         Trace::recording()
     } else {
@@ -374,7 +381,7 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
         t.add_func("join", join_func);
         if let Err(e) = t.parse(f) {
             out.stderr.push_str(&format!("template: {e}\n"));
-            out.exit = 2;
+            out.exit = 1;
             return out;
         }
         for p in &pkgs {

@@ -111,7 +111,13 @@ pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
     let fs = OsFs::new(&cwd);
     let clock = InstantClock::new();
     let roots = cfg.roots();
-    let use_index = gopath_env::gopkg_cache_enabled(args.gopkg_cache);
+    let use_index = match gopath_env::gopkg_cache_enabled(args.gopkg_cache) {
+        Ok(on) => on,
+        Err(e) => {
+            eprintln!("go: {e}");
+            return Ok(Outcome::Findings);
+        }
+    };
     let mut setup_trace = Trace::recording();
     let mut index = use_index.then(|| gopkg_index_store::open(&roots, &mut setup_trace, &clock));
     let mut resolver = Resolver::new(&fs, &cfg, Trace::recording(), &clock);

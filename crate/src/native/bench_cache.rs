@@ -8,6 +8,7 @@
 //! print the go command's build list.
 
 use super::bench::{Samples, Stats};
+use super::bench_universe::BenchUniverse;
 use super::cli::{CliError, Outcome};
 use clap::Args;
 use serde::Serialize;
@@ -143,94 +144,25 @@ fn run_child(cmd: &mut Command) -> Result<ChildRun, CliError> {
     })
 }
 
-fn generate(a: &CacheBench, dir: &Path) -> Result<(), CliError> {
-    let script = super::bench::find_corpus("oracle")
-        .map(|d| d.join("gen_universe.py"))
-        .ok_or_else(|| failed("shared/oracle/gen_universe.py not found (set MODSCOPE_SHARED)"))?;
-    let out = Command::new("python3")
-        .arg(script)
-        .arg("--out")
-        .arg(dir)
-        .arg("--force")
-        .args(["--modules", &a.modules.to_string()])
-        .args(["--seed", &a.seed.to_string()])
-        .arg("--no-zips")
-        .output()
-        .map_err(|e| failed(format!("running gen_universe.py: {e}")))?;
-    if !out.status.success() {
-        return Err(failed(format!(
-            "gen_universe.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )));
-    }
-    Ok(())
-}
-
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        let t = to.join(e.file_name());
-        if e.file_type()?.is_dir() {
-            copy_tree(&e.path(), &t)?;
-        } else {
-            std::fs::copy(e.path(), &t)?;
-        }
-    }
-    Ok(())
-}
-
+/// The universe plus where this benchmark keeps the go command's module cache and modscope's cache.
 struct Setup {
-    universe: PathBuf,
-    work: PathBuf,
-    gomod: Vec<u8>,
+    u: BenchUniverse,
     modcache: PathBuf,
     cache: PathBuf,
 }
 
 impl Setup {
     fn env(&self, proxy: bool) -> HashMap<String, String> {
-        let p = if proxy {
-            format!("file://{}", self.universe.join("proxy").display())
-        } else {
-            "off".to_string()
-        };
-        [
-            ("PATH", std::env::var("PATH").unwrap_or_default()),
-            ("GOPROXY", p),
-            ("GOMODCACHE", self.modcache.display().to_string()),
-            ("GOPATH", self.work.join("gopath").display().to_string()),
-            ("GOCACHE", self.work.join("gocache").display().to_string()),
-            ("HOME", self.work.display().to_string()),
-            ("GOFLAGS", "-mod=mod -modcacherw".to_string()),
-            ("GOWORK", "off".to_string()),
-            ("GOSUMDB", "off".to_string()),
-            ("GO111MODULE", "on".to_string()),
-            ("GOENV", "off".to_string()),
-            ("GOTOOLCHAIN", "local".to_string()),
-            ("GOTELEMETRY", "off".to_string()),
-            ("GOVCS", "*:off".to_string()),
-            ("LC_ALL", "C".to_string()),
-            ("MODSCOPE_CACHE", self.cache.display().to_string()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
-    }
-
-    fn restore(&self) -> Result<(), CliError> {
-        let main = self.work.join("main");
-        std::fs::write(main.join("go.mod"), &self.gomod)
-            .map_err(|e| failed(format!("restoring go.mod: {e}")))?;
-        let _ = std::fs::remove_file(main.join("go.sum"));
-        Ok(())
+        let mut env = self.u.go_env(&self.modcache, proxy);
+        env.insert("MODSCOPE_CACHE".into(), self.cache.display().to_string());
+        env
     }
 
     fn run(&self, program: &Path, args: &[&str], proxy: bool) -> Result<ChildRun, CliError> {
-        self.restore()?;
+        self.u.restore()?;
         let mut cmd = Command::new(program);
         cmd.args(args)
-            .current_dir(self.work.join("main"))
+            .current_dir(self.u.main_dir())
             .env_clear()
             .envs(self.env(proxy));
         let r = run_child(&mut cmd)?;
@@ -249,34 +181,11 @@ impl Setup {
 /// Runs `modscope bench cache`.
 pub fn run(a: CacheBench) -> Result<Outcome, CliError> {
     let tmp = std::env::temp_dir().join(format!("modscope-bench-cache-{}", std::process::id()));
-    let universe = match &a.universe {
-        Some(u) => u.clone(),
-        None => {
-            let u = tmp.join("universe");
-            eprintln!(
-                "generating a {}-module universe in {}",
-                a.modules,
-                u.display()
-            );
-            generate(&a, &u)?;
-            u
-        }
-    };
-    let work = tmp.join("work");
-    copy_tree(&universe.join("main"), &work.join("main"))
-        .map_err(|e| failed(format!("copying main/: {e}")))?;
-    if universe.join("local").is_dir() {
-        copy_tree(&universe.join("local"), &work.join("local"))
-            .map_err(|e| failed(format!("copying local/: {e}")))?;
-    }
-    let gomod = std::fs::read(work.join("main/go.mod"))
-        .map_err(|e| failed(format!("reading go.mod: {e}")))?;
+    let u = BenchUniverse::prepare(a.universe.as_deref(), a.modules, a.seed, &tmp)?;
     let s = Setup {
-        universe: universe.clone(),
-        modcache: work.join("modcache"),
-        cache: work.join("modscope-cache"),
-        work: work.clone(),
-        gomod,
+        modcache: u.work.join("modcache"),
+        cache: u.work.join("modscope-cache"),
+        u,
     };
     let exe = std::env::current_exe().map_err(|e| failed(format!("finding modscope: {e}")))?;
     let go = PathBuf::from(&a.go);
@@ -339,13 +248,13 @@ pub fn run(a: CacheBench) -> Result<Outcome, CliError> {
     let report = CacheReport {
         warm_vs_go_cpu: cpu(0) / cpu(3),
         warm_vs_off_cpu: cpu(1) / cpu(3),
-        universe: universe.display().to_string(),
+        universe: s.u.universe.display().to_string(),
         build_list: reference.lines().count(),
         warm_vs_go: med(0) / med(3),
         warm_vs_off: med(1) / med(3),
         rows: rows.clone(),
     };
-    let _ = std::fs::remove_dir_all(&work);
+    let _ = std::fs::remove_dir_all(&s.u.work);
     if a.universe.is_none() {
         let _ = std::fs::remove_dir_all(&tmp);
     }

@@ -8,6 +8,7 @@
 //! modscope runs in-process on the same inputs and must print the same lines.
 
 use super::bench::{Samples, Stats};
+use super::bench_universe::BenchUniverse;
 use super::cli::list::{list_modules, CmdOutput};
 use super::cli::{CliError, Outcome};
 use super::env::GoEnv;
@@ -15,7 +16,6 @@ use super::modload::LoadRequest;
 use crate::graph::load::CmdKind;
 use clap::Args;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -93,75 +93,20 @@ fn failed(msg: impl Into<String>) -> CliError {
     CliError::failed(msg)
 }
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        let t = to.join(e.file_name());
-        if e.file_type()?.is_dir() {
-            copy_tree(&e.path(), &t)?;
-        } else {
-            std::fs::copy(e.path(), &t)?;
-        }
-    }
-    Ok(())
-}
-
+/// The universe the build lists are timed on.
 struct Setup {
-    universe: PathBuf,
-    work: PathBuf,
-    gomod: Vec<u8>,
+    u: BenchUniverse,
 }
 
 impl Setup {
-    fn env(&self, cache: &Path, proxy: bool) -> HashMap<String, String> {
-        let mut m = HashMap::new();
-        let p = if proxy {
-            format!("file://{}", self.universe.join("proxy").display())
-        } else {
-            "off".to_string()
-        };
-        for (k, v) in [
-            ("GOPROXY", p),
-            ("GOMODCACHE", cache.display().to_string()),
-            ("GOPATH", self.work.join("gopath").display().to_string()),
-            ("GOCACHE", self.work.join("gocache").display().to_string()),
-            ("HOME", self.work.display().to_string()),
-            ("GOFLAGS", "-mod=mod -modcacherw".to_string()),
-            ("GOWORK", "off".to_string()),
-            ("GOSUMDB", "off".to_string()),
-            ("GONOSUMDB", String::new()),
-            ("GONOPROXY", String::new()),
-            ("GOPRIVATE", String::new()),
-            ("GO111MODULE", "on".to_string()),
-            ("GOENV", "off".to_string()),
-            ("GOTOOLCHAIN", "local".to_string()),
-            ("GOTELEMETRY", "off".to_string()),
-            ("GOVCS", "*:off".to_string()),
-            ("LC_ALL", "C".to_string()),
-        ] {
-            m.insert(k.to_string(), v);
-        }
-        m
-    }
-
-    fn restore(&self) -> Result<(), CliError> {
-        let main = self.work.join("main");
-        std::fs::write(main.join("go.mod"), &self.gomod)
-            .map_err(|e| failed(format!("restoring go.mod: {e}")))?;
-        let _ = std::fs::remove_file(main.join("go.sum"));
-        Ok(())
-    }
-
     fn go(&self, go: &str, cache: &Path, proxy: bool) -> Result<(f64, String), CliError> {
-        self.restore()?;
+        self.u.restore()?;
         let t = Instant::now();
         let out = Command::new(go)
             .args(["list", "-m", "all"])
-            .current_dir(self.work.join("main"))
+            .current_dir(self.u.main_dir())
             .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .envs(self.env(cache, proxy))
+            .envs(self.u.go_env(cache, proxy))
             .output()
             .map_err(|e| failed(format!("running {go}: {e}")))?;
         let dt = t.elapsed().as_secs_f64();
@@ -180,18 +125,18 @@ impl Setup {
         proxy: bool,
         modfile_cache: bool,
     ) -> Result<(f64, String), CliError> {
-        self.restore()?;
-        let mut vars = self.env(cache, proxy);
+        self.u.restore()?;
+        let mut vars = self.u.go_env(cache, proxy);
         if modfile_cache {
             vars.insert("GOEXPERIMENT".into(), "modfilecache".into());
             vars.insert(
                 "MODSCOPE_CACHE".into(),
-                self.work.join("modscope-cache").display().to_string(),
+                self.u.work.join("modscope-cache").display().to_string(),
             );
         }
         let t = Instant::now();
         let req = LoadRequest {
-            dir: self.work.join("main"),
+            dir: self.u.main_dir(),
             env: GoEnv::from_lookup(|k| vars.get(k).cloned()),
             build_mod_flag: None,
             command: CmdKind::List,
@@ -209,63 +154,13 @@ impl Setup {
     }
 }
 
-fn generate(a: &GraphBench, dir: &Path) -> Result<(), CliError> {
-    let script = super::bench::find_corpus("oracle")
-        .map(|d| d.join("gen_universe.py"))
-        .ok_or_else(|| failed("shared/oracle/gen_universe.py not found (set MODSCOPE_SHARED)"))?;
-    let out = Command::new("python3")
-        .arg(script)
-        .arg("--out")
-        .arg(dir)
-        .arg("--force")
-        .args([
-            "--modules",
-            &a.modules.to_string(),
-            "--seed",
-            &a.seed.to_string(),
-        ])
-        .arg("--no-zips")
-        .output()
-        .map_err(|e| failed(format!("running gen_universe.py: {e}")))?;
-    if !out.status.success() {
-        return Err(failed(format!(
-            "gen_universe.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )));
-    }
-    Ok(())
-}
-
 /// Runs `modscope bench graph`.
 pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
     let tmp = std::env::temp_dir().join(format!("modscope-bench-graph-{}", std::process::id()));
-    let universe = match &a.universe {
-        Some(u) => u.clone(),
-        None => {
-            let u = tmp.join("universe");
-            eprintln!(
-                "generating a {}-module universe in {}",
-                a.modules,
-                u.display()
-            );
-            generate(&a, &u)?;
-            u
-        }
-    };
-    let work = tmp.join("work");
-    copy_tree(&universe.join("main"), &work.join("main"))
-        .map_err(|e| failed(format!("copying main/: {e}")))?;
-    if universe.join("local").is_dir() {
-        copy_tree(&universe.join("local"), &work.join("local"))
-            .map_err(|e| failed(format!("copying local/: {e}")))?;
-    }
-    let gomod = std::fs::read(work.join("main/go.mod"))
-        .map_err(|e| failed(format!("reading go.mod: {e}")))?;
     let s = Setup {
-        universe: universe.clone(),
-        work: work.clone(),
-        gomod,
+        u: BenchUniverse::prepare(a.universe.as_deref(), a.modules, a.seed, &tmp)?,
     };
+    let work = s.u.work.clone();
     let rounds = a.rounds.max(1);
     let cold_rounds = a.cold_rounds.max(1);
 
@@ -318,7 +213,7 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
         }
     }
     let report = GraphReport {
-        universe: universe.display().to_string(),
+        universe: s.u.universe.display().to_string(),
         build_list: reference.lines().count(),
         warm_speedup: 0.0,
         cold_speedup: 0.0,

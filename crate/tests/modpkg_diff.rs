@@ -14,15 +14,14 @@
 
 mod common;
 
+use common::oracle::{self, norm, Universe};
 use modscope::graph::load::CmdKind;
 use modscope::native::cli::list_modpkgs::list_packages;
 use modscope::native::cli::list_pkgs::PkgListArgs;
-use modscope::native::env::GoEnv;
 use modscope::native::modload::LoadRequest;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 /// Differences that are known and tracked, with why. A mismatch whose text contains the key is
 /// counted apart and printed, not failed on.
@@ -70,21 +69,6 @@ fn universe_args(i: usize, seed: u64) -> Vec<String> {
         a.push(INJECT[(i / 2) % INJECT.len()].to_string());
     }
     a
-}
-
-fn json_stream(s: &str) -> Vec<Value> {
-    serde_json::Deserializer::from_str(s)
-        .into_iter::<Value>()
-        .filter_map(Result::ok)
-        .collect()
-}
-
-fn norm(s: &str, pairs: &[(String, &str)]) -> String {
-    let mut s = s.to_string();
-    for (real, name) in pairs {
-        s = s.replace(real.as_str(), name);
-    }
-    s
 }
 
 /// A position reduced to `file:line:col` (the directory part depends on where GOPATH is).
@@ -205,22 +189,9 @@ fn first_require(gomod: &str) -> Option<String> {
 }
 
 fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
-    let shared = common::shared_dir().join("oracle");
     let args = universe_args(i, seed);
-    let dir = root.join(format!("u{i}"));
-    let gen = Command::new("python3")
-        .arg(shared.join("gen_universe.py"))
-        .arg("--out")
-        .arg(&dir)
-        .arg("--force")
-        .args(&args)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        gen.status.success(),
-        "gen_universe.py {args:?}: {}",
-        String::from_utf8_lossy(&gen.stderr)
-    );
+    let u = Universe::generate(root.join(format!("u{i}")), args, false);
+    let dir = &u.dir;
     let gomod = std::fs::read_to_string(dir.join("main/go.mod")).unwrap_or_default();
     let mut resolve = vec![
         "example.com/nobody/x".to_string(),
@@ -230,54 +201,25 @@ fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
     if let Some(r) = first_require(&gomod) {
         resolve.insert(0, r);
     }
-    let out = dir.join("oracle.json");
-    let o = Command::new("python3")
-        .arg(shared.join("oracle.py"))
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .arg("--steps")
-        .arg("list_deps,resolve,mod_why")
-        .arg("--why")
-        .arg("all")
-        .arg("--resolve")
-        .arg(resolve.join(","))
-        .output()
-        .expect("python3 runs");
-    assert!(
-        o.status.success(),
-        "oracle.py: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let oracle: Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).expect("oracle output")).expect("JSON");
-    let cache = dir.join("modcache-unused");
-    let proxy = dir.join("proxy");
-    let pairs: Vec<(String, &str)> = vec![
-        (cache.display().to_string(), "$GOMODCACHE"),
-        (proxy.display().to_string(), "$PROXY"),
-        (dir.display().to_string(), "$WORK"),
-    ];
-    let vars: HashMap<&str, String> = [
-        ("GOPROXY", format!("file://{}", proxy.display())),
-        ("GOMODCACHE", cache.display().to_string()),
-        ("GOPATH", dir.join("gopath").display().to_string()),
-        ("GOFLAGS", "-mod=mod -modcacherw".to_string()),
-        ("GOWORK", "off".to_string()),
-    ]
-    .into_iter()
-    .collect();
-    let env = GoEnv::from_lookup(|k| vars.get(k).cloned());
+    let oracle = u.oracle(&[
+        "--steps".into(),
+        "list_deps,resolve,mod_why".into(),
+        "--why".into(),
+        "all".into(),
+        "--resolve".into(),
+        resolve.join(","),
+    ]);
+    let pairs = u.pairs();
     let req = LoadRequest {
-        dir: dir.join("main"),
-        env,
+        dir: u.main_dir(),
+        env: u.env(&[]),
         build_mod_flag: None,
         command: CmdKind::List,
         go_override: None,
     };
     let mut mism = Vec::new();
     let mut n = 0;
-    let tag = format!("universe {} ({})", dir.display(), args.join(" "));
+    let tag = format!("universe {} ({})", dir.display(), u.args.join(" "));
     for (step, deps, patterns) in [
         ("list_deps", true, vec!["./...".to_string()]),
         ("resolve", false, resolve.clone()),
@@ -303,7 +245,13 @@ fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
             ));
             continue;
         }
-        let ours_all = json_stream(&o.stdout);
+        let ours_all = match oracle::json_stream(&o.stdout) {
+            Ok(v) => v,
+            Err(e) => {
+                mism.push(format!("{tag}: {step}: our JSON: {e}"));
+                continue;
+            }
+        };
         let ours: Vec<Value> = ours_all
             .iter()
             .filter(|p| p.get("Standard") != Some(&Value::Bool(true)))
@@ -367,9 +315,7 @@ fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
             }
         }
     }
-    if std::env::var_os("MODSCOPE_ORACLE_KEEP").is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
+    u.cleanup(!mism.is_empty());
     (n, mism)
 }
 
@@ -379,40 +325,10 @@ fn go_command_agrees_on_packages() {
         eprintln!("go command not installed: skipping the differential test");
         return;
     }
-    let n: usize = std::env::var("MODSCOPE_MODPKG_UNIVERSES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if std::env::var_os("CI").is_some() {
-            30
-        } else {
-            8
-        });
-    let seed: u64 = std::env::var("MODSCOPE_ORACLE_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
-    let root = std::env::temp_dir().join(format!("modscope-modpkg-{}", std::process::id()));
-    std::fs::create_dir_all(&root).expect("temp dir");
-    let results: Vec<(usize, Vec<String>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2)
-            .map(|j| {
-                let root = &root;
-                s.spawn(move || {
-                    (0..n)
-                        .filter(|i| i % 2 == j)
-                        .map(|i| run_one(i, seed, root))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker"))
-            .collect()
-    });
-    let _ = std::fs::remove_dir_all(&root);
-    let compared: usize = results.iter().map(|r| r.0).sum();
-    let all: Vec<String> = results.into_iter().flat_map(|r| r.1).collect();
+    let n = oracle::count_from_env("MODSCOPE_MODPKG_UNIVERSES", 30, 8);
+    let seed = oracle::seed_from_env();
+    let root = oracle::temp_root("modpkg");
+    let (compared, all) = oracle::run_universes(n, &root, |i, root| run_one(i, seed, root));
     let (known, real): (Vec<&String>, Vec<&String>) = all
         .iter()
         .partition(|m| KNOWN_GAPS.iter().any(|(k, _)| m.contains(k)));

@@ -10,17 +10,13 @@
 
 mod common;
 
+use common::oracle::{self, json_stream, norm, Universe};
 use modscope::graph::load::CmdKind;
 use modscope::native::cli::list::{list_modules, CmdOutput};
 use modscope::native::cli::mod_graph::mod_graph;
-use modscope::native::env::GoEnv;
 use modscope::native::modload::LoadRequest;
 use serde_json::Value;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::path::Path;
 
 /// Differences that are the go command's (1.19) own and not modscope's to reproduce, with the
 /// SPEC section that documents them. Empty: none has been needed.
@@ -110,26 +106,11 @@ fn universe_args(i: usize, seed: u64) -> (Vec<String>, bool) {
     (a, ws)
 }
 
-fn norm(s: &str, pairs: &[(String, &str)]) -> String {
-    let mut s = s.to_string();
-    for (real, name) in pairs {
-        s = s.replace(real.as_str(), name);
-    }
-    s
-}
-
 fn stderr_lines(s: &str) -> String {
     s.lines()
         .filter(|l| !l.starts_with("go: downloading "))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn json_stream(s: &str) -> Result<Vec<Value>, String> {
-    serde_json::Deserializer::from_str(s)
-        .into_iter::<Value>()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())
 }
 
 fn clean_module(m: &Value, pairs: &[(String, &str)]) -> Value {
@@ -194,12 +175,6 @@ fn exit_of(v: &Value) -> i64 {
     v.get("exit").and_then(Value::as_i64).unwrap_or(-1)
 }
 
-struct Universe {
-    dir: PathBuf,
-    ws: bool,
-    args: Vec<String>,
-}
-
 /// `modfile_cache`: `None` with the modfile cache off, else its directory (the cache is then on:
 /// the same answers are expected, cold and warm).
 fn compare(
@@ -208,49 +183,19 @@ fn compare(
     mismatches: &mut Vec<String>,
     modfile_cache: Option<&Path>,
 ) -> usize {
-    let cache = u.dir.join("modcache-unused");
-    let proxy = u.dir.join("proxy");
-    let dir_s = u.dir.display().to_string();
-    let pairs: Vec<(String, &str)> = vec![
-        (cache.display().to_string(), "$GOMODCACHE"),
-        (proxy.display().to_string(), "$PROXY"),
-        (dir_s.clone(), "$WORK"),
-    ];
-    let vars: HashMap<&str, String> = [
-        ("GOPROXY", format!("file://{}", proxy.display())),
-        ("GOMODCACHE", cache.display().to_string()),
-        ("GOPATH", u.dir.join("gopath").display().to_string()),
-        (
-            "GOFLAGS",
-            if u.ws {
-                "-modcacherw".to_string()
-            } else {
-                "-mod=mod -modcacherw".to_string()
-            },
-        ),
-        (
-            "GOWORK",
-            if u.ws {
-                u.dir.join("ws/go.work").display().to_string()
-            } else {
-                "off".to_string()
-            },
-        ),
-    ]
-    .into_iter()
-    .collect();
-    let mut vars = vars;
+    let pairs = u.pairs();
+    let mut extra = Vec::new();
     if let Some(dir) = modfile_cache {
-        vars.insert("GOEXPERIMENT", "modfilecache".to_string());
-        vars.insert("MODSCOPE_CACHE", dir.display().to_string());
+        extra.push(("GOEXPERIMENT", "modfilecache".to_string()));
+        extra.push(("MODSCOPE_CACHE", dir.display().to_string()));
     }
     let mode = match modfile_cache {
         None => "",
         Some(_) => " [modfile cache on]",
     };
-    let env = GoEnv::from_lookup(|k| vars.get(k).cloned());
+    let env = u.env(&extra);
     let req = |command| LoadRequest {
-        dir: u.dir.join(if u.ws { "ws" } else { "main" }),
+        dir: u.main_dir(),
         env: env.clone(),
         build_mod_flag: None,
         command,
@@ -351,65 +296,24 @@ fn compare(
     compared
 }
 
-fn run_one(i: usize, seed: u64, root: &Path, mismatches: &Mutex<Vec<String>>) -> usize {
-    let shared = common::shared_dir().join("oracle");
+fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
     let (args, ws) = universe_args(i, seed);
-    let dir = root.join(format!("u{i}"));
-    let gen = Command::new("python3")
-        .arg(shared.join("gen_universe.py"))
-        .arg("--out")
-        .arg(&dir)
-        .arg("--force")
-        .args(&args)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        gen.status.success(),
-        "gen_universe.py {args:?}: {}",
-        String::from_utf8_lossy(&gen.stderr)
-    );
-    let out = dir.join("oracle.json");
-    let mut cmd = Command::new("python3");
-    cmd.arg(shared.join("oracle.py"))
-        .arg(&dir)
-        .arg("-o")
-        .arg(&out)
-        .arg("--steps")
-        .arg("list_m_all,mod_graph,list_m_json,list_m_json_e");
-    if ws {
-        cmd.arg("--workspace");
-    }
-    let o = cmd.output().expect("python3 runs");
-    assert!(
-        o.status.success(),
-        "oracle.py on {}: {}",
-        dir.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let text = std::fs::read_to_string(&out).expect("oracle output");
-    let oracle: Value = serde_json::from_str(&text).expect("oracle JSON");
-    let u = Universe {
-        dir: dir.clone(),
-        ws,
-        args,
-    };
+    let u = Universe::generate(root.join(format!("u{i}")), args, ws);
+    let oracle = u.oracle(&[
+        "--steps".into(),
+        "list_m_all,mod_graph,list_m_json,list_m_json_e".into(),
+    ]);
     let mut local = Vec::new();
     let mut n = compare(&u, &oracle, &mut local, None);
     // The modfile cache never changes an answer: cold, then warm (from its snapshot); on every
     // fourth universe, to keep the test's time (cache_invariant covers more with the cache).
     if i % 4 == 0 {
-        let mscache = dir.join("modfile-cache");
+        let mscache = u.dir.join("modfile-cache");
         n += compare(&u, &oracle, &mut local, Some(&mscache));
         n += compare(&u, &oracle, &mut local, Some(&mscache));
     }
-    let keep = !local.is_empty() && std::env::var_os("MODSCOPE_ORACLE_KEEP").is_some();
-    if !local.is_empty() {
-        mismatches.lock().unwrap().extend(local);
-    }
-    if !keep {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    n
+    u.cleanup(!local.is_empty());
+    (n, local)
 }
 
 #[test]
@@ -418,48 +322,13 @@ fn go_command_agrees() {
         eprintln!("go command not installed: skipping the differential test");
         return;
     }
-    let n: usize = std::env::var("MODSCOPE_ORACLE_UNIVERSES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if std::env::var_os("CI").is_some() {
-            200
-        } else {
-            20
-        });
-    let jobs: usize = std::env::var("MODSCOPE_ORACLE_JOBS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2)
-        .max(1);
-    let seed: u64 = std::env::var("MODSCOPE_ORACLE_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
-    let root = std::env::temp_dir().join(format!("modscope-oracle-{}", std::process::id()));
-    std::fs::create_dir_all(&root).expect("temp dir");
-    let next = AtomicUsize::new(0);
-    let compared = AtomicUsize::new(0);
-    let mismatches = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..jobs {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= n {
-                    break;
-                }
-                let c = run_one(i, seed, &root, &mismatches);
-                compared.fetch_add(c, Ordering::SeqCst);
-            });
-        }
-    });
-    if std::env::var_os("MODSCOPE_ORACLE_KEEP").is_none() {
-        let _ = std::fs::remove_dir_all(&root);
-    }
-    let mismatches = mismatches.into_inner().unwrap();
+    let n = oracle::count_from_env("MODSCOPE_ORACLE_UNIVERSES", 200, 20);
+    let seed = oracle::seed_from_env();
+    let root = oracle::temp_root("oracle");
+    let (compared, mismatches) = oracle::run_universes(n, &root, |i, root| run_one(i, seed, root));
     let known = KNOWN_DIFFERENCES.len();
     println!(
-        "{n} universes, {} compared, {} mismatches ({known} known differences listed)",
-        compared.load(Ordering::SeqCst),
+        "{n} universes, {compared} compared, {} mismatches ({known} known differences listed)",
         mismatches.len()
     );
     for m in mismatches.iter().take(10) {

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod oracle;
+
 /// The repository root (the directory holding `Cargo.toml`, `crate/`, `tests/`).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

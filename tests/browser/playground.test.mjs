@@ -1,21 +1,18 @@
-// End-to-end test of the built playground (web/dist) in Chromium: the example loads and parses,
-// a broken go.mod shows its diagnostic at the right line:column, upload and drag-and-drop work,
-// and the page logs no console errors. Screenshots go to tests/browser/output/.
+// The playground's shell in Chromium: the WASM runs in a module worker, views are tabs from the
+// view registry (web/src/views.js), the go.mod view shows the directives, the diagnostics view
+// links each error to its line in the source view, and long work leaves the page usable and can
+// be cancelled (the restarted engine keeps the tree). No console errors anywhere.
 //
 // Needs `scripts/build-wasm` and `vite build web` first (scripts/test runs them).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { launchChromium } from './chromium.mjs';
-import { serveStatic } from './server.mjs';
+import { output, pick, settled, showView, shownLines, startSuite } from './page.mjs';
+import { chainUniverse } from './universe.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const dist = join(here, '..', '..', 'web', 'dist');
-const output = join(here, 'output');
-
-const BROKEN_GO_MOD = `module example.com/broken
+const BROKEN = `A go.mod with a bad version.
+-- go.mod --
+module example.com/broken
 
 go 1.19
 
@@ -25,128 +22,116 @@ require (
 )
 `;
 
-const UPLOADED_GO_MOD = `module example.com/uploaded
-
-go 1.18
-
-require github.com/google/uuid v1.3.0
-`;
-
-let server;
-let browser;
+let suite;
 let page;
-const problems = [];
 
 before(async () => {
-  assert.ok(existsSync(join(dist, 'index.html')), `${dist} is missing: run scripts/build-wasm && npx vite build web`);
-  mkdirSync(output, { recursive: true });
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(10_000);
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-  await page.goto(server.url);
+  suite = await startSuite();
+  page = await suite.newPage();
+  await page.goto(suite.server.url);
+  await settled(page);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite?.close());
 
-/** The directives table as arrays of cell texts. */
-const tableRows = () =>
-  page.$$eval('#directives tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+/** Replaces the tree by typing a txtar archive into the editor. */
+async function editTree(text) {
+  await page.$eval('#txtar', (el, t) => {
+    el.value = t;
+    el.dispatchEvent(new Event('input'));
+  }, text);
+  await page.waitForSelector('body[data-example="custom"]');
+}
 
-/** The diagnostics list as one string per item. */
-const diagnosticLines = () => page.$$eval('#diagnostics li', (lis) => lis.map((li) => li.textContent));
-
-/** Waits until the page has rendered text whose module line is `module`. */
-const waitForModule = (module) =>
-  page.waitForFunction(
-    (m) => document.querySelector('#directives tbody tr td.path')?.textContent === m,
-    module,
+test('the WASM runs in a module worker', async () => {
+  const urls = page.workers().map((w) => w.url());
+  assert.equal(urls.length, 1, `workers: ${urls}`);
+  assert.match(urls[0], /worker.*\.js$/);
+  assert.equal(await page.evaluate(() => typeof WebAssembly.Memory), 'function');
+  // The page itself never fetched the .wasm: only the worker did.
+  const pageWasm = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length,
   );
-
-test('opens with the example go.mod parsed into the table', async () => {
-  await page.waitForSelector('body[data-state]');
-  const editor = await page.inputValue('#source');
-  assert.match(editor, /^module example\.com\/hello\n/);
-  assert.match(await page.textContent('#status'), /^modscope \d+\.\d+\.\d+ · go\.mod: parsed$/);
-  assert.deepEqual(await diagnosticLines(), ['No problems found.']);
-  assert.deepEqual(await tableRows(), [
-    ['module', 'example.com/hello', '', '', '', '1'],
-    ['go', '', '1.19', '', '', '3'],
-    ['require', 'golang.org/x/text', 'v0.14.0', '', '', '6'],
-    ['require', 'rsc.io/quote', 'v1.5.2', '', '', '7'],
-    ['require', 'rsc.io/sampler', 'v1.3.0', 'yes', 'rsc.io/sampler v1.3.1', '8'],
-    ['exclude', 'golang.org/x/text', 'v0.13.0', '', '', '11'],
-    ['replace', 'rsc.io/sampler', 'v1.3.0', '', 'rsc.io/sampler v1.3.1', '13'],
-    ['retract', '', 'v0.1.0', '', '', '15'],
-  ]);
-  await page.screenshot({ path: join(output, '1-example.png'), fullPage: true });
+  assert.equal(pageWasm, 0);
 });
 
-test('a broken go.mod shows its diagnostic at line:column', async () => {
-  await page.fill('#source', BROKEN_GO_MOD);
-  await page.waitForSelector('body[data-state="errors"]');
-  assert.deepEqual(await diagnosticLines(), [
-    '7:2 require rsc.io/sampler: version "v1.x" invalid: must be of the form v1.2.3 [modfile-version]',
-  ]);
-  assert.equal(await page.textContent('#status'), `modscope ${await version()} · go.mod: 1 error`);
-  await page.screenshot({ path: join(output, '2-broken.png'), fullPage: true });
+test('every registered view has a tab, and tabs switch views', async () => {
+  const tabs = await page.$$eval('#tabs button', (bs) => bs.map((b) => b.dataset.view));
+  for (const id of ['buildlist', 'diagnostics', 'gomod', 'source']) assert.ok(tabs.includes(id), `tab ${id}`);
+  for (const id of tabs) {
+    await showView(page, id);
+    const visible = await page.$$eval('section.view:not([hidden])', (els) => els.map((e) => e.dataset.view));
+    assert.deepEqual(visible, [id]);
+    assert.equal(await page.getAttribute(`#tabs button[data-view="${id}"]`, 'aria-selected'), 'true');
+  }
+  await showView(page, 'buildlist');
 });
 
-test('clicking a diagnostic selects its position in the editor', async () => {
-  await page.click('#diagnostics li[data-line="7"]');
-  const selected = await page.$eval('#source', (e) => e.value.slice(e.selectionStart, e.selectionEnd));
-  assert.equal(selected, 'rsc.io/sampler v1.x');
+test('the go.mod view shows the main module\'s directives', async () => {
+  await pick(page, 'replace-exclude');
+  await showView(page, 'gomod');
+  const rows = await page.$$eval('section.view[data-view="gomod"] tbody tr', (trs) =>
+    trs.map((tr) => [...tr.cells].map((td) => td.textContent)),
+  );
+  assert.ok(rows.some((r) => r[0] === 'replace' && r[1] === 'example.com/b' && r[4] === 'example.com/bfork v1.0.1'), JSON.stringify(rows));
+  assert.ok(rows.some((r) => r[0] === 'exclude'));
 });
 
-test('a file chosen with the file chooser is loaded and parsed', async () => {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('label[for=file]')]);
-  await chooser.setFiles({ name: 'uploaded.mod', mimeType: 'text/plain', buffer: Buffer.from(UPLOADED_GO_MOD) });
-  await waitForModule('example.com/uploaded');
-  assert.equal(await page.inputValue('#source'), UPLOADED_GO_MOD);
-  assert.equal(await page.textContent('#status'), `modscope ${await version()} · uploaded.mod: parsed`);
-  assert.deepEqual(await tableRows(), [
-    ['module', 'example.com/uploaded', '', '', '', '1'],
-    ['go', '', '1.18', '', '', '3'],
-    ['require', 'github.com/google/uuid', 'v1.3.0', '', '', '5'],
-  ]);
-  await page.screenshot({ path: join(output, '3-uploaded.png'), fullPage: true });
+test('diagnostics link to their line in the source view', async () => {
+  await editTree(BROKEN);
+  await settled(page);
+  await showView(page, 'diagnostics');
+  const items = await page.$$eval('section.view[data-view="diagnostics"] li', (lis) => lis.map((li) => li.textContent));
+  assert.ok(
+    items.includes('go.mod:7:2 require rsc.io/sampler: version "v1.x" invalid: must be of the form v1.2.3 [modfile-version]'),
+    JSON.stringify(items),
+  );
+  await page.click('section.view[data-view="diagnostics"] li[data-file="go.mod"][data-line="7"] a');
+  await page.waitForSelector('section.view[data-view="source"]:not([hidden]) .line.current');
+  assert.equal(await page.getAttribute('section.view[data-view="source"]', 'data-file'), 'go.mod');
+  assert.equal(await page.textContent('section.view[data-view="source"] .line.current'), '7\trsc.io/sampler v1.x\n');
+  await page.screenshot({ path: join(output, 'shell-diagnostic-source.png'), fullPage: true });
 });
 
-test('a file dropped on the input panel is loaded and parsed', async () => {
-  const dataTransfer = await page.evaluateHandle((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'dropped.mod', { type: 'text/plain' }));
-    return dt;
-  }, UPLOADED_GO_MOD.replace('example.com/uploaded', 'example.com/dropped'));
-  await page.dispatchEvent('#input', 'dragover', { dataTransfer });
-  await page.dispatchEvent('#input', 'drop', { dataTransfer });
-  await waitForModule('example.com/dropped');
-  assert.equal(await page.textContent('#status'), `modscope ${await version()} · dropped.mod: parsed`);
-});
-
-test('the example button restores the example', async () => {
-  await page.click('#reset');
-  await waitForModule('example.com/hello');
-  assert.equal((await tableRows()).length, 8);
+test('the page stays usable during long work, which can be cancelled', async () => {
+  await editTree(chainUniverse(3000));
+  await settled(page);
+  await showView(page, 'buildlist');
+  assert.equal((await shownLines(page)).length, 3001);
+  // Queue many resolves of the 3,000-module tree in the worker.
+  await page.evaluate(() => {
+    window.outcomes = [];
+    for (let i = 0; i < 30; i++) {
+      modscope.engine.call('resolve', { buildMod: 'mod' }).then(
+        () => window.outcomes.push('done'),
+        (e) => window.outcomes.push(e.name),
+      );
+    }
+  });
+  await page.waitForSelector('body[data-busy="true"]');
+  // While the worker is busy, the page answers and switches views.
+  await page.click('#tabs button[data-view="source"]');
+  await page.waitForSelector('section.view[data-view="source"][data-rendered="true"]:not([hidden])');
+  assert.equal(await page.getAttribute('body', 'data-busy'), 'true', 'the work ended before the page was checked');
+  assert.ok(await page.isVisible('#cancel'));
+  await page.screenshot({ path: join(output, 'shell-busy.png') });
+  await page.click('#cancel');
+  await page.waitForSelector('body[data-busy="false"]');
+  // Every queued call settled: the ones the worker had not finished were cancelled.
+  const outcomes = await page.evaluate(() => window.outcomes);
+  assert.equal(outcomes.length, 30);
+  assert.ok(outcomes.includes('CancelledError'), JSON.stringify(outcomes));
+  assert.deepEqual(outcomes.filter((o) => o !== 'done' && o !== 'CancelledError'), []);
+  await page.waitForFunction(() => /cancelled/.test(document.getElementById('status').textContent));
+  assert.ok(!(await page.isVisible('#cancel')));
+  // The restarted engine has the tree back and answers again.
+  const again = await page.evaluate(async () => (await modscope.engine.call('resolve', { buildMod: 'mod' })).lines.length);
+  assert.equal(again, 3001);
+  await pick(page, 'version-drift');
+  await showView(page, 'buildlist');
+  assert.deepEqual(await shownLines(page), ['example.com/m', 'example.com/a v1.0.0', 'example.com/b v1.1.0']);
 });
 
 test('no console errors, failed requests or HTTP errors', () => {
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 });
-
-/** The version the status line shows. */
-async function version() {
-  const status = await page.textContent('#status');
-  return status.match(/^modscope (\S+)/)[1];
-}

@@ -1,57 +1,119 @@
-// The engine: the modscope WASM module behind a small promise-based API.
+// The engine: the modscope WASM, running in a module worker (worker.js), behind a promise API.
 //
-// The rest of the page talks only to this module, never to the wasm-bindgen exports, so moving the
-// WASM into a Web Worker later changes this file alone. Answers are plain objects in the JSON shape
-// `modscope … --json` prints; failures carry the core's diagnostics.
-import init, { Workspace, version } from '../pkg/modscope.js';
+// The page never touches the wasm-bindgen exports. `engine.call('method', ...args)` runs the
+// `Workspace` method of that name in the worker and resolves to its answer (plain objects in the
+// JSON shape `modscope … --json` prints) or rejects with an `EngineError` carrying the core's
+// diagnostics. Long work keeps the page responsive; `cancel()` stops it by terminating the worker,
+// starts a fresh one and restores the tree into it, so the page can go on as before.
+//
+// The engine keeps a copy of the tree (`engine.files`, path → text): the calls that change the tree
+// (`replaceTree`, `setFile`, `removeFile`, `loadTxtar`) update it when they succeed, and that copy
+// is what a restarted worker is given.
+import { CancelledError, EngineError, rpcClient } from './rpc.js';
+import { parseTxtar } from './txtar.js';
 
-/** Loads the WASM module and returns the engine. */
-export async function createEngine() {
-  await init();
-  const workspace = new Workspace();
-  const treeWorkspace = new Workspace();
+export { CancelledError, EngineError };
 
-  return {
+/** Starts a worker and waits until its WASM is loaded. */
+async function startWorker() {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'modscope' });
+  const rpc = rpcClient(worker);
+  const hello = await rpc.ready;
+  return { worker, rpc, version: hello.version };
+}
+
+/**
+ * Loads the WASM in a worker and returns the engine. `listeners.busy(running)` is called with the
+ * list of methods in flight whenever it changes; `listeners.progress(method, value)` with each
+ * progress message.
+ */
+export async function createEngine(listeners = {}) {
+  let current = await startWorker();
+  let starting = null;
+  const files = new Map();
+  const running = [];
+
+  const notify = () => listeners.busy?.([...running]);
+
+  /** Runs `method` in the current worker (waiting for a restart in progress). */
+  async function run(method, args) {
+    if (starting) await starting;
+    running.push(method);
+    notify();
+    try {
+      return await current.rpc.call(method, args, (value) => listeners.progress?.(method, value));
+    } finally {
+      running.splice(running.indexOf(method), 1);
+      notify();
+    }
+  }
+
+  /** Updates the copy of the tree after a successful tree-changing call. */
+  function track(method, args, value) {
+    if (method === 'replaceTree') {
+      files.clear();
+      for (const [path, text] of args[0]) files.set(path, text);
+    } else if (method === 'setFile') {
+      files.set(args[0], args[1]);
+    } else if (method === 'removeFile') {
+      files.delete(args[0]);
+    } else if (method === 'loadTxtar') {
+      files.clear();
+      for (const [path, text] of parseTxtar(args[0]).files) files.set(path, text);
+    }
+    return value;
+  }
+
+  const engine = {
     /** The modscope version the WASM was built from. */
-    version: version(),
+    version: current.version,
 
-    /**
-     * Parses `text` as the go.mod at `path`.
-     * Resolves to `{ modFile, diagnostics }`: `modFile` (the ModFile JSON shape) is null when the
-     * file has errors, and `diagnostics` lists them.
-     */
-    async parseModFile(path, text) {
-      try {
-        workspace.setFile(path, text);
-        return { modFile: workspace.parseModFile(path), diagnostics: [] };
-      } catch (error) {
-        return { modFile: null, diagnostics: diagnosticsOf(error, path) };
-      }
+    /** The tree as the worker holds it: path → text (read-only for callers). */
+    files,
+
+    /** Calls the worker's method `method` with `args`; resolves to its answer. */
+    async call(method, ...args) {
+      return track(method, args, await run(method, args));
+    },
+
+    /** Replaces the whole tree with `entries` (an iterable of [path, text]). */
+    async setTree(entries) {
+      const list = [...entries];
+      await engine.call('replaceTree', list);
+      return list.length;
+    },
+
+    /** Whether any call is waiting for an answer. */
+    get busy() {
+      return running.length > 0;
     },
 
     /**
-     * Resolves the module tree in txtar archive `text` (main module at the root, GOPROXY layout
-     * under `proxy/`) in a workspace of its own. Returns `{ buildList, lines, graph, diagnostics,
-     * trace, stderr }` (the core's Resolution); an archive that cannot be loaded comes back as a
-     * failed resolution carrying its diagnostics.
+     * Stops whatever the worker is doing: every call in flight rejects with `CancelledError`, a
+     * new worker starts and gets the tree back. Resolves when the new worker is ready.
      */
-    resolveTxtar(text, options = {}) {
+    async cancel() {
+      if (starting) return starting;
+      const old = current;
+      old.worker.terminate();
+      old.rpc.failAll((method) => new CancelledError(method));
+      starting = (async () => {
+        const fresh = await startWorker();
+        await fresh.rpc.call('replaceTree', [[...files]]);
+        current = fresh;
+      })();
       try {
-        treeWorkspace.loadTxtar(text);
-        return treeWorkspace.resolve(options);
-      } catch (error) {
-        const diagnostics = diagnosticsOf(error, '');
-        const stderr = diagnostics.map((d) => d.message).join('\n') + '\n';
-        return { buildList: [], lines: [], graph: [], diagnostics, trace: [], stderr };
+        await starting;
+      } finally {
+        starting = null;
       }
     },
   };
+  return engine;
 }
 
-/** The diagnostics a WASM error carries; an unexpected JS error becomes one diagnostic. */
-function diagnosticsOf(error, path) {
-  if (Array.isArray(error?.diagnostics)) return error.diagnostics;
-  return [
-    { code: 'internal', severity: 'error', file: path, span: null, message: String(error?.message ?? error) },
-  ];
+/** The diagnostics an engine error carries; any other error becomes one diagnostic. */
+export function diagnosticsOf(error, file = '') {
+  if (Array.isArray(error?.diagnostics) && error.diagnostics.length > 0) return error.diagnostics;
+  return [{ code: 'internal', severity: 'error', file, span: null, message: String(error?.message ?? error) }];
 }

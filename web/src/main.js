@@ -1,46 +1,388 @@
-// The playground page: loads the engine, opens with the example go.mod, and re-renders the
-// diagnostics and the directives table whenever the text changes.
-import { createEngine } from './engine.js';
-import { selectPosition } from './editor.js';
-import { EXAMPLE_GO_MOD, EXAMPLE_PATH } from './example.js';
-import { bindInput } from './input.js';
-import { renderDiagnostics } from './view/diagnostics.js';
-import { renderDirectives } from './view/directives.js';
+// The playground page's shell: starts the engine (the WASM in a worker), gets a tree in (examples,
+// txtar editing, folders, files, zips, a module cache as the proxy — see upload.js), resolves it,
+// and shows the views of views.js as tabs. Keeps the page state in the share URL's hash and
+// offers "copy as Markdown" and an embed snippet. In embed mode it shows one view, compactly.
+import { CancelledError, createEngine, diagnosticsOf } from './engine.js';
+import { embedUrl, iframeSnippet, isEmbedded, requestedView } from './embed.js';
+import { EXAMPLES } from './examples.js';
+import { toMarkdown } from './markdown.js';
+import { decodeState, hashPayload, MAX_HASH_CHARS, shareUrl } from './share.js';
+import { formatTxtar, parseTxtar } from './txtar.js';
+import { bindUploads } from './upload.js';
+import { VIEWS, viewById } from './views.js';
+import { h } from './dom.js';
 
+/** Trees larger than this (characters of txtar) are not shown in the txtar box. */
+const MAX_TXTAR_EDIT = 2_000_000;
+
+const $ = (id) => document.getElementById(id);
 const ui = {
-  status: document.getElementById('status'),
-  editor: document.getElementById('source'),
-  fileInput: document.getElementById('file'),
-  reset: document.getElementById('reset'),
-  dropZone: document.getElementById('input'),
-  diagnostics: document.getElementById('diagnostics'),
-  directives: document.querySelector('#directives tbody'),
+  status: $('status'),
+  busy: $('busy'),
+  busyText: $('busy-text'),
+  cancel: $('cancel'),
+  openFull: $('open-full'),
+  picker: $('example-picker'),
+  txtar: $('txtar'),
+  txtarNote: $('txtar-note'),
+  treeLabel: $('tree-label'),
+  tabs: $('tabs'),
+  host: $('view-host'),
+  dialog: $('dialog'),
 };
 
-const engine = await createEngine();
-let fileName = EXAMPLE_PATH;
+const embedded = isEmbedded();
+document.body.classList.toggle('embed', embedded);
 
-async function show(text, name) {
-  if (name) fileName = name;
-  const { modFile, diagnostics } = await engine.parseModFile(EXAMPLE_PATH, text);
-  renderDiagnostics(ui.diagnostics, diagnostics);
-  renderDirectives(ui.directives, modFile);
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  ui.status.textContent = `modscope ${engine.version} · ${fileName}: ${
-    errors === 0 ? 'parsed' : `${errors} error${errors === 1 ? '' : 's'}`
-  }`;
-  document.body.dataset.state = errors === 0 ? 'parsed' : 'errors';
+/** Everything the share link carries, and the last answer. */
+const app = {
+  tree: { files: new Map(), comment: '', label: '' },
+  /** The example id when the tree is an unedited example (share links then name it). */
+  example: null,
+  options: { buildMod: 'mod' },
+  resolution: null,
+  view: VIEWS[0].id,
+  viewState: {},
+  generation: 0,
+};
+
+// ---- status and busy indicator ------------------------------------------------------------
+
+function setStatus(text) {
+  ui.status.textContent = text;
 }
 
-bindInput({ editor: ui.editor, fileInput: ui.fileInput, dropZone: ui.dropZone, onText: show });
-ui.diagnostics.addEventListener('click', (event) => {
-  const item = event.target.closest('li[data-line]');
-  if (item) selectPosition(ui.editor, Number(item.dataset.line), Number(item.dataset.col));
-});
-ui.reset.addEventListener('click', () => {
-  ui.editor.value = EXAMPLE_GO_MOD;
-  show(EXAMPLE_GO_MOD, EXAMPLE_PATH);
+function onBusy(running) {
+  document.body.dataset.busy = running.length > 0 ? 'true' : 'false';
+  ui.busy.hidden = running.length === 0;
+  if (running.length > 0) ui.busyText.textContent = `Working: ${running.join(', ')}…`;
+}
+
+function onProgress(method, value) {
+  if (value && typeof value.done === 'number') {
+    ui.busyText.textContent = `${method}: ${value.done} of ${value.total}…`;
+  }
+}
+
+// ---- views --------------------------------------------------------------------------------
+
+const panels = new Map();
+const controllers = new Map();
+
+function viewCtx(view, signal) {
+  const own = () => (app.viewState[view.id] ??= {});
+  return {
+    engine,
+    tree: app.tree,
+    resolution: app.resolution,
+    options: app.options,
+    embed: embedded,
+    signal,
+    state: {
+      get: (key, fallback) => (key in own() ? own()[key] : fallback),
+      set: (key, value) => {
+        own()[key] = value;
+        scheduleUrlUpdate();
+      },
+      all: () => ({ ...own() }),
+    },
+    navigate,
+    setStatus,
+  };
+}
+
+/** Shows the source view on `file`, highlighting `line`. */
+function navigate(file, line = 0, col = 0) {
+  app.viewState.source = { ...(app.viewState.source ?? {}), file, line, col };
+  selectView('source');
+}
+
+async function renderView(id) {
+  const view = viewById(id);
+  const el = panels.get(id);
+  if (!view || !el) return;
+  controllers.get(id)?.abort();
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  el.dataset.rendered = 'false';
+  try {
+    await view.render(el, viewCtx(view, controller.signal));
+  } catch (error) {
+    if (controller.signal.aborted || error instanceof CancelledError) return;
+    el.replaceChildren(h('p', { class: 'view-error error' }, `${view.title}: ${error.message}`));
+  }
+  if (!controller.signal.aborted) {
+    el.dataset.rendered = 'true';
+    el.dataset.generation = String(app.generation);
+  }
+}
+
+function selectView(id) {
+  if (!viewById(id)) id = VIEWS[0].id;
+  app.view = id;
+  for (const tab of ui.tabs.children) tab.setAttribute('aria-selected', String(tab.dataset.view === id));
+  for (const [vid, el] of panels) el.hidden = vid !== id;
+  document.body.dataset.view = id;
+  scheduleUrlUpdate();
+  return renderView(id);
+}
+
+for (const view of VIEWS) {
+  const tab = h('button', { type: 'button', role: 'tab', 'data-view': view.id, 'aria-selected': 'false' }, view.title);
+  tab.addEventListener('click', () => selectView(view.id));
+  ui.tabs.append(tab);
+  const el = h('section', { class: 'view', role: 'tabpanel', 'data-view': view.id, hidden: true });
+  ui.host.append(el);
+  panels.set(view.id, el);
+}
+
+// ---- the tree and its resolution ----------------------------------------------------------
+
+/** Resolves the tree; stale answers (a newer tree came meanwhile) are dropped. */
+async function resolve() {
+  const generation = ++app.generation;
+  app.resolution = null;
+  document.body.dataset.tree = 'resolving';
+  let r;
+  try {
+    r = await engine.call('resolve', app.options);
+  } catch (error) {
+    if (error instanceof CancelledError) {
+      if (generation === app.generation) {
+        document.body.dataset.tree = 'cancelled';
+        setStatus(`${app.tree.label}: cancelled`);
+      }
+      return;
+    }
+    const diagnostics = diagnosticsOf(error);
+    r = { buildList: [], lines: [], graph: [], diagnostics, trace: [], stderr: `${error.message}\n` };
+  }
+  if (generation !== app.generation) return;
+  app.resolution = r;
+  const failed = r.stderr !== '' && r.lines.length === 0;
+  document.body.dataset.tree = failed ? 'failed' : 'resolved';
+  document.body.dataset.generation = String(generation);
+  const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
+  setStatus(
+    `modscope ${engine.version} · ${app.tree.label}: ` +
+      (failed ? 'list -m all failed' : `${r.lines.length} module${r.lines.length === 1 ? '' : 's'}`) +
+      (warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''),
+  );
+  await renderView(app.view);
+}
+
+/**
+ * Shows and resolves a new tree. `files` is an iterable of [path, text]; `label` says where it came
+ * from; `example` is the example id when it is one, unedited.
+ */
+async function setTree(files, { comment = '', label, example = null, fromEditor = false } = {}) {
+  const list = [...files];
+  document.body.dataset.tree = 'loading';
+  for (const el of panels.values()) el.dataset.rendered = 'false';
+  app.tree = { files: new Map(list), comment, label };
+  app.example = example;
+  document.body.dataset.example = example ?? 'custom';
+  ui.picker.value = example ?? '';
+  ui.treeLabel.textContent = `${label} · ${list.length} file${list.length === 1 ? '' : 's'}`;
+  if (!fromEditor) {
+    const text = formatTxtar(comment, list);
+    const editable = text.length <= MAX_TXTAR_EDIT;
+    ui.txtar.value = editable ? text : '';
+    ui.txtar.readOnly = !editable;
+    ui.txtarNote.hidden = editable;
+    ui.txtarNote.textContent = editable ? '' : `The tree is too large to edit here (${list.length} files).`;
+  }
+  app.resolution = null;
+  try {
+    await engine.setTree(list);
+  } catch (error) {
+    if (error instanceof CancelledError) return;
+    const diagnostics = diagnosticsOf(error);
+    app.resolution = { buildList: [], lines: [], graph: [], diagnostics, trace: [], stderr: `${error.message}\n` };
+    document.body.dataset.tree = 'failed';
+    setStatus(`${label}: ${error.message}`);
+    scheduleUrlUpdate();
+    await renderView(app.view);
+    return;
+  }
+  scheduleUrlUpdate();
+  await resolve();
+}
+
+function showExample(id) {
+  const example = EXAMPLES.find((e) => e.id === id) ?? EXAMPLES[0];
+  const { comment, files } = parseTxtar(example.text);
+  return setTree(files, { comment, label: `example ${example.id}`, example: example.id });
+}
+
+// ---- share URL ----------------------------------------------------------------------------
+
+/** The state a share link carries. */
+function shareState() {
+  const state = { view: app.view, views: app.viewState, options: app.options };
+  if (app.example) state.example = app.example;
+  else state.txtar = formatTxtar(app.tree.comment, [...app.tree.files]);
+  if (!app.example) state.label = app.tree.label;
+  return state;
+}
+
+let urlTimer = 0;
+let restoring = true;
+function scheduleUrlUpdate() {
+  if (restoring) return;
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(updateUrl, 250);
+}
+
+/** Writes the share state into the URL hash (or clears it when it does not fit). */
+async function updateUrl() {
+  const result = await shareUrl(location.href, shareState());
+  const url = new URL(result.url ?? location.href);
+  if (!result.url) url.hash = '';
+  history.replaceState(null, '', url.href);
+  document.body.dataset.shareable = result.url ? 'true' : 'false';
+  ui.openFull.href = fullPageUrl(url.href);
+  return result;
+}
+
+/** The same state, outside embed mode. */
+function fullPageUrl(href) {
+  const url = new URL(href);
+  url.searchParams.delete('embed');
+  url.searchParams.delete('view');
+  return url.href;
+}
+
+/** Restores a shared state; false when the hash holds none. */
+async function restoreFromHash() {
+  const payload = hashPayload(location.hash);
+  if (!payload) return false;
+  let state;
+  try {
+    state = await decodeState(payload);
+  } catch (error) {
+    setStatus(error.message);
+    return false;
+  }
+  app.viewState = state.views && typeof state.views === 'object' ? state.views : {};
+  if (state.options && typeof state.options === 'object') app.options = state.options;
+  if (state.view) app.view = state.view;
+  if (typeof state.example === 'string' && EXAMPLES.some((e) => e.id === state.example)) {
+    await showExample(state.example);
+  } else if (typeof state.txtar === 'string') {
+    const { comment, files } = parseTxtar(state.txtar);
+    await setTree(files, { comment, label: typeof state.label === 'string' ? state.label : 'shared tree' });
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// ---- dialogs: share, markdown, embed ------------------------------------------------------
+
+function openDialog(title, message, text, kind) {
+  $('dialog-title').textContent = title;
+  $('dialog-message').textContent = message;
+  const area = $('dialog-text');
+  area.value = text;
+  area.hidden = text === '';
+  ui.dialog.dataset.kind = kind;
+  if (!ui.dialog.open) ui.dialog.showModal();
+  if (text) area.select();
+}
+
+$('dialog-copy').addEventListener('click', async () => {
+  const text = $('dialog-text').value;
+  try {
+    await navigator.clipboard.writeText(text);
+    $('dialog-message').textContent = 'Copied to the clipboard.';
+  } catch {
+    $('dialog-text').select();
+    $('dialog-message').textContent = 'The clipboard is not available here: the text is selected, copy it with Ctrl+C.';
+  }
 });
 
-ui.editor.value = EXAMPLE_GO_MOD;
-await show(EXAMPLE_GO_MOD, EXAMPLE_PATH);
+function tooLargeMessage(chars) {
+  return `This tree is too large for a link: its compressed state is ${chars.toLocaleString('en')} characters, over the limit of ${MAX_HASH_CHARS.toLocaleString('en')}. Share it as Markdown (txtar) or as a zip instead.`;
+}
+
+$('share').addEventListener('click', async () => {
+  const result = await updateUrl();
+  if (result.tooLarge) openDialog('Share link', tooLargeMessage(result.tooLarge), '', 'share-too-large');
+  else openDialog('Share link', 'This link opens the playground on this tree and view.', result.url, 'share');
+});
+
+$('copy-markdown').addEventListener('click', async () => {
+  const share = await shareUrl(location.href, shareState());
+  const text = toMarkdown({ tree: app.tree, options: app.options, resolution: app.resolution, url: share.url });
+  openDialog('Copy as Markdown', 'For a bug report: the tree, the command and its output.', text, 'markdown');
+});
+
+$('embed-snippet').addEventListener('click', async () => {
+  const share = await shareUrl(location.href, shareState());
+  if (share.tooLarge) {
+    openDialog('Embed', tooLargeMessage(share.tooLarge), '', 'embed-too-large');
+    return;
+  }
+  const snippet = iframeSnippet(embedUrl(share.url, app.view), { title: `modscope: ${viewById(app.view).title}` });
+  openDialog('Embed', `Paste this HTML into a page to show the ${viewById(app.view).title} view of this tree.`, snippet, 'embed');
+});
+
+// ---- wiring -------------------------------------------------------------------------------
+
+for (const e of EXAMPLES) ui.picker.append(new Option(e.title, e.id));
+ui.picker.append(new Option('(your tree)', ''));
+ui.picker.addEventListener('change', () => {
+  if (ui.picker.value) showExample(ui.picker.value);
+});
+
+let editTimer = 0;
+ui.txtar.addEventListener('input', () => {
+  clearTimeout(editTimer);
+  document.body.dataset.tree = 'editing';
+  editTimer = setTimeout(() => {
+    const { comment, files } = parseTxtar(ui.txtar.value);
+    setTree(files, { comment, label: 'edited tree', fromEditor: true });
+  }, 150);
+});
+
+ui.cancel.addEventListener('click', async () => {
+  ui.busyText.textContent = 'Cancelling…';
+  await engine.cancel();
+  setStatus(`${app.tree.label}: cancelled (the engine was restarted; the tree is kept)`);
+});
+
+const engine = await createEngine({ busy: onBusy, progress: onProgress });
+// The engine, for the browser console (and the browser tests): `await modscope.engine.call(…)`.
+globalThis.modscope = { engine };
+
+bindUploads({
+  engine,
+  dropZone: document.body,
+  folderInput: $('open-folder'),
+  filesInput: $('open-files'),
+  zipInput: $('open-zip'),
+  proxyInput: $('open-proxy'),
+  currentFiles: () => app.tree.files,
+  onTree: (files, label) => setTree(files, { label }),
+  onError: (message) => {
+    setStatus(message);
+    document.body.dataset.uploadError = message;
+    openDialog('Could not open that', message, '', 'upload-error');
+  },
+});
+
+if (embedded) {
+  ui.openFull.hidden = false;
+  const wanted = requestedView();
+  if (wanted && viewById(wanted)) app.view = wanted;
+}
+const restored = await restoreFromHash();
+if (embedded) {
+  const wanted = requestedView();
+  if (wanted && viewById(wanted)) app.view = wanted;
+}
+if (!restored) await showExample(EXAMPLES[0].id);
+restoring = false;
+await selectView(app.view);
+document.body.dataset.ready = 'true';

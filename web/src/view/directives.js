@@ -1,6 +1,7 @@
-// The directives table: one row per directive of the parsed go.mod, in file order, with the
-// replacement that applies to each requirement. Input is the ModFile JSON shape documented in
-// crate/src/modfile/rule.rs (absent versions are omitted, absent singletons are null).
+// The go.mod view: one row per directive of the main module's go.mod, in file order, with the
+// replacement that applies to each requirement; a row's line links to the source view. Input is the
+// ModFile JSON shape documented in crate/src/modfile/rule.rs (absent versions are omitted, absent
+// singletons are null).
 import { h } from '../dom.js';
 
 const COLUMNS = ['directive', 'path', 'version', 'indirect', 'replacement', 'line'];
@@ -77,11 +78,9 @@ export function directiveRows(modFile) {
 }
 
 /** Replaces the table body with the rows of `modFile` (or one explanatory row when it is null). */
-export function renderDirectives(tbody, modFile) {
+export function renderDirectives(tbody, modFile, why = 'Fix the errors in go.mod to see the directives.') {
   if (!modFile) {
-    tbody.replaceChildren(
-      h('tr', {}, h('td', { class: 'empty', colspan: COLUMNS.length }, 'Fix the errors above to see the directives.')),
-    );
+    tbody.replaceChildren(h('tr', {}, h('td', { class: 'empty', colspan: COLUMNS.length }, why)));
     return;
   }
   tbody.replaceChildren(
@@ -94,3 +93,47 @@ export function renderDirectives(tbody, modFile) {
     ),
   );
 }
+
+/** The main module's go.mod path in the tree for resolve options `options`. */
+export function mainGoMod(options) {
+  const dir = (options?.dir ?? '/').replace(/^\/+|\/+$/g, '');
+  return dir ? `${dir}/go.mod` : 'go.mod';
+}
+
+/** The go.mod view (views.js contract). */
+export default {
+  id: 'gomod',
+  title: 'go.mod',
+  async render(el, ctx) {
+    if (!el.firstChild) {
+      el.append(
+        h('p', { class: 'summary hint' }),
+        h('table', { class: 'directives' }, h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', {}, c)))), h('tbody')),
+      );
+      el.addEventListener('click', (event) => {
+        const td = event.target.closest('td.line');
+        if (td && td.textContent) el.ctx?.navigate(el.dataset.file, Number(td.textContent), 1);
+      });
+    }
+    el.ctx = ctx;
+    const path = mainGoMod(ctx.options);
+    el.dataset.file = path;
+    const summary = el.querySelector('.summary');
+    const tbody = el.querySelector('tbody');
+    if (!ctx.tree.files.has(path)) {
+      summary.textContent = `The tree has no ${path}.`;
+      renderDirectives(tbody, null, 'No go.mod.');
+      return;
+    }
+    let modFile = null;
+    let errors = 0;
+    try {
+      modFile = await ctx.engine.call('parseModFile', path);
+    } catch (error) {
+      errors = error.diagnostics?.length || 1;
+    }
+    if (ctx.signal.aborted) return;
+    summary.textContent = errors ? `${path}: ${errors} error${errors === 1 ? '' : 's'} (see Diagnostics)` : path;
+    renderDirectives(tbody, modFile);
+  },
+};

@@ -9,79 +9,13 @@
 
 use crate::pkg::gopath::{Importer, LookupError, Resolver};
 use crate::pkg::load::PkgError;
-use serde::Serialize;
+use crate::pkg::record::{Package, PackageError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// A package error as `go list -json` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListError {
-    /// Import paths from the command-line package to this one.
-    pub import_stack: Vec<String>,
-    /// Position (`file:line:col`), when known.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub pos: String,
-    /// The message.
-    pub err: String,
-}
-
-/// One package as `go list` describes it (the fields modscope reports).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListedPackage {
-    /// Directory holding the package.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub dir: String,
-    /// Import path (resolved).
-    pub import_path: String,
-    /// Package name.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    /// Root of the tree holding it (GOROOT or the GOPATH entry).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub root: String,
-    /// In GOROOT.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub goroot: bool,
-    /// A standard-library package.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub standard: bool,
-    /// Built non-test Go files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub go_files: Vec<String>,
-    /// Go files excluded by build constraints.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ignored_go_files: Vec<String>,
-    /// Test files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub test_go_files: Vec<String>,
-    /// External test files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub x_test_go_files: Vec<String>,
-    /// Resolved imports, in source-path order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub imports: Vec<String>,
-    /// Source import path → resolved path, where they differ.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub import_map: BTreeMap<String, String>,
-    /// All transitive imports, sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub deps: Vec<String>,
-    /// This package or a dependency has an error.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub incomplete: bool,
-    /// The package's own error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ListError>,
-    /// Errors of dependencies.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub deps_errors: Vec<ListError>,
-}
 
 /// A `go list` run over one resolver.
 pub struct Lister<'r, 'a> {
     resolver: &'r mut Resolver<'a>,
-    packages: Vec<ListedPackage>,
+    packages: Vec<Package>,
     by_path: HashMap<String, usize>,
     loading: BTreeSet<String>,
     children: HashMap<usize, Vec<usize>>,
@@ -121,14 +55,14 @@ impl<'r, 'a> Lister<'r, 'a> {
         }
         let mut stack = stack.to_vec();
         stack.push(res.import_path.clone());
-        let mut p = ListedPackage {
+        let mut p = Package {
             import_path: res.import_path.clone(),
             ..Default::default()
         };
         let found = match res.result {
             Ok(f) => f,
             Err(e) => {
-                p.error = Some(ListError {
+                p.error = Some(PackageError {
                     import_stack: stack.clone(),
                     pos: String::new(),
                     err: lookup_error_text(&e),
@@ -150,7 +84,7 @@ impl<'r, 'a> Lister<'r, 'a> {
         p.test_go_files = dp.test_go_files.clone();
         p.x_test_go_files = dp.xtest_go_files.clone();
         if let Some(e) = &dp.error {
-            p.error = Some(ListError {
+            p.error = Some(PackageError {
                 import_stack: stack.clone(),
                 pos: String::new(),
                 err: pkg_error_text(e),
@@ -298,7 +232,7 @@ impl<'r, 'a> Lister<'r, 'a> {
         let mut copy = c.clone();
         let mut import_stack = stack.to_vec();
         import_stack.push(copy.import_path.clone());
-        copy.error = Some(ListError {
+        copy.error = Some(PackageError {
             import_stack,
             pos: String::new(),
             err,
@@ -312,7 +246,7 @@ impl<'r, 'a> Lister<'r, 'a> {
         id
     }
 
-    fn push(&mut self, p: ListedPackage) -> usize {
+    fn push(&mut self, p: Package) -> usize {
         let id = self.packages.len();
         self.by_path.insert(p.import_path.clone(), id);
         self.packages.push(p);
@@ -321,7 +255,7 @@ impl<'r, 'a> Lister<'r, 'a> {
 
     /// The packages to print: the arguments' packages in order, or with `deps` every package
     /// reached, dependencies first.
-    pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&ListedPackage> {
+    pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&Package> {
         if !deps {
             let mut seen = BTreeSet::new();
             return roots

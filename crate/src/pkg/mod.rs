@@ -11,6 +11,7 @@
 //! | [`list`] | `go list` in GOPATH mode: patterns, `-deps`, the package fields |
 //! | [`modload`] | module mode: which module of the build list provides an import path |
 //! | [`modlist`] | `go list` in module mode: packages, `-deps`, the Module field |
+//! | [`record`] | the one package record of `list -json` in both modes |
 //!
 //! Module-mode lookup ([`modload`]) takes the build list with module directories from the module
 //! graph (`native::modpkg` computes it and serves module zips in memory).
@@ -23,4 +24,5 @@ pub mod list;
 pub mod load;
 pub mod modlist;
 pub mod modload;
+pub mod record;
 pub mod stdlib;

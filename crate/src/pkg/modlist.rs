@@ -13,57 +13,12 @@
 
 use crate::graph::list::ModulePublic;
 use crate::pkg::constraint::BuildContext;
-use crate::pkg::list::ListError;
 use crate::pkg::load::{load_dir, PkgError};
 use crate::pkg::modload::{import_from_modules, ModFound, ModLookupError, ModuleRoot, VendorMode};
+use crate::pkg::record::{Package, PackageError};
 use crate::report::trace::{Event, EventKind, Trace};
 use crate::source::Fs;
-use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// One package as module-mode `go list -json` describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct ModPackage {
-    /// Directory holding the package.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub dir: String,
-    /// Import path.
-    pub import_path: String,
-    /// Package name.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    /// The providing module (none for the standard library).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub module: Option<ModulePublic>,
-    /// In GOROOT.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub goroot: bool,
-    /// A standard-library package.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub standard: bool,
-    /// Built non-test Go files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub go_files: Vec<String>,
-    /// Resolved imports, in source-path order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub imports: Vec<String>,
-    /// Source import path → resolved path, where they differ.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub import_map: BTreeMap<String, String>,
-    /// All transitive imports, sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub deps: Vec<String>,
-    /// This package or a dependency has an error.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub incomplete: bool,
-    /// The package's own error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ListError>,
-    /// Errors of dependencies.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub deps_errors: Vec<ListError>,
-}
+use std::collections::{BTreeSet, HashMap};
 
 /// What a module-mode lister reads: files, GOROOT, the build list and how modules are shown.
 pub struct ModListEnv<'a> {
@@ -94,7 +49,7 @@ pub struct ModLister<'a> {
     env: ModListEnv<'a>,
     /// Lookup steps (candidates and probes) when recording.
     pub trace: Trace,
-    packages: Vec<ModPackage>,
+    packages: Vec<Package>,
     by_path: HashMap<String, usize>,
     loading: BTreeSet<String>,
     children: HashMap<usize, Vec<usize>>,
@@ -223,7 +178,7 @@ impl<'a> ModLister<'a> {
         if let Some(&i) = self.by_path.get(path) {
             return i;
         }
-        let mut p = ModPackage {
+        let mut p = Package {
             import_path: path.to_string(),
             ..Default::default()
         };
@@ -236,7 +191,7 @@ impl<'a> ModLister<'a> {
         let found = match self.lookup_in(path, from_main) {
             Ok(f) => f,
             Err(e) => {
-                p.error = Some(ListError {
+                p.error = Some(PackageError {
                     import_stack: stack.to_vec(),
                     pos: pos.unwrap_or_default(),
                     err: (self.env.error_text)(&e),
@@ -258,7 +213,7 @@ impl<'a> ModLister<'a> {
         p.name = dp.name.clone();
         p.go_files = dp.go_files.clone();
         if let Some(e) = &dp.error {
-            p.error = Some(ListError {
+            p.error = Some(PackageError {
                 import_stack: stack.clone(),
                 pos: String::new(),
                 err: pkg_error_text(e),
@@ -282,7 +237,7 @@ impl<'a> ModLister<'a> {
                 if let Some(&c) = self.by_path.get(src) {
                     let pk = &mut self.packages[c];
                     if pk.error.is_none() {
-                        pk.error = Some(ListError {
+                        pk.error = Some(PackageError {
                             import_stack: stack.iter().cloned().chain([src.clone()]).collect(),
                             pos: String::new(),
                             err: "import cycle not allowed".into(),
@@ -339,7 +294,7 @@ impl<'a> ModLister<'a> {
         id
     }
 
-    fn push(&mut self, p: ModPackage) -> usize {
+    fn push(&mut self, p: Package) -> usize {
         let id = self.packages.len();
         self.by_path.insert(p.import_path.clone(), id);
         self.packages.push(p);
@@ -348,7 +303,7 @@ impl<'a> ModLister<'a> {
 
     /// The packages to print: the named ones, or with `deps` every package reachable from them
     /// in post-order (dependencies first, imports in sorted order).
-    pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&ModPackage> {
+    pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&Package> {
         let mut out = Vec::new();
         let mut seen = vec![false; self.packages.len()];
         if !deps {

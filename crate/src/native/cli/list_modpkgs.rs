@@ -9,25 +9,11 @@ use crate::graph::load::{BuildMod, CmdKind};
 use crate::graph::VerId;
 use crate::native::modload::{with_loader, LoadRequest, ModCachePaths};
 use crate::native::modpkg::{build_list_roots, lookup_error_text, module_objects, ModuleTreeFs};
-use crate::pkg::modlist::{ModListEnv, ModLister, ModPackage};
+use crate::pkg::modlist::{ModListEnv, ModLister};
+use crate::pkg::record::Package;
 use crate::report::trace::Trace;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-/// The go command's JSON text for a package: tab-indented, HTML characters escaped.
-pub fn package_json(p: &ModPackage) -> String {
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"\t");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    // Strings, booleans and maps of strings serialize without failure.
-    let _ = p.serialize(&mut ser);
-    String::from_utf8_lossy(&buf)
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        + "\n"
-}
 
 fn has_go_files(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|rd| {
@@ -292,7 +278,7 @@ fn finish(lister: &ModLister<'_>, ids: &[usize], args: &PkgListArgs, out: &mut C
             out.stderr.push('\n');
         }
     }
-    let pkgs: Vec<&ModPackage> = lister.output(ids, args.deps);
+    let pkgs: Vec<&Package> = lister.output(ids, args.deps);
     if !args.e {
         for p in &pkgs {
             if let Some(e) = &p.error {
@@ -301,9 +287,19 @@ fn finish(lister: &ModLister<'_>, ids: &[usize], args: &PkgListArgs, out: &mut C
             }
         }
     }
+    if let Some(f) = &args.format {
+        let (text, err) = super::list_pkgs::render(f, pkgs.iter().copied());
+        out.stdout.push_str(&text);
+        if let Some(e) = err {
+            out.stderr.push_str(&e);
+            out.stderr.push('\n');
+            out.exit = 1;
+        }
+        return;
+    }
     for p in &pkgs {
         if args.json {
-            out.stdout.push_str(&package_json(p));
+            out.stdout.push_str(&p.go_json());
         } else {
             out.stdout.push_str(&p.import_path);
             out.stdout.push('\n');

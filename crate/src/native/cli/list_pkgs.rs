@@ -10,12 +10,14 @@
 //! not followed; directories without Go files are skipped). `-f` takes Go templates.
 
 use super::{CliError, Outcome};
+use crate::graph::list::ModulePublic;
 use crate::native::fs::OsFs;
 use crate::native::gopath_env::{self, InstantClock};
 use crate::native::gopkg_index_store;
 use crate::pkg::gopath::{GopathConfig, Resolver};
-use crate::pkg::list::{ListedPackage, Lister};
+use crate::pkg::list::Lister;
 use crate::pkg::load::{load_dir, PkgError};
+use crate::pkg::record::{Package, PackageError};
 use crate::report::trace::Trace;
 use gtmpl_value::Value;
 use std::collections::HashMap;
@@ -71,7 +73,7 @@ fn list(v: &[String]) -> Value {
     Value::Array(v.iter().map(|x| s(x)).collect())
 }
 
-fn error_value(e: &Option<crate::pkg::list::ListError>) -> Value {
+fn error_value(e: &Option<PackageError>) -> Value {
     match e {
         None => Value::Nil,
         Some(e) => {
@@ -84,9 +86,39 @@ fn error_value(e: &Option<crate::pkg::list::ListError>) -> Value {
     }
 }
 
+/// The template value of a module (`*ModulePublic`: nil when absent, else every field).
+fn module_value(m: Option<&ModulePublic>) -> Value {
+    let Some(m) = m else {
+        return Value::Nil;
+    };
+    let mut o = HashMap::new();
+    o.insert("Path".to_string(), s(&m.path));
+    o.insert("Version".to_string(), s(&m.version));
+    o.insert("Replace".to_string(), module_value(m.replace.as_deref()));
+    o.insert("Time".to_string(), m.time.as_deref().map_or(Value::Nil, s));
+    o.insert("Main".to_string(), Value::Bool(m.main));
+    o.insert("Indirect".to_string(), Value::Bool(m.indirect));
+    o.insert("Dir".to_string(), s(&m.dir));
+    o.insert("GoMod".to_string(), s(&m.go_mod));
+    o.insert("GoVersion".to_string(), s(&m.go_version));
+    o.insert(
+        "Error".to_string(),
+        match &m.error {
+            None => Value::Nil,
+            Some(e) => {
+                let mut em = HashMap::new();
+                em.insert("Err".to_string(), s(&e.err));
+                Value::Map(em)
+            }
+        },
+    );
+    Value::Map(o)
+}
+
 /// The template value of a package: every field present, zero values included (as a Go struct).
-fn template_value(p: &ListedPackage) -> Value {
+fn template_value(p: &Package) -> Value {
     let mut m = HashMap::new();
+    m.insert("Module".to_string(), module_value(p.module.as_ref()));
     m.insert("Dir".to_string(), s(&p.dir));
     m.insert("ImportPath".to_string(), s(&p.import_path));
     m.insert("Name".to_string(), s(&p.name));
@@ -323,7 +355,7 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
             }
         }
     }
-    let pkgs: Vec<ListedPackage> = lister
+    let pkgs: Vec<Package> = lister
         .output(&roots_ids, args.deps)
         .into_iter()
         .cloned()
@@ -377,35 +409,16 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
         }
     }
     if let Some(f) = &args.format {
-        let mut t = gtmpl::Template::default();
-        t.add_func("join", join_func);
-        if let Err(e) = t.parse(f) {
-            out.stderr.push_str(&format!("template: {e}\n"));
+        let (text, err) = render(f, pkgs.iter());
+        out.stdout.push_str(&text);
+        if let Some(e) = err {
+            out.stderr.push_str(&e);
+            out.stderr.push('\n');
             out.exit = 1;
-            return out;
-        }
-        for p in &pkgs {
-            match t.render(&gtmpl::Context::from(template_value(p))) {
-                Ok(text) => {
-                    out.stdout.push_str(&text);
-                    out.stdout.push('\n');
-                }
-                Err(e) => {
-                    out.stderr.push_str(&format!("template: {e}\n"));
-                    out.exit = 1;
-                    return out;
-                }
-            }
         }
     } else if args.json {
         for p in &pkgs {
-            match serde_json::to_string_pretty(p) {
-                Ok(text) => {
-                    out.stdout.push_str(&text.replace("  ", "\t"));
-                    out.stdout.push('\n');
-                }
-                Err(e) => out.stderr.push_str(&format!("encoding JSON: {e}\n")),
-            }
+            out.stdout.push_str(&p.go_json());
         }
     } else {
         for p in &pkgs {
@@ -414,6 +427,30 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
         }
     }
     out
+}
+
+/// Each package through the Go template `format` (`list -f`), one line each: the text, and the
+/// error (`template: …`) that ended it early, if any.
+pub fn render<'p>(
+    format: &str,
+    pkgs: impl Iterator<Item = &'p Package>,
+) -> (String, Option<String>) {
+    let mut text = String::new();
+    let mut t = gtmpl::Template::default();
+    t.add_func("join", join_func);
+    if let Err(e) = t.parse(format) {
+        return (text, Some(format!("template: {e}")));
+    }
+    for p in pkgs {
+        match t.render(&gtmpl::Context::from(template_value(p))) {
+            Ok(line) => {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            Err(e) => return (text, Some(format!("template: {e}"))),
+        }
+    }
+    (text, None)
 }
 
 fn d_rel(dir: &str, cwd: &str) -> String {

@@ -17,6 +17,8 @@
 //! | [`graph`] | MVS, graph pruning, replace / exclude / retract, workspaces, `why` paths |
 //! | [`pkg`] | import path → package directory, and the gopkg cache |
 //! | [`report`] | trace events, diagnostics and the JSON schema shared by every front end |
+//! | [`inspect`] | the views of one tree: graph with layout, why-version, lookup steps, cache, bench |
+//! | [`example`] | generated example trees (a module universe of any size) |
 //!
 //! Front ends sit at the edges: `native` (the CLI and local backend; not on wasm32) and `wasm`
 //! (wasm-bindgen exports; wasm32 only). The core reads no clock of its own: see [`clock`].
@@ -25,8 +27,10 @@
 pub mod cache;
 pub mod clock;
 pub mod error;
+pub mod example;
 pub mod experiment;
 pub mod graph;
+pub mod inspect;
 pub mod modfile;
 pub mod module;
 pub mod pkg;

@@ -2,16 +2,28 @@
 //! one helper as a JS `Error` carrying the diagnostic.
 //!
 //! JS sees one object, [`Workspace`]: an in-memory file tree the page fills (`setFile`,
-//! `removeFile`, `files`, `readFile`, `loadTxtar`) and asks questions of (`parseModFile`, `resolve`). Answers are plain JS objects in the same JSON
-//! shape the CLI prints with `--json` (the core's serde types, serialized JSON-compatibly). This
-//! module owns no types of its own beyond the handle, and the core never knows it runs in a browser.
+//! `removeFile`, `files`, `readFile`, `loadTxtar`, `loadUniverse`) and asks questions of
+//! (`parseModFile`, `resolve`, `graph`, `whyVersion`, `whyAll`, `lookup`, `bench`), with an
+//! in-memory modfile cache (`cacheSnapshot`, `cacheStats`, `exportCache`, `importCache`,
+//! `clearCache`). Answers are plain JS objects in the same JSON shape the CLI prints with
+//! `--json` (the core's serde types, serialized JSON-compatibly). This module owns no types of its
+//! own beyond the handle and its option parsing, and the core never knows it runs in a browser.
 
-use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use crate::cache::store::DEFAULT_MEMORY_BYTES;
+use crate::cache::{ContentHash, ModfileCache};
 use crate::clock::Clock;
 use crate::error::{Code, Diagnostic};
-use crate::graph::resolve::{resolve, ResolveOptions};
+use crate::example::universe::{self, UniverseParams};
+use crate::inspect::bench::{self, BenchOptions};
+use crate::inspect::cache_view::{self, CacheLedger};
+use crate::inspect::graph_view::graph_view;
+use crate::inspect::lookup::{lookup, LookupOptions};
+use crate::inspect::tree::{proxy_of, resolve_tree, TreeOptions};
+use crate::inspect::why::{why_all, why_version};
 use crate::modfile;
 use crate::source::{Fs, FsError, MemFs};
 
@@ -27,11 +39,51 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// An in-memory file tree (the core's [`MemFs`]) and the questions the playground asks about it.
+/// An in-memory file tree (the core's [`MemFs`]), its modfile cache, and the questions the
+/// playground asks about it.
 #[wasm_bindgen]
-#[derive(Debug, Default)]
 pub struct Workspace {
     fs: MemFs,
+    cache: ModfileCache,
+    ledger: CacheLedger,
+    /// blake3 of the module files (`…/@v/…`) the cache's entries came from: when they change,
+    /// the cache is emptied, since a module version's go.mod is only immutable in a real proxy.
+    modules_key: ContentHash,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        let fs = MemFs::new();
+        Workspace {
+            modules_key: modules_key(&fs),
+            fs,
+            cache: ModfileCache::new(DEFAULT_MEMORY_BYTES),
+            ledger: CacheLedger::default(),
+        }
+    }
+}
+
+/// `resolve` options: the tree's layout and whether the modfile cache is used.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ResolveCall {
+    #[serde(flatten)]
+    tree: TreeOptions,
+    modfile_cache: bool,
+}
+
+/// The blake3 of every module file (a path with an `/@v/` element) of `fs`, paths and bytes.
+fn modules_key(fs: &MemFs) -> ContentHash {
+    let mut h = blake3::Hasher::new();
+    for p in fs.paths().filter(|p| p.contains("/@v/")) {
+        h.update(p.as_bytes());
+        h.update(&[0]);
+        if let Ok(data) = fs.read(p) {
+            h.update(&(data.len() as u64).to_le_bytes());
+            h.update(&data);
+        }
+    }
+    ContentHash(*h.finalize().as_bytes())
 }
 
 #[wasm_bindgen]
@@ -47,6 +99,7 @@ impl Workspace {
     pub fn set_file(&mut self, path: &str, text: String) -> Result<(), JsValue> {
         check_path(path).map_err(|d| into_error(&[d]))?;
         self.fs.insert(path, text.into_bytes());
+        self.tree_changed(path);
         Ok(())
     }
 
@@ -54,6 +107,7 @@ impl Workspace {
     #[wasm_bindgen(js_name = removeFile)]
     pub fn remove_file(&mut self, path: &str) -> Result<(), JsValue> {
         if self.fs.remove(path) {
+            self.tree_changed(path);
             Ok(())
         } else {
             Err(into_error(&[fs_diagnostic(FsError::NotFound {
@@ -99,7 +153,39 @@ impl Workspace {
             self.fs.insert(&f.name, f.data);
             names.push(f.name);
         }
+        self.tree_changed("/@v/");
         Ok(names)
+    }
+
+    /// Replaces the whole tree with a generated module universe (`{ modules, seed }`, defaults
+    /// 3000 and 1: the same files `modscope example universe` writes) and returns the number of
+    /// files. The universe's main module is at the root, its proxy under `proxy/`, a GOPATH
+    /// tree under `gopath/`.
+    #[wasm_bindgen(js_name = loadUniverse)]
+    pub fn load_universe(&mut self, params: JsValue) -> Result<usize, JsValue> {
+        let p: UniverseParams = options(params)?;
+        let files = universe::generate(p).map_err(|e| error_text("wasm-bad-options", e))?;
+        self.fs = MemFs::new();
+        let n = files.len();
+        for (name, data) in files {
+            self.fs.insert(&name, data);
+        }
+        self.tree_changed("/@v/");
+        Ok(n)
+    }
+
+    /// The import paths the lookup series of `bench` can time in a universe with `params`.
+    #[wasm_bindgen(js_name = universeImports)]
+    pub fn universe_imports(&self, params: JsValue) -> Result<Vec<String>, JsValue> {
+        let p: UniverseParams = options(params)?;
+        Ok(universe::gopath_imports(p))
+    }
+
+    /// A key of the module files the tree holds (hex blake3): where the page keeps the
+    /// exported cache (IndexedDB), so a reload of the same tree starts warm.
+    #[wasm_bindgen(js_name = modulesKey)]
+    pub fn modules_key(&self) -> String {
+        self.modules_key.hex()
     }
 
     /// Resolves the main module in the tree against the GOPROXY-layout directory in the same
@@ -108,21 +194,116 @@ impl Workspace {
     /// present). Returns `{ buildList, lines, graph, diagnostics, trace, stderr }` in the CLI's
     /// `--json` shapes; a failed resolution is an answer (its `stderr` and diagnostics say why),
     /// not a throw. Times in the trace come from `performance.now()`.
-    pub fn resolve(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        let opts: ResolveOptions = if options.is_undefined() || options.is_null() {
-            ResolveOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| {
-                into_error(&[Diagnostic::error(
-                    Code("wasm-bad-options"),
-                    "",
-                    None,
-                    format!("invalid resolve options: {e}"),
-                )])
-            })?
-        };
+    ///
+    /// With `modfileCache: true` the workspace's modfile cache answers go.mod and `.info` reads
+    /// first (see `cacheSnapshot`); `go` reads the graph as that Go version would.
+    pub fn resolve(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
+        let call: ResolveCall = options_named(options, "resolve")?;
         let clock = PerformanceClock::new();
-        to_js(&resolve(&self.fs, &opts, &clock))
+        if !call.modfile_cache {
+            return to_js(&resolve_tree(&self.fs, &call.tree, &clock, None));
+        }
+        let before = self.cache.stats();
+        let t0 = clock.now_nanos();
+        let r = resolve_tree(&self.fs, &call.tree, &clock, Some(&self.cache));
+        let ms = clock.now_nanos().saturating_sub(t0) as f64 / 1e6;
+        self.ledger
+            .record(&r.trace, &before, &self.cache.stats(), ms);
+        to_js(&r)
+    }
+
+    /// The module graph with marks and a layered layout (`GraphView`): `options` as `resolve`
+    /// takes them; `go: "1.16"` gives the unpruned graph (`mod graph -go=1.16`).
+    pub fn graph(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts: TreeOptions = options_named(options, "graph")?;
+        to_js(&graph_view(&self.fs, &opts, &PerformanceClock::new(), None))
+    }
+
+    /// The requirement path that selects `module`'s version (`WhyVersion`), as
+    /// `modscope why-version` prints it; not being in the graph is an answer with `error`.
+    #[wasm_bindgen(js_name = whyVersion)]
+    pub fn why_version(&self, module: &str, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts: TreeOptions = options_named(options, "whyVersion")?;
+        to_js(&why_version(
+            &self.fs,
+            &opts,
+            module,
+            &PerformanceClock::new(),
+            None,
+        ))
+    }
+
+    /// The witness of every module of the build list, in build-list order (`WhyVersion[]`);
+    /// throws when the graph cannot be loaded.
+    #[wasm_bindgen(js_name = whyAll)]
+    pub fn why_all(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts: TreeOptions = options_named(options, "whyAll")?;
+        let all = why_all(&self.fs, &opts, &PerformanceClock::new(), None)
+            .map_err(|e| error_text("resolve-failed", e))?;
+        to_js(&all)
+    }
+
+    /// Where `import` lives, with every step tried and its time (`LookupReport`, the shape of
+    /// `modscope lookup --json`). `options`: `{ mode: "module"|"vendor"|"gopath", dir, proxy,
+    /// buildMod, gopath: ["/gopath"], goroot: "/goroot", from }`.
+    pub fn lookup(&self, import: &str, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts: LookupOptions = options_named(options, "lookup")?;
+        to_js(&lookup(&self.fs, import, &opts, &PerformanceClock::new()))
+    }
+
+    /// The modfile cache's keys, sizes, hits and runs (`CacheSnapshotView`).
+    #[wasm_bindgen(js_name = cacheSnapshot)]
+    pub fn cache_snapshot(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.ledger.view(&self.cache))
+    }
+
+    /// The modfile cache's counters (`CacheStats`, as in `cacheSnapshot().stats`).
+    #[wasm_bindgen(js_name = cacheStats)]
+    pub fn cache_stats(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.cache.stats())
+    }
+
+    /// The cache in the `modscope cache export` format (entries with their go.mod bytes).
+    #[wasm_bindgen(js_name = exportCache)]
+    pub fn export_cache(&self) -> Vec<u8> {
+        cache_view::export(&self.cache, &proxy_of(&self.fs, &Default::default()))
+    }
+
+    /// Loads a `modscope cache export` file (or an `exportCache` result) into the cache; every
+    /// entry is re-hashed and re-parsed first. Returns `{ entries, keys }` installed; a file that
+    /// is not an export throws.
+    #[wasm_bindgen(js_name = importCache)]
+    pub fn import_cache(&mut self, data: &[u8]) -> Result<JsValue, JsValue> {
+        let (entries, keys) =
+            cache_view::import(&self.cache, data).map_err(|e| error_text("wasm-bad-cache", e))?;
+        #[derive(Serialize)]
+        struct Imported {
+            entries: usize,
+            keys: usize,
+        }
+        to_js(&Imported { entries, keys })
+    }
+
+    /// Empties the modfile cache and its history.
+    #[wasm_bindgen(js_name = clearCache)]
+    pub fn clear_cache(&mut self) {
+        self.cache = ModfileCache::new(DEFAULT_MEMORY_BYTES);
+        self.ledger.clear();
+    }
+
+    /// Times the tree (`BenchReport`): `{ rounds, series: ["off","cold","warm","scan","index"],
+    /// imports, gopath, dir, proxy, buildMod }`, with `performance.now()`.
+    pub fn bench(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts: BenchOptions = options_named(options, "bench")?;
+        let r = bench::run(
+            &self.fs,
+            &opts,
+            &PerformanceClock::new(),
+            "wasm",
+            self.fs.len(),
+        )
+        .map_err(|e| error_text("wasm-bad-options", e))?;
+        to_js(&r)
     }
 
     /// The text of the file at `path`.
@@ -133,6 +314,18 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// Empties the cache when the module files changed (`path` is the file that changed).
+    fn tree_changed(&mut self, path: &str) {
+        if !path.contains("/@v/") {
+            return;
+        }
+        let key = modules_key(&self.fs);
+        if key != self.modules_key {
+            self.modules_key = key;
+            self.clear_cache();
+        }
+    }
+
     /// The text of the file at `path` (UTF-8, as the page stored it).
     fn text(&self, path: &str) -> Result<String, Diagnostic> {
         let bytes = self.fs.read(path).map_err(fs_diagnostic)?;
@@ -174,6 +367,30 @@ fn performance_now() -> f64 {
         now.call0(&perf).ok()?.as_f64()
     };
     read().unwrap_or(0.0)
+}
+
+/// Options from JS: `undefined`/`null` are the defaults; anything else must have the shape.
+fn options<T: DeserializeOwned + Default>(value: JsValue) -> Result<T, JsValue> {
+    options_named(value, "")
+}
+
+fn options_named<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!("{what} ")
+        };
+        error_text("wasm-bad-options", format!("invalid {what}options: {e}"))
+    })
+}
+
+/// A JS `Error` with one diagnostic of `code` and `message`.
+fn error_text(code: &'static str, message: impl Into<String>) -> JsValue {
+    into_error(&[Diagnostic::error(Code(code), "", None, message.into())])
 }
 
 /// Paths are slash-separated and relative, as in a module zip: no empty, absolute or `..` paths.

@@ -1,5 +1,6 @@
-//! The WASM API as JS sees it: the `Workspace` file tree, go.mod parsing in the CLI's JSON shape,
-//! and errors that leave as JS `Error`s carrying diagnostics. Runs under Node with wasm-bindgen-test-runner (see scripts/test):
+//! The WASM API as JS sees it: the `Workspace` file tree, go.mod parsing, resolve, the graph view,
+//! why-version, lookup, the modfile cache and bench in the core's JSON shapes, and errors that
+//! leave as JS `Error`s carrying diagnostics. Runs under Node with wasm-bindgen-test-runner (see scripts/test):
 //! `cargo test --target wasm32-unknown-unknown --test wasm_api`.
 #![cfg(target_arch = "wasm32")]
 
@@ -264,8 +265,200 @@ fn a_failed_resolution_is_an_answer_with_the_go_commands_error() {
 
 #[wasm_bindgen_test]
 fn bad_resolve_options_throw() {
-    let ws = Workspace::new();
+    let mut ws = Workspace::new();
     let err = ws.resolve(JsValue::from_str("nope")).unwrap_err();
     let (message, _) = error_parts(err);
     assert!(message.contains("invalid resolve options"), "{message}");
+}
+
+const PRUNING_116: &str = include_str!("../../tests/fixtures/pruning-go116.txtar");
+
+/// A JS object from JSON text.
+fn obj(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
+}
+
+fn array(v: &JsValue) -> js_sys::Array {
+    v.clone().dyn_into().expect("an array")
+}
+
+#[wasm_bindgen_test]
+fn graph_is_the_core_view_and_go_116_unprunes_it() {
+    let mut ws = Workspace::new();
+    ws.load_txtar(PRUNING_117).unwrap();
+    let pruned = ws.graph(JsValue::UNDEFINED).unwrap();
+    // Exactly the core's serde JSON.
+    let mut fs = modscope::source::MemFs::new();
+    for f in modscope::modfile::txtar::parse(PRUNING_117.as_bytes()).files {
+        fs.insert(&f.name, f.data);
+    }
+    let core = modscope::inspect::graph_view::graph_view(
+        &fs,
+        &Default::default(),
+        &modscope::clock::FrozenClock,
+        None,
+    );
+    // (Through JSON.parse: floats print as JS prints them.)
+    assert_eq!(
+        json(&pruned),
+        json(&obj(&serde_json::to_string(&core).unwrap()))
+    );
+    assert_eq!(prop(&pruned, "pruning").as_string().unwrap(), "pruned");
+    let unpruned = ws.graph(obj(r#"{"go":"1.16"}"#)).unwrap();
+    assert_eq!(prop(&unpruned, "pruning").as_string().unwrap(), "unpruned");
+    let ids = |v: &JsValue| -> Vec<String> {
+        array(&prop(v, "nodes"))
+            .iter()
+            .map(|n| prop(&n, "id").as_string().unwrap())
+            .collect()
+    };
+    assert!(!ids(&pruned).contains(&"example.com/c@v1.0.0".to_string()));
+    assert!(ids(&unpruned).contains(&"example.com/c@v1.0.0".to_string()));
+    let (message, _) = error_parts(ws.graph(obj(r#"{"go":7}"#)).unwrap_err());
+    assert!(message.contains("invalid graph options"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn why_version_gives_the_witness_and_why_all_every_module() {
+    let mut ws = Workspace::new();
+    ws.load_txtar(PRUNING_116).unwrap();
+    let w = ws.why_version("example.com/c", JsValue::UNDEFINED).unwrap();
+    assert_eq!(
+        json(&prop(&w, "path")),
+        r#"["example.com/m","example.com/a@v1.0.0","example.com/b@v1.0.0","example.com/c@v1.0.0"]"#
+    );
+    let w = ws
+        .why_version("example.com/nope", JsValue::UNDEFINED)
+        .unwrap();
+    assert_eq!(
+        prop(&w, "error").as_string().unwrap(),
+        "module example.com/nope: not a known dependency"
+    );
+    let all = array(&ws.why_all(JsValue::UNDEFINED).unwrap());
+    assert_eq!(all.length(), 4);
+    let empty = Workspace::new();
+    let (message, diagnostics) = error_parts(empty.why_all(JsValue::UNDEFINED).unwrap_err());
+    assert!(message.starts_with("go.mod file not found"), "{message}");
+    assert_eq!(
+        prop(&diagnostics.get(0), "code").as_string().unwrap(),
+        "resolve-failed"
+    );
+}
+
+#[wasm_bindgen_test]
+fn lookup_shows_each_step_in_module_and_gopath_mode() {
+    let mut ws = Workspace::new();
+    ws.load_txtar(PRUNING_117).unwrap();
+    ws.set_file("x/x.go", "package x\n".into()).unwrap();
+    let r = ws.lookup("example.com/m/x", JsValue::UNDEFINED).unwrap();
+    assert_eq!(prop(&r, "Mode").as_string().unwrap(), "module");
+    assert_eq!(prop(&r, "Dir").as_string().unwrap(), "/x");
+    assert_eq!(prop(&r, "Module").as_string().unwrap(), "example.com/m");
+    let steps = array(&prop(&r, "Steps"));
+    assert!(steps.length() >= 2);
+    assert_eq!(
+        prop(&steps.get(0), "kind").as_string().unwrap(),
+        "lookup-candidate"
+    );
+    let r = ws.lookup("example.com/a/p", JsValue::UNDEFINED).unwrap();
+    assert!(prop(&r, "Error").as_string().is_some());
+
+    ws.set_file("gopath/src/example.com/q/q.go", "package q\n".into())
+        .unwrap();
+    let r = ws
+        .lookup("example.com/q", obj(r#"{"mode":"gopath"}"#))
+        .unwrap();
+    assert_eq!(
+        prop(&r, "Dir").as_string().unwrap(),
+        "/gopath/src/example.com/q"
+    );
+    assert!(array(&prop(&r, "Steps")).length() >= 2);
+    let (message, _) = error_parts(ws.lookup("x", obj(r#"{"gopath":"no"}"#)).unwrap_err());
+    assert!(message.contains("invalid lookup options"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn the_cache_goes_from_cold_to_warm_and_survives_export_and_import() {
+    let mut ws = Workspace::new();
+    ws.load_txtar(PRUNING_117).unwrap();
+    let opts = || obj(r#"{"buildMod":"mod","modfileCache":true}"#);
+    let cold = ws.resolve(opts()).unwrap();
+    let warm = ws.resolve(opts()).unwrap();
+    assert_eq!(json(&prop(&cold, "lines")), json(&prop(&warm, "lines")));
+    let snap = ws.cache_snapshot().unwrap();
+    let runs = array(&prop(&snap, "runs"));
+    assert_eq!(runs.length(), 2);
+    assert_eq!(prop(&runs.get(0), "kind").as_string().unwrap(), "cold");
+    assert_eq!(prop(&runs.get(1), "kind").as_string().unwrap(), "warm");
+    assert_eq!(prop(&runs.get(1), "misses").as_f64(), Some(0.0));
+    let entries = array(&prop(&snap, "entries"));
+    assert!(entries.length() >= 2);
+    let a = entries
+        .iter()
+        .find(|e| prop(e, "key").as_string().unwrap() == "example.com/a@v1.0.0")
+        .expect("a is cached");
+    assert_eq!(prop(&a, "hits").as_f64(), Some(1.0));
+    assert_eq!(prop(&a, "hash").as_string().unwrap().len(), 64);
+    assert!(prop(&ws.cache_stats().unwrap(), "stores").as_f64().unwrap() >= 2.0);
+
+    let exported = ws.export_cache();
+    let mut fresh = Workspace::new();
+    fresh.load_txtar(PRUNING_117).unwrap();
+    let imported = fresh.import_cache(&exported).unwrap();
+    assert_eq!(
+        prop(&imported, "keys").as_f64(),
+        Some(entries.length() as f64)
+    );
+    fresh.resolve(opts()).unwrap();
+    let runs = array(&prop(&fresh.cache_snapshot().unwrap(), "runs"));
+    assert_eq!(prop(&runs.get(0), "kind").as_string().unwrap(), "warm");
+
+    let (message, _) = error_parts(fresh.import_cache(b"not a cache").unwrap_err());
+    assert!(message.contains("not a modfile cache export"), "{message}");
+    // Changing a module file empties the cache: its entries may no longer be right.
+    fresh
+        .set_file(
+            "proxy/example.com/a/@v/v1.0.0.mod",
+            "module example.com/a\n".into(),
+        )
+        .unwrap();
+    assert_eq!(
+        array(&prop(&fresh.cache_snapshot().unwrap(), "entries")).length(),
+        0
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_generated_universe_loads_and_benches() {
+    let mut ws = Workspace::new();
+    let n = ws.load_universe(obj(r#"{"modules":80,"seed":2}"#)).unwrap();
+    assert_eq!(ws.files().len(), n);
+    let imports = ws
+        .universe_imports(obj(r#"{"modules":80,"seed":2}"#))
+        .unwrap();
+    let opts = js_sys::Object::new();
+    js_sys::Reflect::set(&opts, &"rounds".into(), &JsValue::from_f64(2.0)).unwrap();
+    let series = js_sys::Array::of5(
+        &"off".into(),
+        &"cold".into(),
+        &"warm".into(),
+        &"scan".into(),
+        &"index".into(),
+    );
+    js_sys::Reflect::set(&opts, &"series".into(), &series).unwrap();
+    let list = js_sys::Array::new();
+    for i in imports {
+        list.push(&JsValue::from_str(&i));
+    }
+    js_sys::Reflect::set(&opts, &"imports".into(), &list).unwrap();
+    let r = ws.bench(opts.into()).unwrap();
+    assert_eq!(prop(&r, "host").as_string().unwrap(), "wasm");
+    assert!(prop(&r, "buildList").as_f64().unwrap() > 10.0);
+    let s = array(&prop(&r, "series"));
+    assert_eq!(s.length(), 5);
+    assert_eq!(array(&prop(&s.get(0), "samplesMs")).length(), 2);
+    let (message, _) = error_parts(ws.bench(obj(r#"{"rounds":0}"#)).unwrap_err());
+    assert!(message.contains("rounds must be"), "{message}");
+    let (message, _) = error_parts(ws.load_universe(obj(r#"{"modules":0}"#)).unwrap_err());
+    assert!(message.contains("1 to"), "{message}");
 }

@@ -404,6 +404,13 @@ fn resolve_with(l: &mut Loader<'_>, mut out: Resolution) -> Resolution {
     out
 }
 
+/// The build list, its JSON records, the graph edges, diagnostics and trace of a loader a front
+/// end set up itself (with its own modfile cache or `-go=`), as [`resolve`] answers them.
+pub fn resolve_loader(l: &mut Loader<'_>) -> Resolution {
+    let out = resolve_with(l, Resolution::default());
+    finish(l, out)
+}
+
 /// Adds the loader's messages (the go command's `go: dropping requirement …` first on stderr),
 /// diagnostics and trace.
 fn finish(l: &Loader<'_>, mut out: Resolution) -> Resolution {

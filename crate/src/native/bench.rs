@@ -35,6 +35,9 @@ pub enum BenchCommand {
     Gopkg(crate::native::bench_gopkg::GopkgBench),
     /// list -m all with the modfile cache off, cold and warm, against go list -m all warm.
     Cache(crate::native::bench_cache::CacheBench),
+    /// The core resolve over a generated universe in memory: cache off/cold/warm, scan vs index
+    /// (what the playground's bench runs in the browser).
+    Resolve(crate::native::bench_resolve::ResolveBench),
 }
 
 const PARSE_HELP: &str = "Measure go.mod / go.work parsing throughput over a corpus.\n\n\
@@ -72,6 +75,7 @@ pub fn run(args: BenchArgs) -> Result<Outcome, CliError> {
         BenchCommand::Gopkg(a) => crate::native::bench_gopkg::run(a),
         BenchCommand::Graph(a) => crate::native::bench_graph::run(a),
         BenchCommand::Cache(a) => crate::native::bench_cache::run(a),
+        BenchCommand::Resolve(a) => crate::native::bench_resolve::run(a),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod bench_cache;
 pub mod bench_gopkg;
 pub mod bench_graph;
+pub mod bench_resolve;
 pub mod bench_universe;
 pub mod cache_store;
 pub mod cli;

@@ -4,6 +4,7 @@
 //! Exit codes: 0 = ok, 1 = findings (errors in the input, a failed check), 2 = usage error.
 
 pub mod cache_cmd;
+pub mod example_cmd;
 mod goflags;
 pub mod list;
 pub mod list_modpkgs;
@@ -87,6 +88,8 @@ pub enum Command {
     WhyVersion(mod_graph::WhyVersionArgs),
     /// Inspect and manage the modfile cache (stats, show, verify, clear, export, import).
     Cache(cache_cmd::CacheArgs),
+    /// Write generated example trees (the playground's large module universe).
+    Example(example_cmd::ExampleArgs),
 }
 
 /// Entry point of the binary: parses `std::env::args` and runs the command.
@@ -120,5 +123,6 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::List(args) => list::run(args),
         Command::WhyVersion(args) => mod_graph::run_why_version(args),
         Command::Cache(args) => cache_cmd::run(args),
+        Command::Example(args) => example_cmd::run(args),
     }
 }

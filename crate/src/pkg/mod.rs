@@ -12,6 +12,7 @@
 //! | [`modload`] | module mode: which module of the build list provides an import path |
 //! | [`modlist`] | `go list` in module mode: packages, `-deps`, the Module field |
 //! | [`record`] | the one package record of `list -json` in both modes |
+//! | [`vendor`] | vendor mode: when it is on, go.mod / vendor/modules.txt consistency |
 //!
 //! Module-mode lookup ([`modload`]) takes the build list with module directories from the module
 //! graph (`native::modpkg` computes it and serves module zips in memory).
@@ -26,3 +27,4 @@ pub mod modlist;
 pub mod modload;
 pub mod record;
 pub mod stdlib;
+pub mod vendor;

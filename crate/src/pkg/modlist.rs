@@ -88,7 +88,18 @@ impl<'a> ModLister<'a> {
     }
 
     fn lookup_in(&mut self, path: &str, roots_first: bool) -> Result<ModFound, ModLookupError> {
-        if self.trace.enabled {
+        if let (true, Some(v)) = (self.trace.enabled, self.env.vendor) {
+            // Vendor mode: the main module, then vendor/.
+            let (main_path, main_dir) = &v.main;
+            let vdir = format!("{}/vendor/{path}", main_dir.trim_end_matches('/'));
+            self.trace.push_with(|| {
+                Event::new(EventKind::LookupCandidate, path, main_path.clone())
+                    .with_result("main module")
+            });
+            self.trace.push_with(|| {
+                Event::new(EventKind::LookupCandidate, path, vdir).with_result("vendor directory")
+            });
+        } else if self.trace.enabled {
             let mut prefix = path;
             loop {
                 for m in self.env.build_list.iter().filter(|m| m.path == prefix) {
@@ -140,6 +151,14 @@ impl<'a> ModLister<'a> {
         };
         if self.trace.enabled {
             let (detail, result) = match &r {
+                Ok(f)
+                    if self.env.vendor.is_some()
+                        && f.module.is_empty()
+                        && !f.dir.is_empty()
+                        && !self.env.fs.is_dir(&f.dir) =>
+                {
+                    (f.dir.clone(), "absent")
+                }
                 Ok(f) => (f.dir.clone(), "found"),
                 Err(e) => (e.to_string(), "error"),
             };
@@ -200,9 +219,23 @@ impl<'a> ModLister<'a> {
                 return self.push(p);
             }
         };
+        p.dir = found.dir.clone();
+        if self.env.vendor.is_some()
+            && found.module.is_empty()
+            && !found.dir.is_empty()
+            && !self.env.fs.is_dir(&found.dir)
+        {
+            // Vendor mode: neither the main module nor vendor/ has it.
+            p.error = Some(PackageError {
+                import_stack: stack.to_vec(),
+                pos: pos.unwrap_or_default(),
+                err: format!("cannot find package \".\" in:\n\t{}", found.dir),
+            });
+            p.incomplete = true;
+            return self.push(p);
+        }
         let mut stack = stack.to_vec();
         stack.push(path.to_string());
-        p.dir = found.dir.clone();
         let standard = found.module == "std" || found.module == "cmd";
         p.standard = standard;
         p.goroot = standard;

@@ -219,11 +219,13 @@ pub fn import_from_modules(
                     dir: vdir,
                 })
             }
-            (None, false) if is_standard_import_path(path) => Err(ModLookupError::NotInGoroot {
-                path: path.into(),
-                dir: std_dir,
+            // Nowhere: the go command answers the vendor directory without a module and lets
+            // loading the package fail there.
+            (None, false) => Ok(ModFound {
+                module: String::new(),
+                version: String::new(),
+                dir: vdir,
             }),
-            (None, false) => Err(ModLookupError::NoModule(path.into())),
         };
     }
     // Every prefix that is a module of the build list, longest first.

@@ -212,3 +212,29 @@ pub fn run_universes(
     all.sort();
     (compared.load(Ordering::SeqCst), all)
 }
+
+/// The go command set up as `oracle.py` runs it on universe `u`, started in `dir`: offline
+/// against the universe's proxy, private module cache, build cache and home under the universe,
+/// no go.work, no cgo, linux/amd64; `goflags` is GOFLAGS.
+pub fn go_in(u: &Universe, dir: &Path, goflags: &str) -> Command {
+    let mut cmd = Command::new("go");
+    let private = u.dir.join("go-private");
+    cmd.current_dir(dir)
+        .env(
+            "GOPROXY",
+            format!("file://{}", u.dir.join("proxy").display()),
+        )
+        .env("GOSUMDB", "off")
+        .env("GOFLAGS", goflags)
+        .env("GOMODCACHE", private.join("modcache"))
+        .env("GOCACHE", private.join("cache"))
+        .env("GOPATH", private.join("gopath"))
+        .env("HOME", &private)
+        .env("GOENV", "off")
+        .env("GOWORK", "off")
+        .env("GOTOOLCHAIN", "local")
+        .env("CGO_ENABLED", "0")
+        .env("GOOS", "linux")
+        .env("GOARCH", "amd64");
+    cmd
+}

@@ -5,6 +5,7 @@
 
 use super::list::{request, CmdOutput, InstantClock};
 use super::list_pkgs::PkgListArgs;
+use crate::graph::list::ModulePublic;
 use crate::graph::load::{BuildMod, CmdKind};
 use crate::graph::VerId;
 use crate::native::modload::{with_loader, LoadRequest, ModCachePaths};
@@ -54,8 +55,198 @@ fn main_packages(root: &Path, path: &str, out: &mut Vec<String>) {
     out.sort();
 }
 
+/// The main module's directory and go.mod when `req` runs in vendor mode (`-mod=vendor`, or no
+/// `-mod` with a `vendor` directory and go ≥ 1.14; never in workspace mode); `None` otherwise.
+fn vendor_main(req: &LoadRequest) -> Option<(String, crate::modfile::ModFile)> {
+    let in_workspace = match req.env.gowork.as_str() {
+        "off" => false,
+        "" | "auto" => req.dir.ancestors().any(|d| d.join("go.work").is_file()),
+        _ => true,
+    };
+    if in_workspace {
+        return None;
+    }
+    let flag = req
+        .build_mod_flag
+        .clone()
+        .or_else(|| req.env.goflags_mod.clone());
+    if matches!(flag.as_deref(), Some(f) if f != "vendor") {
+        return None;
+    }
+    let root = req.dir.ancestors().find(|d| d.join("go.mod").is_file())?;
+    let data = std::fs::read(root.join("go.mod")).ok()?;
+    let dir = crate::source::clean_path(&root.to_string_lossy());
+    // A go.mod that does not parse is reported by the module loader.
+    let gomod = crate::modfile::parse_strict(&format!("{dir}/go.mod"), &data).ok()?;
+    let on = flag.is_some()
+        || crate::pkg::vendor::default_on(
+            gomod.go.as_ref().map(|g| g.version.as_str()),
+            root.join("vendor").is_dir(),
+        );
+    on.then_some((dir, gomod))
+}
+
+/// Module-mode `list` in vendor mode: go.mod and vendor/modules.txt must agree; packages come
+/// from the main module and `vendor/`.
+fn list_vendor(
+    req: &LoadRequest,
+    args: &PkgListArgs,
+    main_dir: &str,
+    gomod: &crate::modfile::ModFile,
+) -> CmdOutput {
+    let mut out = CmdOutput::default();
+    let fail = |msg: String| CmdOutput {
+        stdout: String::new(),
+        stderr: format!("go: {msg}\n"),
+        exit: 1,
+    };
+    let Some(main_path) = gomod.module.as_ref().map(|m| m.path.clone()) else {
+        return fail(format!("error reading {main_dir}/go.mod: missing module declaration. To specify the module path:\n\tgo mod edit -module=example.com/mod"));
+    };
+    let txt_path = format!("{main_dir}/vendor/modules.txt");
+    let txt = match std::fs::read(&txt_path) {
+        Ok(data) => crate::modfile::vendor::parse(&txt_path, &data).0,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+        Err(e) => return fail(format!("open {txt_path}: {e}")),
+    };
+    if let Err(msg) = crate::pkg::vendor::check_consistency(main_dir, gomod, &txt) {
+        return fail(msg);
+    }
+    let (goroot, _) = crate::native::gopath_env::goroot();
+    let ctx = crate::native::gopath_env::config(args.tags.as_deref()).ctx;
+    let cwd = crate::source::clean_path(&req.dir.to_string_lossy());
+    let vendor = crate::pkg::vendor::lookup_inputs(&main_path, main_dir, &txt);
+    let main_go = gomod
+        .go
+        .as_ref()
+        .map(|g| g.version.clone())
+        .unwrap_or_default();
+    // Direct: required without `// indirect`, or providing a package a main-module package
+    // imports (the go command's requirements.direct after loading).
+    let mut direct: std::collections::HashSet<String> = gomod
+        .require
+        .iter()
+        .filter(|r| !r.indirect)
+        .map(|r| r.module.path.clone())
+        .collect();
+    let mains = [(main_path.clone(), main_dir.to_string())];
+    let patterns = if args.patterns.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.patterns.clone()
+    };
+    let fs = crate::native::fs::OsFs::new(&req.dir);
+    let build_list = [crate::pkg::modload::ModuleRoot {
+        path: main_path.clone(),
+        version: String::new(),
+        dir: Some(main_dir.to_string()),
+        local: true,
+    }];
+    let error_text = |e: &crate::pkg::modload::ModLookupError| e.to_string();
+    macro_rules! env {
+        ($module_of:expr) => {
+            ModListEnv {
+                fs: &fs,
+                goroot: &goroot,
+                build_list: &build_list,
+                roots_first: None,
+                vendor: Some(&vendor),
+                ctx: &ctx,
+                cwd: &cwd,
+                module_of: $module_of,
+                error_text: &error_text,
+            }
+        };
+    }
+    {
+        let path_only = |p: &str, v: &str| -> Option<ModulePublic> {
+            Some(ModulePublic {
+                path: p.to_string(),
+                version: v.to_string(),
+                ..Default::default()
+            })
+        };
+        let mut first = ModLister::new(env!(&path_only), Trace::off());
+        let ids = load_patterns(
+            &mut first,
+            &patterns,
+            &cwd,
+            &mains,
+            &mut CmdOutput::default(),
+        );
+        let pkgs = first.output(&ids, true);
+        let module_by_path: HashMap<&str, &str> = pkgs
+            .iter()
+            .filter_map(|p| Some((p.import_path.as_str(), p.module.as_ref()?.path.as_str())))
+            .collect();
+        for p in &pkgs {
+            let in_main = p
+                .module
+                .as_ref()
+                .is_some_and(|m| m.path == main_path && m.version.is_empty());
+            if in_main && p.error.is_none() {
+                for i in &p.imports {
+                    if let Some(m) = module_by_path.get(i.as_str()) {
+                        direct.insert(m.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let module_of = |p: &str, v: &str| -> Option<ModulePublic> {
+        if v.is_empty() && p == main_path {
+            return Some(ModulePublic {
+                path: p.to_string(),
+                main: true,
+                dir: main_dir.to_string(),
+                go_mod: format!("{main_dir}/go.mod"),
+                go_version: main_go.clone(),
+                ..Default::default()
+            });
+        }
+        let meta = txt
+            .modules
+            .iter()
+            .find(|m| m.module.path == p && m.module.version == v)?;
+        let replace = meta.replacement.as_ref().map(|r| {
+            let mut rm = ModulePublic {
+                path: r.path.clone(),
+                version: r.version.clone(),
+                go_version: meta.go_version.clone(),
+                ..Default::default()
+            };
+            if r.version.is_empty() {
+                let d = crate::source::clean_path(&crate::source::join_path(main_dir, &r.path));
+                rm.go_mod = format!("{d}/go.mod");
+                rm.dir = d;
+            }
+            Box::new(rm)
+        });
+        Some(ModulePublic {
+            path: p.to_string(),
+            version: v.to_string(),
+            replace,
+            indirect: !direct.contains(p),
+            go_version: meta.go_version.clone(),
+            ..Default::default()
+        })
+    };
+    let trace = if args.x {
+        Trace::recording()
+    } else {
+        Trace::off()
+    };
+    let mut lister = ModLister::new(env!(&module_of), trace);
+    let ids = load_patterns(&mut lister, &patterns, &cwd, &mains, &mut out);
+    finish(&lister, &ids, args, &mut out);
+    out
+}
+
 /// Runs module-mode package `list` for `req` and returns what it prints.
 pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
+    if let Some((main_dir, gomod)) = vendor_main(req) {
+        return list_vendor(req, args, &main_dir, &gomod);
+    }
     let clock = InstantClock::new();
     let (goroot, _) = crate::native::gopath_env::goroot();
     let ctx = crate::native::gopath_env::config(args.tags.as_deref()).ctx;

@@ -16,7 +16,7 @@ use super::entry::{new_entry, Entry, EntryRecord};
 use super::key::{ContentHash, FileStamp};
 use super::lru::Lru;
 use super::snapshot::{FileKey, InfoKey, ModuleKey, Snapshot};
-use crate::graph::load::{DepGoMod, GoModOrigin, ModFileCache, ParseFn};
+use crate::graph::load::{DepGoMod, GoModOrigin, ModFileCache, ParseFnRef};
 use crate::report::trace::{Event, EventKind, Trace};
 use crate::source::{EntryKind, Fetched, FileKind, Fs, ModuleSource, SourceError};
 use crate::sum::{GoSum, SumError};
@@ -547,6 +547,10 @@ impl Inner {
 }
 
 impl ModFileCache for ModfileCache {
+    fn info_cached(&self, path: &str, version: &str) -> bool {
+        self.has_info(path, version)
+    }
+
     fn has_module(&self, path: &str, version: &str) -> bool {
         let mut g = self.lock();
         let g = &mut *g;
@@ -658,7 +662,7 @@ impl ModFileCache for ModfileCache {
         origin: GoModOrigin<'_>,
         name: &str,
         data: &[u8],
-        parse: &ParseFn,
+        parse: &ParseFnRef<'_>,
         fs: &dyn Fs,
         trace: &mut Trace,
     ) -> Result<Arc<DepGoMod>, String> {

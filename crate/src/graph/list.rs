@@ -58,7 +58,14 @@ pub struct ModulePublic {
 impl ModulePublic {
     /// The `go list -m` text line: `path version [=> replacement [version]]`.
     pub fn line(&self) -> String {
-        let mut s = self.path.clone();
+        let mut s = String::new();
+        self.write_line(&mut s);
+        s
+    }
+
+    /// Appends [`ModulePublic::line`] to `s`.
+    pub fn write_line(&self, s: &mut String) {
+        s.push_str(&self.path);
         if !self.version.is_empty() {
             s.push(' ');
             s.push_str(&self.version);
@@ -71,7 +78,6 @@ impl ModulePublic {
                 s.push_str(&r.version);
             }
         }
-        s
     }
 
     /// The go command's JSON text for this object: tab-indented, `<`, `>` and `&` escaped as the
@@ -111,23 +117,50 @@ impl CachePaths for NoCache {
     }
 }
 
+/// The `Time` of an `.info` file's bytes (empty when it has none), or why they are not one.
+pub fn info_time(data: &[u8]) -> Result<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Info {
+        #[serde(rename = "Time", default)]
+        time: Option<serde_json::Value>,
+    }
+    let info: Info = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+    Ok(info
+        .time
+        .as_ref()
+        .and_then(|t| t.as_str())
+        .unwrap_or_default()
+        .to_string())
+}
+
 /// Reads `path@version`'s `.info` (recording the read): the `Time`, or the go command's error text.
 pub fn query_info(loader: &mut Loader<'_>, path: &str, version: &str) -> Result<String, String> {
     let start = loader.now();
-    match loader.modules().fetch(path, version, FileKind::Info) {
+    let mv = loader.names.mv(path, version);
+    let ahead = loader.take_info(mv);
+    let (cached, fetched, time) = match ahead {
+        Some(pre) => (pre.cached, pre.fetched, pre.time),
+        None => {
+            let cached = loader
+                .modfile_cache()
+                .is_some_and(|c| c.info_cached(path, version));
+            (
+                cached,
+                loader.modules().fetch(path, version, FileKind::Info),
+                None,
+            )
+        }
+    };
+    match fetched {
         Ok(f) => {
-            loader.record(
-                EventKind::Read,
-                format!("{path}@{version}.info"),
-                f.location.clone(),
-                start,
-            );
-            let v: serde_json::Value = serde_json::from_slice(&f.data)
-                .map_err(|e| format!("{path}@{version}: invalid .info: {e}"))?;
-            Ok(v.get("Time")
-                .and_then(|t| t.as_str())
-                .unwrap_or_default()
-                .to_string())
+            let (kind, detail) = if cached {
+                (EventKind::CacheHit, String::new())
+            } else {
+                (EventKind::Read, f.location.clone())
+            };
+            loader.record(kind, format!("{path}@{version}.info"), detail, start);
+            time.unwrap_or_else(|| info_time(&f.data))
+                .map_err(|e| format!("{path}@{version}: invalid .info: {e}"))
         }
         Err(e) => {
             loader.record(
@@ -246,5 +279,201 @@ pub fn graph_edges(loader: &Loader<'_>, mg: &ModuleGraph) -> Vec<(Mv, Mv)> {
         }
     });
     let _ = loader;
+    out
+}
+
+/// Matches a module path against a `...` pattern as the go command's `search.MatchPattern` does:
+/// `...` matches any string, and a trailing `/...` also matches the prefix alone.
+pub fn match_pattern(pattern: &str, path: &str) -> bool {
+    fn glob(p: &[u8], s: &[u8]) -> bool {
+        match p.first() {
+            None => s.is_empty(),
+            Some(_) if p.starts_with(b"...") => (0..=s.len()).any(|i| glob(&p[3..], &s[i..])),
+            Some(&c) => s.first() == Some(&c) && glob(&p[1..], &s[1..]),
+        }
+    }
+    if let Some(prefix) = pattern.strip_suffix("/...") {
+        if path == prefix {
+            return true;
+        }
+    }
+    glob(pattern.as_bytes(), path.as_bytes())
+}
+
+/// How `list -m` prints: `-json`, `-e`, `-x`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListFlags {
+    /// JSON objects instead of lines.
+    pub json: bool,
+    /// Errors stay on their modules instead of failing the command.
+    pub e: bool,
+    /// The trace on stderr (`# read: …`).
+    pub x: bool,
+}
+
+/// What `list -m` computed and prints. Every front end (the CLI, the browser through
+/// [`super::resolve::resolve`]) gets its answer from [`list_m`], so they cannot drift.
+#[derive(Debug, Default)]
+pub struct Listed {
+    /// The described modules, in the order printed (kept when the command fails, as `-e`
+    /// would print them).
+    pub modules: Vec<ModulePublic>,
+    /// The module graph, when the arguments needed it loaded (not for the bare main modules).
+    pub graph: Option<ModuleGraph>,
+    /// What the go command prints on stdout.
+    pub stdout: String,
+    /// What it prints on stderr: loading messages, warnings, `-x` lines, errors.
+    pub stderr: String,
+    /// Its exit code.
+    pub exit: u8,
+    /// The messages of the errors that fail the command, each whole (stderr shows them as the
+    /// go command does).
+    pub errors: Vec<String>,
+}
+
+impl Listed {
+    fn fail(mut self, message: &str) -> Self {
+        self.stderr
+            .push_str(&super::resolve::go_error_text(message));
+        self.errors.push(message.to_string());
+        self.exit = 1;
+        self
+    }
+}
+
+/// `go list -m [-json] [-e] [-x] [PATTERN…]` on a loader set up by a front end: which modules
+/// the patterns name (none: the main modules; `all`; `...` patterns; module paths), each
+/// described as [`module_info`] does with `cache` for `GoMod` and `Dir`, and the output text.
+pub fn list_m(
+    l: &mut Loader<'_>,
+    cache: &dyn CachePaths,
+    patterns: &[String],
+    flags: ListFlags,
+) -> Listed {
+    let mut out = Listed::default();
+    let mut graph_err = None;
+    if patterns.is_empty() {
+        let rs = match l.load_mod_file() {
+            Ok(rs) => rs,
+            Err(err) => return with_messages(l, out.fail(&err.to_string())),
+        };
+        for m in l.main_versions() {
+            out.modules.push(module_info(l, &rs, cache, m));
+        }
+    } else {
+        if l.options().build_mod == super::load::BuildMod::Vendor {
+            return with_messages(l, out.fail(super::resolve::VENDOR_ALL));
+        }
+        let (rs, mg, err) = match l.load_mod_graph() {
+            Ok(t) => t,
+            Err(err) => return with_messages(l, out.fail(&err.to_string())),
+        };
+        graph_err = err;
+        let list = mg.graph.build_list(&l.names);
+        if patterns.iter().any(|p| p == "all") {
+            super::resolve::prefetch_listed(l, &list);
+        }
+        let mut listed = rustc_hash::FxHashSet::default();
+        for arg in patterns {
+            if arg == "all" || arg.contains("...") {
+                let mut matched = false;
+                for &m in &list {
+                    if arg == "all" || match_pattern(arg, l.names.path_str(m.path)) {
+                        matched = true;
+                        if listed.insert(m) {
+                            out.modules.push(module_info(l, &rs, cache, m));
+                        }
+                    }
+                }
+                if !matched {
+                    out.stderr.push_str(&format!(
+                        "warning: pattern \"{arg}\" matched no module dependencies\n"
+                    ));
+                }
+                continue;
+            }
+            let p = l.names.path(arg);
+            let v = mg.graph.selected(p);
+            if v == VerId::NONE {
+                if graph_err.is_some() {
+                    continue;
+                }
+                out.modules.push(ModulePublic {
+                    path: arg.clone(),
+                    error: Some(ModuleInfoError {
+                        err: format!("module {arg}: not a known dependency"),
+                    }),
+                    ..ModulePublic::default()
+                });
+                continue;
+            }
+            out.modules.push(module_info(l, &rs, cache, Mv::new(p, v)));
+        }
+        out.graph = Some(mg);
+    }
+    if flags.x {
+        for ev in &l.trace.events {
+            out.stderr.push_str(&ev.x_line());
+            out.stderr.push('\n');
+        }
+        for d in &l.diagnostics {
+            if d.code == super::load::GOMOD_REWRITE {
+                out.stderr
+                    .push_str(&format!("# go.mod rewrite (not written): {}\n", d.message));
+            }
+        }
+    }
+    let deferred = l.deferred_errors();
+    if !deferred.is_empty() {
+        out.errors.extend(deferred.lines().map(str::to_string));
+        out.exit = 1;
+        return with_messages(l, out);
+    }
+    if !flags.e {
+        let mut failed = false;
+        for m in &out.modules {
+            if let Some(err) = &m.error {
+                out.stderr.push_str(&format!("go: {}\n", err.err));
+                out.errors.push(err.err.clone());
+                failed = true;
+            }
+        }
+        if let Some(err) = &graph_err {
+            out.stderr.push_str(&format!("go: {err}\n"));
+            out.errors.push(err.to_string());
+            failed = true;
+        }
+        if failed {
+            out.exit = 1;
+            return with_messages(l, out);
+        }
+    }
+    let mut stdout = String::with_capacity(out.modules.len() * 64);
+    for m in &out.modules {
+        if flags.json {
+            stdout.push_str(&m.json());
+        } else {
+            m.write_line(&mut stdout);
+            stdout.push('\n');
+        }
+    }
+    out.stdout = stdout;
+    with_messages(l, out)
+}
+
+/// Puts what the go command prints while loading in front of a command's stderr: `go: dropping
+/// requirement on excluded version …` lines, then the errors it reports without stopping
+/// (which fail the command).
+pub fn loading_messages(l: &Loader<'_>, stderr: &mut String, exit: &mut u8) {
+    let deferred = l.deferred_errors();
+    if !deferred.is_empty() {
+        *exit = 1;
+    }
+    stderr.insert_str(0, &deferred);
+    stderr.insert_str(0, &super::resolve::go_messages(l));
+}
+
+fn with_messages(l: &Loader<'_>, mut out: Listed) -> Listed {
+    loading_messages(l, &mut out.stderr, &mut out.exit);
     out
 }

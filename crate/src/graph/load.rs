@@ -15,7 +15,9 @@ use super::mvs::{self, BuildListError, Graph, ModuleError, Reqs};
 use crate::clock::Clock;
 use crate::error::{Code, Diagnostic};
 use crate::report::trace::{Event, EventKind, Trace};
-use crate::source::{clean_path, join_path, FileKind, Fs, FsError, ModuleSource, SourceError};
+use crate::source::{
+    clean_path, join_path, Fetched, FileKind, Fs, FsError, ModuleSource, SourceError,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -131,6 +133,9 @@ pub struct DepGoMod {
 /// text (`go.mod:7: syntax error …`).
 pub type ParseFn = dyn Fn(&str, &[u8]) -> Result<DepGoMod, String> + Sync;
 
+/// A go.mod parser that may borrow from its caller (what [`ModFileCache::parse`] is handed).
+pub type ParseFnRef<'f> = dyn Fn(&str, &[u8]) -> Result<DepGoMod, String> + Sync + 'f;
+
 /// Settings of one run.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -207,6 +212,12 @@ pub trait ModFileCache {
     /// True when [`ModFileCache::lookup_module`] would likely answer `path@version` without
     /// reading the file (no events, no counting): the loader does not prefetch such files.
     fn has_module(&self, path: &str, version: &str) -> bool;
+    /// True when the `.info` of `path@version` will be answered from the cache (the file is
+    /// then not read). The default: never.
+    fn info_cached(&self, path: &str, version: &str) -> bool {
+        let _ = (path, version);
+        false
+    }
     /// The parsed go.mod at `file` if the cache has it and the file is unchanged on `fs`.
     fn lookup_file(&self, file: &str, fs: &dyn Fs, trace: &mut Trace) -> Option<Arc<DepGoMod>>;
     /// Verifies (go.sum), parses (with `parse`, as `name`) and stores bytes just read. An error
@@ -218,10 +229,35 @@ pub trait ModFileCache {
         origin: GoModOrigin<'_>,
         name: &str,
         data: &[u8],
-        parse: &ParseFn,
+        parse: &ParseFnRef<'_>,
         fs: &dyn Fs,
         trace: &mut Trace,
     ) -> Result<Arc<DepGoMod>, String>;
+}
+
+/// Runs independent jobs, possibly at the same time: the native front end's threads. Without
+/// one (the browser, tests) the loader reads and parses one go.mod at a time.
+pub trait Parallel: Sync {
+    /// Calls `job(i)` once for every `i` in `0..jobs`, in any order and on any thread, and
+    /// returns when all have returned.
+    fn run(&self, jobs: usize, job: &(dyn Fn(usize) + Sync));
+}
+
+/// A go.mod read (and parsed) ahead of its turn by a [`Parallel`] batch.
+struct PreRead {
+    fetched: Result<Fetched, SourceError>,
+    parsed: Option<Result<DepGoMod, String>>,
+}
+
+/// A module version's `.info` read (and its `Time` decoded) ahead of its turn by a [`Parallel`]
+/// batch.
+pub struct PreInfo {
+    /// Whether the modfile cache held it before the read (then no file was opened).
+    pub cached: bool,
+    /// The file, or why it could not be had.
+    pub fetched: Result<Fetched, SourceError>,
+    /// Its `Time` (empty when absent), or the decoding error, when it was read.
+    pub time: Option<Result<String, String>>,
 }
 
 /// A fatal error: the go command prints `go: <this>` and exits 1.
@@ -349,6 +385,10 @@ pub struct Loader<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Go version of each main module as the go command reports it.
     pub main_go_version: FxHashMap<PathId, String>,
+    replace_conflicts: FxHashSet<Mv>,
+    parallel: Option<&'a dyn Parallel>,
+    preread: FxHashMap<Mv, PreRead>,
+    preinfo: FxHashMap<Mv, PreInfo>,
 }
 
 /// The diagnostic code of a main-module requirement on an excluded version; the go command prints
@@ -357,6 +397,10 @@ pub const EXCLUDED_REQUIREMENT: Code = Code("graph-excluded-requirement");
 
 /// The diagnostic code of a go.mod rewrite `go -mod=mod` would make.
 pub const GOMOD_REWRITE: Code = Code("graph-gomod-rewrite");
+
+/// The diagnostic code of a module version that workspace modules replace differently (one at
+/// all versions, one at that version) without go.work settling it.
+pub const WORKSPACE_REPLACE_CONFLICT: Code = Code("graph-workspace-replace-conflict");
 
 /// Marker version id for "wildcard" replacement keys.
 const ANY: VerId = VerId::NONE;
@@ -390,6 +434,53 @@ pub fn short_path(cwd: &str, path: &str) -> String {
     }
 }
 
+/// A module version as the go command prints one in messages: `path@version`, or `path` alone
+/// when there is no version.
+fn version_string(path: &str, version: Option<&str>) -> String {
+    match version {
+        Some(v) if !v.is_empty() => format!("{path}@{v}"),
+        _ => path.to_string(),
+    }
+}
+
+/// The go command's workspace check of the main modules' `replace` lines (its `makeMainModules`):
+/// two workspace modules that replace the same module version (or the same module at all
+/// versions) with different targets are an error unless go.work replaces that module. Relative
+/// directory targets are compared as absolute paths (each module's directory joined with it);
+/// absolute ones as written.
+fn check_workspace_replacements<'m>(
+    w: &WorkFile,
+    mains: impl Iterator<Item = &'m MainModule>,
+) -> Result<(), GraphError> {
+    let by_work: FxHashSet<&str> = w.replaces.iter().map(|r| r.old_path.as_str()).collect();
+    let mut seen: FxHashMap<(&str, Option<&str>), String> = FxHashMap::default();
+    for m in mains {
+        let mut this_module: FxHashSet<(&str, Option<&str>)> = FxHashSet::default();
+        for r in &m.replaces {
+            if by_work.contains(r.old_path.as_str()) {
+                continue;
+            }
+            let target = match &r.new_version {
+                Some(v) => version_string(&r.new_path, Some(v)),
+                None if is_abs(&r.new_path) => r.new_path.clone(),
+                None => join_path(&m.dir, &r.new_path),
+            };
+            let key = (r.old_path.as_str(), r.old_version.as_deref());
+            if let Some(prev) = seen.get(&key) {
+                if !this_module.contains(&key) && *prev != target {
+                    let old = version_string(&r.old_path, r.old_version.as_deref());
+                    return Err(GraphError::Other(format!(
+                        "conflicting replacements for {old}:\n\t{prev}\n\t{target}\nuse \"go work edit -replace {old}=[override]\" to resolve"
+                    )));
+                }
+            }
+            this_module.insert(key);
+            seen.insert(key, target);
+        }
+    }
+    Ok(())
+}
+
 impl<'a> Loader<'a> {
     /// A loader for a single main module or a workspace (`work` set; `mains` are its `use` modules).
     pub fn new(
@@ -414,6 +505,10 @@ impl<'a> Loader<'a> {
             trace: Trace::recording(),
             diagnostics: Vec::new(),
             main_go_version: FxHashMap::default(),
+            replace_conflicts: FxHashSet::default(),
+            parallel: None,
+            preread: FxHashMap::default(),
+            preinfo: FxHashMap::default(),
         };
         for m in &mains {
             let p = names.path(&m.path);
@@ -455,14 +550,11 @@ impl<'a> Loader<'a> {
                     if *prev != t {
                         let show = |t: &Target, n: &Names| match t {
                             Target::Module(mv) => {
-                                format!("{} {}", n.path_str(mv.path), n.ver_str(mv.ver))
+                                format!("{}@{}", n.path_str(mv.path), n.ver_str(mv.ver))
                             }
                             Target::Dir(p) => n.path_str(*p).to_string(),
                         };
-                        let old = match &r.old_version {
-                            Some(v) => format!("{} {}", r.old_path, v),
-                            None => r.old_path.clone(),
-                        };
+                        let old = version_string(&r.old_path, r.old_version.as_deref());
                         return Err(GraphError::Other(format!(
                             "conflicting replacements for {old}:\n\t{}\n\t{}",
                             show(prev, &names),
@@ -489,6 +581,9 @@ impl<'a> Loader<'a> {
             });
         }
         l.names = names;
+        if let Some(w) = &l.work {
+            check_workspace_replacements(w, l.mains.iter().map(|m| &m.module))?;
+        }
         Ok(l)
     }
 
@@ -539,13 +634,28 @@ impl<'a> Loader<'a> {
         if let Some(t) = lookup(&self.work_replace) {
             return Some(t);
         }
-        let mut found: Option<(Target, usize)> = None;
+        let mut found: Option<(Target, usize, bool)> = None;
+        let mut conflict = None;
         for (i, main) in self.mains.iter().enumerate() {
-            if let Some(t) = lookup(&main.replace) {
-                found = Some((t, i));
+            let specific = main.replace.get(&(m.path, m.ver)).copied();
+            let Some((t, exact)) = specific
+                .map(|t| (t, true))
+                .or_else(|| main.replace.get(&(m.path, ANY)).map(|&t| (t, false)))
+            else {
+                continue;
+            };
+            if let Some((prev, j, prev_exact)) = found {
+                if prev_exact != exact && prev != t {
+                    conflict = Some((j, i));
+                    break;
+                }
             }
+            found = Some((t, i, exact));
         }
-        let (t, i) = found?;
+        if let Some((j, i)) = conflict {
+            self.workspace_replace_conflict(m, j, i);
+        }
+        let (t, i, _) = found?;
         match (t, &self.work) {
             (Target::Dir(p), Some(w)) if !is_abs(self.names.path_str(p)) => {
                 let abs = join_path(&self.mains[i].dir, self.names.path_str(p));
@@ -554,6 +664,40 @@ impl<'a> Loader<'a> {
             }
             _ => Some(t),
         }
+    }
+
+    /// Records the go command's non-fatal error for `m` being replaced differently by workspace
+    /// modules `first` and `second`, once per module version (the go command repeats it at
+    /// every lookup and fails at the end of the command).
+    fn workspace_replace_conflict(&mut self, m: Mv, first: usize, second: usize) {
+        if !self.replace_conflicts.insert(m) {
+            return;
+        }
+        let message = format!(
+            "conflicting replacements found for {} in workspace modules defined by {} and {}",
+            self.names.display(m),
+            join_path(&self.mains[first].dir, "go.mod"),
+            join_path(&self.mains[second].dir, "go.mod"),
+        );
+        self.diagnostics.push(Diagnostic::error(
+            WORKSPACE_REPLACE_CONFLICT,
+            "",
+            None,
+            message,
+        ));
+    }
+
+    /// The go command's messages for errors found while loading that it reports without
+    /// stopping (workspace replacement conflicts), one per line; the command then fails.
+    pub fn deferred_errors(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            if d.code == WORKSPACE_REPLACE_CONFLICT {
+                out.push_str(&d.message);
+                out.push('\n');
+            }
+        }
+        out
     }
 
     /// The module version actually read for `m`: its replacement or itself. A directory is
@@ -578,6 +722,17 @@ impl<'a> Loader<'a> {
     /// The clock's current time.
     pub fn now(&self) -> u64 {
         self.env.clock.now_nanos()
+    }
+
+    /// Lets the loader read and parse each breadth-first level's go.mod files as a batch on
+    /// `p`. Trace events are still recorded in the order the graph visits the files.
+    pub fn set_parallel(&mut self, p: &'a dyn Parallel) {
+        self.parallel = Some(p);
+    }
+
+    /// The modfile cache in use, if any.
+    pub fn modfile_cache(&self) -> Option<&'a dyn ModFileCache> {
+        self.env.cache
     }
 
     /// The module source files are read from.
@@ -703,7 +858,11 @@ impl<'a> Loader<'a> {
                     return Ok(self.summarize(actual, &hit));
                 }
             }
-            match self.env.modules.fetch(&path, &version, FileKind::Mod) {
+            let (fetched, pre_parsed) = match self.preread.remove(&actual) {
+                Some(pre) => (pre.fetched, pre.parsed),
+                None => (self.env.modules.fetch(&path, &version, FileKind::Mod), None),
+            };
+            match fetched {
                 Ok(f) => {
                     self.mod_fetched.insert(actual);
                     self.event(
@@ -712,6 +871,18 @@ impl<'a> Loader<'a> {
                         f.location.clone(),
                         start,
                     );
+                    // A parse done ahead is handed over as the parser's answer, so the cache
+                    // still verifies (go.sum) and stores the bytes as it would.
+                    let parse = self.env.parse;
+                    let ahead = std::sync::Mutex::new(pre_parsed);
+                    let handover = |name: &str, data: &[u8]| match ahead
+                        .lock()
+                        .ok()
+                        .and_then(|mut a| a.take())
+                    {
+                        Some(r) => r,
+                        None => parse(name, data),
+                    };
                     if let Some(c) = self.env.cache {
                         let origin = GoModOrigin::Module {
                             path: &path,
@@ -723,14 +894,21 @@ impl<'a> Loader<'a> {
                                 origin,
                                 "go.mod",
                                 &f.data,
-                                self.env.parse,
+                                &handover,
                                 self.env.fs,
                                 &mut self.trace,
                             )
                             .map_err(|err| ModuleError::new(path.clone(), version.clone(), err))?;
                         return Ok(self.summarize(actual, &parsed));
                     }
-                    ("go.mod".to_string(), f.data)
+                    let parsed = handover("go.mod", &f.data).map_err(|err| {
+                        ModuleError::new(
+                            path.clone(),
+                            version.clone(),
+                            format!("parsing go.mod: {err}"),
+                        )
+                    })?;
+                    return Ok(self.summarize(actual, &parsed));
                 }
                 Err(e) => {
                     let kind = if e.is_not_found() {
@@ -941,26 +1119,92 @@ impl<'a> Loader<'a> {
                 self.names.ver_str(actual.ver).to_string(),
             ));
         }
-        if !items.is_empty() {
+        if items.is_empty() {
+            return;
+        }
+        let Some(par) = self.parallel else {
             self.env.modules.prefetch(FileKind::Mod, &items);
+            return;
+        };
+        let modules = self.env.modules;
+        let parse = self.env.parse;
+        let slots: Vec<std::sync::OnceLock<PreRead>> =
+            items.iter().map(|_| std::sync::OnceLock::new()).collect();
+        par.run(items.len(), &|i| {
+            let (p, v) = &items[i];
+            let fetched = modules.fetch(p, v, FileKind::Mod);
+            let parsed = fetched.as_ref().ok().map(|f| parse("go.mod", &f.data));
+            let _ = slots[i].set(PreRead { fetched, parsed });
+        });
+        for ((p, v), slot) in items.iter().zip(slots) {
+            if let Some(pre) = slot.into_inner() {
+                let m = self.names.mv(p, v);
+                self.preread.insert(m, pre);
+            }
         }
     }
 
-    /// Tells the module source which `.info` files will be read next.
+    /// Tells the module source which `.info` files will be read next; with a [`Parallel`]
+    /// runner, reads them (and decodes their `Time`) now, for [`Loader::take_info`].
     pub fn prefetch_infos(&mut self, nodes: &[Mv]) {
-        let items: Vec<(String, String)> = nodes
+        let nodes: Vec<Mv> = nodes
             .iter()
+            .copied()
             .filter(|m| m.ver != VerId::MAIN && m.ver != VerId::NONE)
+            .filter(|m| !self.preinfo.contains_key(m))
+            .collect();
+        if nodes.is_empty() {
+            return;
+        }
+        let Some(par) = self.parallel else {
+            let items: Vec<(String, String)> = nodes
+                .iter()
+                .map(|m| {
+                    (
+                        self.names.path_str(m.path).to_string(),
+                        self.names.ver_str(m.ver).to_string(),
+                    )
+                })
+                .collect();
+            self.env.modules.prefetch(FileKind::Info, &items);
+            return;
+        };
+        let names = &self.names;
+        let cached: Vec<bool> = nodes
+            .iter()
             .map(|m| {
-                (
-                    self.names.path_str(m.path).to_string(),
-                    self.names.ver_str(m.ver).to_string(),
-                )
+                self.env
+                    .cache
+                    .is_some_and(|c| c.info_cached(names.path_str(m.path), names.ver_str(m.ver)))
             })
             .collect();
-        if !items.is_empty() {
-            self.env.modules.prefetch(FileKind::Info, &items);
+        let modules = self.env.modules;
+        let slots: Vec<std::sync::OnceLock<PreInfo>> =
+            nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
+        par.run(nodes.len(), &|i| {
+            let m = nodes[i];
+            let fetched =
+                modules.fetch(names.path_str(m.path), names.ver_str(m.ver), FileKind::Info);
+            let time = fetched
+                .as_ref()
+                .ok()
+                .map(|f| super::list::info_time(&f.data));
+            let _ = slots[i].set(PreInfo {
+                cached: cached[i],
+                fetched,
+                time,
+            });
+        });
+        for (m, slot) in nodes.into_iter().zip(slots) {
+            if let Some(pre) = slot.into_inner() {
+                self.preinfo.insert(m, pre);
+            }
         }
+    }
+
+    /// The `.info` of `m` read ahead by [`Loader::prefetch_infos`], if it was.
+    pub fn take_info(&mut self, m: Mv) -> Option<PreInfo> {
+        self.preinfo.remove(&m)
     }
 
     fn visit(

@@ -8,7 +8,7 @@
 //! The native CLI reads files from disk and calls these; [`resolve`] reads everything from one
 //! [`Fs`] (a `MemFs` in the browser and in tests). No I/O beyond the `Fs` passed in.
 
-use super::list::{graph_edges, module_info, ModulePublic, NoCache};
+use super::list::{graph_edges, list_m, ListFlags, ModulePublic, NoCache};
 use super::load::{
     BuildMod, CmdKind, DepGoMod, Env, Loader, MainModule, Options, Replace, Require, WorkFile,
     EXCLUDED_REQUIREMENT,
@@ -364,42 +364,29 @@ fn read_main<F: Fs>(fs: &F, source: &dyn ModuleSource, dir: &str) -> Result<Main
     main_module(source, &name, dir, &data)
 }
 
-/// The build list, its JSON records and the graph edges of a loader set up by a front end.
+/// The build list, its JSON records and the graph edges of a loader set up by a front end:
+/// `list -m all` as the CLI computes it ([`list_m`]), with the records kept on failure (as
+/// `-e` keeps them) and the `mod graph` edges of the same graph.
 fn resolve_with(l: &mut Loader<'_>, mut out: Resolution) -> Resolution {
-    if l.options().build_mod == BuildMod::Vendor {
-        return out.fail(VENDOR_ALL);
+    let listed = list_m(l, &NoCache, &["all".to_string()], ListFlags::default());
+    if let Some(mg) = &listed.graph {
+        out.graph = graph_edges(l, mg)
+            .into_iter()
+            .map(|(a, b)| GraphEdge {
+                from: l.names.display(a),
+                to: l.names.display(b),
+                selected: mg.graph.selected(b.path) == b.ver,
+            })
+            .collect();
     }
-    let (rs, mg, graph_err) = match l.load_mod_graph() {
-        Ok(t) => t,
-        Err(err) => return out.fail(&err.to_string()),
-    };
-    let list = mg.graph.build_list(&l.names);
-    prefetch_listed(l, &list);
-    for &m in &list {
-        out.build_list.push(module_info(l, &rs, &NoCache, m));
+    out.build_list = listed.modules;
+    out.stderr = listed.stderr;
+    if listed.exit == 0 {
+        out.lines = listed.stdout.lines().map(str::to_string).collect();
     }
-    out.graph = graph_edges(l, &mg)
-        .into_iter()
-        .map(|(a, b)| GraphEdge {
-            from: l.names.display(a),
-            to: l.names.display(b),
-            selected: mg.graph.selected(b.path) == b.ver,
-        })
-        .collect();
-    let mut failed: Vec<String> = out
-        .build_list
-        .iter()
-        .filter_map(|m| m.error.as_ref().map(|e| e.err.clone()))
-        .collect();
-    if let Some(e) = graph_err {
-        failed.push(e.to_string());
-    }
-    if failed.is_empty() {
-        out.lines = out.build_list.iter().map(ModulePublic::line).collect();
-    } else {
-        for e in failed {
-            out = out.fail(&e);
-        }
+    for message in listed.errors {
+        out.diagnostics
+            .push(Diagnostic::error(RESOLVE_FAILED, "", None, message));
     }
     out
 }
@@ -411,10 +398,8 @@ pub fn resolve_loader(l: &mut Loader<'_>) -> Resolution {
     finish(l, out)
 }
 
-/// Adds the loader's messages (the go command's `go: dropping requirement …` first on stderr),
-/// diagnostics and trace.
+/// Adds the loader's diagnostics and trace (its messages are already on stderr).
 fn finish(l: &Loader<'_>, mut out: Resolution) -> Resolution {
-    out.stderr.insert_str(0, &go_messages(l));
     let mut diags = l.diagnostics.clone();
     diags.append(&mut out.diagnostics);
     out.diagnostics = diags;

@@ -214,6 +214,7 @@ pub fn with_loader<R>(
     };
     let mut loader = Loader::new(env, opts, mains, work).map_err(|e| e.to_string())?;
     loader.trace.events.extend(warnings);
+    loader.set_parallel(&super::proxy::Threads);
     let r = with_progress(&source.files_read, || f(&mut loader));
     drop(loader);
     session.finish();

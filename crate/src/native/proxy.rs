@@ -65,7 +65,7 @@ pub fn parse_goproxy(value: &str) -> Result<Vec<(ProxyEntry, Fallback)>, String>
                 };
                 match url.strip_prefix("file://") {
                     Some(dir) => ProxyEntry::Proxy(Box::new(ProxyDir::file_proxy(
-                        ModFilesFs::new(),
+                        ModFilesFs::rooted(dir.trim_end_matches('/')),
                         dir.trim_end_matches('/').to_string(),
                     ))),
                     None if url.starts_with("http://") || url.starts_with("https://") => {
@@ -89,15 +89,95 @@ pub fn parse_goproxy(value: &str) -> Result<Vec<(ProxyEntry, Fallback)>, String>
 
 type Key = (String, String, FileKind);
 
-/// The OS file system for module files: reads without the size probe `std::fs::read` makes (the
-/// files are small; one syscall fewer per file matters when thousands are read).
+/// The OS file system for module files: files under its root directory (the module cache's
+/// `cache/download`, a file:// proxy) are opened relative to a descriptor of that directory
+/// kept open, so the kernel does not walk the root's path again for each of thousands of
+/// files, and every file is read into one exactly-sized buffer without the size probe
+/// `std::fs::read` makes. Anything unusual (a path outside the root, an open or read error)
+/// falls back to a plain read by path for the usual error text.
 #[derive(Debug, Clone)]
-pub struct ModFilesFs(OsFs);
+pub struct ModFilesFs {
+    os: OsFs,
+    root: Option<Arc<(String, std::fs::File)>>,
+}
+
+/// Opens `rel` (a relative path without NUL) under directory `dir` for reading.
+fn open_at(dir: &std::fs::File, rel: &str) -> Option<std::fs::File> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let c = std::ffi::CString::new(rel).ok()?;
+    // SAFETY: `dir` is an open descriptor for the duration of the call and `c` a NUL-terminated
+    // string; a non-negative result is a new descriptor that only the returned File owns.
+    let fd = unsafe {
+        libc::openat(
+            dir.as_raw_fd(),
+            c.as_ptr(),
+            libc::O_RDONLY | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: `fd` was just returned by openat and is owned by nobody else.
+    Some(unsafe { std::fs::File::from_raw_fd(fd) })
+}
+
+/// Reads all of `f` into one exactly-sized buffer, through a per-thread scratch buffer.
+fn read_all(mut f: std::fs::File) -> std::io::Result<Arc<[u8]>> {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SCRATCH.with(|s| {
+        let mut buf = s.borrow_mut();
+        if buf.len() < 16384 {
+            buf.resize(16384, 0);
+        }
+        let mut len = 0;
+        loop {
+            if len == buf.len() {
+                let n = buf.len() * 2;
+                buf.resize(n, 0);
+            }
+            match f.read(&mut buf[len..]) {
+                Ok(0) => break,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Arc::from(&buf[..len]))
+    })
+}
 
 impl ModFilesFs {
-    /// Absolute paths only.
+    /// Absolute paths only, each opened by its whole path.
     pub fn new() -> Self {
-        ModFilesFs(OsFs::new("/"))
+        ModFilesFs {
+            os: OsFs::new("/"),
+            root: None,
+        }
+    }
+
+    /// Absolute paths; those under directory `root` are opened relative to it (when it can be
+    /// opened now).
+    pub fn rooted(root: &str) -> Self {
+        let root = root.trim_end_matches('/');
+        let dir = (!root.is_empty())
+            .then(|| std::fs::File::open(root).ok())
+            .flatten()
+            .filter(|f| f.metadata().is_ok_and(|m| m.is_dir()));
+        ModFilesFs {
+            os: OsFs::new("/"),
+            root: dir.map(|d| Arc::new((format!("{root}/"), d))),
+        }
+    }
+
+    fn read_fast(&self, path: &str) -> Option<Arc<[u8]>> {
+        let (prefix, dir) = self.root.as_deref()?;
+        let rel = path.strip_prefix(prefix.as_str())?;
+        if rel.is_empty() || rel.starts_with('/') {
+            return None;
+        }
+        read_all(open_at(dir, rel)?).ok()
     }
 }
 
@@ -109,34 +189,66 @@ impl Default for ModFilesFs {
 
 impl Fs for ModFilesFs {
     fn read(&self, path: &str) -> Result<Arc<[u8]>, FsError> {
-        let mut f = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(_) => return self.0.read(path),
-        };
-        let mut buf = vec![0u8; 8192];
-        let mut len = 0;
-        loop {
-            if len == buf.len() {
-                buf.resize(buf.len() * 2, 0);
-            }
-            match f.read(&mut buf[len..]) {
-                Ok(0) => break,
-                Ok(n) => len += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return self.0.read(path),
-            }
+        if let Some(d) = self.read_fast(path) {
+            return Ok(d);
         }
-        buf.truncate(len);
-        Ok(Arc::from(buf))
+        match std::fs::File::open(path) {
+            Ok(f) => match read_all(f) {
+                Ok(d) => Ok(d),
+                Err(_) => self.os.read(path),
+            },
+            Err(_) => self.os.read(path),
+        }
     }
     fn read_dir(&self, path: &str) -> Result<Vec<DirEntry>, FsError> {
-        self.0.read_dir(path)
+        self.os.read_dir(path)
     }
     fn stat(&self, path: &str) -> Result<Metadata, FsError> {
-        self.0.stat(path)
+        self.os.stat(path)
     }
     fn describe(&self) -> String {
-        self.0.describe()
+        self.os.describe()
+    }
+}
+
+/// The threads worth reading and parsing on: the cores this process may use, at most 8
+/// (asked once: the answer comes from cgroup files on Linux).
+pub fn threads() -> usize {
+    static N: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *N.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    })
+}
+
+/// Runs the graph loader's batches of independent jobs (read and parse a go.mod) on
+/// [`threads`] threads: the calling thread and scoped helpers taking jobs in order from a
+/// shared counter.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Threads;
+
+impl crate::graph::load::Parallel for Threads {
+    fn run(&self, jobs: usize, job: &(dyn Fn(usize) + Sync)) {
+        let n = threads().min(jobs);
+        if n < 2 {
+            (0..jobs).for_each(job);
+            return;
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= jobs {
+                break;
+            }
+            job(i);
+        };
+        std::thread::scope(|s| {
+            for _ in 1..n {
+                s.spawn(work);
+            }
+            work();
+        });
     }
 }
 
@@ -161,7 +273,7 @@ impl CacheThenProxy {
             parse_goproxy(goproxy)?
         };
         Ok(CacheThenProxy {
-            cache: ProxyDir::cache_dir(ModFilesFs::new(), download_dir.to_string()),
+            cache: ProxyDir::cache_dir(ModFilesFs::rooted(download_dir), download_dir.to_string()),
             proxies: ProxyList::new(entries, noproxy),
             ready: Mutex::new(HashMap::new()),
             files_read: std::sync::atomic::AtomicUsize::new(0),
@@ -197,9 +309,7 @@ impl ModuleSource for CacheThenProxy {
     }
 
     fn prefetch(&self, kind: FileKind, items: &[(String, String)]) {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
+        let threads = threads();
         if threads < 2 || items.len() < 32 {
             return;
         }

@@ -2,9 +2,8 @@
 
 use super::{CliError, Outcome};
 use crate::clock::Clock;
-use crate::graph::list::{module_info, ModuleInfoError, ModulePublic};
+use crate::graph::list::{list_m, CachePaths, ListFlags, NoCache};
 use crate::graph::load::CmdKind;
-use crate::graph::VerId;
 use crate::native::env::GoEnv;
 use crate::native::modload::{with_loader, LoadRequest, ModCachePaths};
 use std::path::PathBuf;
@@ -114,23 +113,10 @@ pub fn request(
     })
 }
 
-/// Matches a module path against a `...` pattern as the go command's `search.MatchPattern` does:
-/// `...` matches any string, and a trailing `/...` also matches the prefix alone.
-pub fn match_pattern(pattern: &str, path: &str) -> bool {
-    fn glob(p: &[u8], s: &[u8]) -> bool {
-        match p.iter().position(|_| true) {
-            None => s.is_empty(),
-            Some(_) if p.starts_with(b"...") => (0..=s.len()).any(|i| glob(&p[3..], &s[i..])),
-            Some(_) => !s.is_empty() && p[0] == s[0] && glob(&p[1..], &s[1..]),
-        }
-    }
-    if let Some(prefix) = pattern.strip_suffix("/...") {
-        if path == prefix {
-            return true;
-        }
-    }
-    glob(pattern.as_bytes(), path.as_bytes())
-}
+/// Matches a module path against a `...` pattern (the core's [`graph::list::match_pattern`]).
+///
+/// [`graph::list::match_pattern`]: crate::graph::list::match_pattern
+pub use crate::graph::list::match_pattern;
 
 /// Runs `list -m` for `patterns` and returns what the go command would print.
 pub fn list_modules(
@@ -141,133 +127,27 @@ pub fn list_modules(
     x: bool,
 ) -> CmdOutput {
     let clock = InstantClock::new();
-    let mut cache = ModCachePaths::new(&req.env.gomodcache);
-    // Text lines never show Dir: skip the per-module directory probes.
-    cache.probe_dirs = json;
+    let mod_cache = ModCachePaths::new(&req.env.gomodcache);
+    // Text lines never show GoMod or Dir: skip working out those paths and probing directories.
+    let cache: &dyn CachePaths = if json { &mod_cache } else { &NoCache };
+    let flags = ListFlags { json, e, x };
     let r = with_loader(req, &clock, |l| {
-        let out = list_with(l, &cache, patterns, json, e, x);
-        with_go_messages(l, out)
+        let listed = list_m(l, cache, patterns, flags);
+        CmdOutput {
+            stdout: listed.stdout,
+            stderr: listed.stderr,
+            exit: listed.exit,
+        }
     });
     r.unwrap_or_else(|msg| CmdOutput::fail(&msg))
 }
 
 /// Puts the messages the go command prints while loading (`go: dropping requirement on excluded
-/// version …`) in front of a command's stderr.
+/// version …`, and the errors it reports without stopping, which fail the command) in front of
+/// a command's stderr.
 pub fn with_go_messages(l: &crate::graph::load::Loader<'_>, mut out: CmdOutput) -> CmdOutput {
-    out.stderr
-        .insert_str(0, &crate::graph::resolve::go_messages(l));
+    crate::graph::list::loading_messages(l, &mut out.stderr, &mut out.exit);
     out
-}
-
-fn list_with(
-    l: &mut crate::graph::load::Loader<'_>,
-    cache: &ModCachePaths,
-    patterns: &[String],
-    json: bool,
-    e: bool,
-    x: bool,
-) -> CmdOutput {
-    {
-        let mut out = CmdOutput::default();
-        let mut mods: Vec<ModulePublic> = Vec::new();
-        let mut graph_err = None;
-        if patterns.is_empty() {
-            let rs = match l.load_mod_file() {
-                Ok(rs) => rs,
-                Err(err) => return CmdOutput::fail(&err.to_string()),
-            };
-            for m in l.main_versions() {
-                mods.push(module_info(l, &rs, cache, m));
-            }
-        } else {
-            if l.options().build_mod == crate::graph::load::BuildMod::Vendor {
-                return CmdOutput::fail(crate::graph::resolve::VENDOR_ALL);
-            }
-            let (rs, mg, err) = match l.load_mod_graph() {
-                Ok(t) => t,
-                Err(err) => return CmdOutput::fail(&err.to_string()),
-            };
-            graph_err = err;
-            let list = mg.graph.build_list(&l.names);
-            if patterns.iter().any(|p| p == "all") {
-                crate::graph::resolve::prefetch_listed(l, &list);
-            }
-            let mut listed = rustc_hash::FxHashSet::default();
-            for arg in patterns {
-                if arg == "all" || arg.contains("...") {
-                    let mut matched = false;
-                    for &m in &list {
-                        if arg == "all" || match_pattern(arg, l.names.path_str(m.path)) {
-                            matched = true;
-                            if listed.insert(m) {
-                                mods.push(module_info(l, &rs, cache, m));
-                            }
-                        }
-                    }
-                    if !matched {
-                        out.stderr.push_str(&format!(
-                            "warning: pattern \"{arg}\" matched no module dependencies\n"
-                        ));
-                    }
-                    continue;
-                }
-                let p = l.names.path(arg);
-                let v = mg.graph.selected(p);
-                if v == VerId::NONE {
-                    if graph_err.is_some() {
-                        continue;
-                    }
-                    mods.push(ModulePublic {
-                        path: arg.clone(),
-                        error: Some(ModuleInfoError {
-                            err: format!("module {arg}: not a known dependency"),
-                        }),
-                        ..ModulePublic::default()
-                    });
-                    continue;
-                }
-                mods.push(module_info(l, &rs, cache, crate::graph::Mv::new(p, v)));
-            }
-        }
-        if x {
-            for ev in &l.trace.events {
-                out.stderr.push_str(&ev.x_line());
-                out.stderr.push('\n');
-            }
-            for d in &l.diagnostics {
-                if d.code == crate::graph::load::GOMOD_REWRITE {
-                    out.stderr
-                        .push_str(&format!("# go.mod rewrite (not written): {}\n", d.message));
-                }
-            }
-        }
-        if !e {
-            let mut failed = false;
-            for m in &mods {
-                if let Some(err) = &m.error {
-                    out.stderr.push_str(&format!("go: {}\n", err.err));
-                    failed = true;
-                }
-            }
-            if let Some(err) = &graph_err {
-                out.stderr.push_str(&format!("go: {err}\n"));
-                failed = true;
-            }
-            if failed {
-                out.exit = 1;
-                return out;
-            }
-        }
-        for m in &mods {
-            if json {
-                out.stdout.push_str(&m.json());
-            } else {
-                out.stdout.push_str(&m.line());
-                out.stdout.push('\n');
-            }
-        }
-        out
-    }
 }
 
 /// Prints a command's output and maps its exit code.

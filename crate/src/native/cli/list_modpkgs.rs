@@ -271,11 +271,19 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                 return out;
             }
         };
-        if let Some(e) = graph_err {
-            out.stderr = format!("go: {e}\n");
-            out.exit = 1;
-            return out;
-        }
+        // A pruned graph that cannot be loaded fails only lookups that need it (and the final
+        // check of the roots); everything else is found among go.mod's roots.
+        let deferred = match graph_err {
+            Some(e) if file_rs.pruning == crate::graph::load::Pruning::Pruned => {
+                Some(e.to_string())
+            }
+            Some(e) => {
+                out.stderr = format!("go: {e}\n");
+                out.exit = 1;
+                return out;
+            }
+            None => None,
+        };
         // Package loading starts from go.mod's roots; the full graph (whose selection raising
         // roots does not change) serves the second lookup pass.
         if rs.pruning == crate::graph::load::Pruning::Pruned {
@@ -303,6 +311,21 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
         } else {
             args.patterns.clone()
         };
+        if let Some(gerr) = deferred {
+            let run = RootsOnly {
+                req,
+                args,
+                file_rs: &file_rs,
+                graph_error: &gerr,
+                sums: sums.as_deref(),
+                mains: &mains,
+                patterns: &patterns,
+                goroot: &goroot,
+                ctx: &ctx,
+                cwd: &cwd,
+            };
+            return run.list(l);
+        }
         // Modules providing loaded packages become roots of a pruned graph (-mod=mod), which can
         // raise selected versions: list again until the roots are stable.
         let mut rounds = 0;
@@ -407,6 +430,139 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
         stderr: format!("go: {msg}\n"),
         exit: 1,
     })
+}
+
+/// Listing in a pruned module whose full graph does not load: lookups use the main modules and
+/// go.mod's roots only; a lookup those do not answer needed the graph and gets its error, as in
+/// the go command (`importFromModules` loads the graph only then). When no lookup needed it, the
+/// roots are spot-checked as the go command's `updatePrunedRoots` does: a providing module whose
+/// go.mod cannot be read, or which requires more than a root's version, needs the graph, and its
+/// error ends the command.
+struct RootsOnly<'r> {
+    req: &'r LoadRequest,
+    args: &'r PkgListArgs,
+    file_rs: &'r crate::graph::load::Requirements,
+    graph_error: &'r str,
+    sums: Option<&'r str>,
+    mains: &'r [(String, String)],
+    patterns: &'r [String],
+    goroot: &'r str,
+    ctx: &'r crate::pkg::constraint::BuildContext,
+    cwd: &'r str,
+}
+
+impl RootsOnly<'_> {
+    fn list(&self, l: &mut crate::graph::load::Loader<'_>) -> CmdOutput {
+        use crate::pkg::modload::ModLookupError;
+        let mut out = CmdOutput::default();
+        let source = l.modules();
+        let mode = l.options().build_mod;
+        let fs = ModuleTreeFs::new(&self.req.dir, source);
+        let mut first_list: Vec<crate::graph::Mv> = l.main_versions();
+        first_list.extend(self.file_rs.roots.iter().copied());
+        let roots = build_list_roots(l, &first_list, &self.req.env.gomodcache, &fs, self.sums);
+        let mut cache = ModCachePaths::new(&self.req.env.gomodcache);
+        cache.probe_dirs = false;
+        let mut modules = HashMap::new();
+        module_objects(l, self.file_rs, &first_list, &cache, &mut modules);
+        for r in &roots {
+            let key = (r.path.clone(), r.version.clone());
+            if let (Some(m), Some(d)) = (modules.get_mut(&key), &r.dir) {
+                if m.dir.is_empty() && !r.local {
+                    m.dir = d.clone();
+                }
+            }
+        }
+        let needed = std::cell::Cell::new(false);
+        let module_of = |p: &str, v: &str| modules.get(&(p.to_string(), v.to_string())).cloned();
+        let error_text = |e: &ModLookupError| match e {
+            ModLookupError::NoModule(_) | ModLookupError::NotInGoroot { .. } => {
+                needed.set(true);
+                self.graph_error.to_string()
+            }
+            _ => lookup_error_text(source, mode, e),
+        };
+        let env = ModListEnv {
+            fs: &fs,
+            goroot: self.goroot,
+            build_list: &roots,
+            roots_first: None,
+            vendor: None,
+            ctx: self.ctx,
+            cwd: self.cwd,
+            module_of: &module_of,
+            error_text: &error_text,
+        };
+        let trace = if self.args.x {
+            Trace::recording()
+        } else {
+            Trace::off()
+        };
+        let mut lister = ModLister::new(env, trace);
+        let ids = load_patterns(&mut lister, self.patterns, self.cwd, self.mains, &mut out);
+        // A lookup that loaded the (failing) graph: the roots are then checked against what the
+        // partial graph selects; a raised root reloads the graph and its error ends the command.
+        let consistent = if needed.get() {
+            let mg = l.read_mod_graph(crate::graph::load::Pruning::Pruned, &self.file_rs.roots);
+            self.file_rs
+                .roots
+                .iter()
+                .all(|r| mg.graph.selected(r.path) == r.ver)
+        } else {
+            self.spot_check(l, &lister, &ids, &first_list)
+        };
+        if !consistent {
+            return CmdOutput {
+                stdout: String::new(),
+                stderr: format!("go: {}\n", self.graph_error),
+                exit: 1,
+            };
+        }
+        finish(&lister, &ids, self.args, &mut out);
+        out
+    }
+
+    /// Whether every module providing a loaded package has a readable go.mod whose requirements
+    /// the roots already satisfy.
+    fn spot_check(
+        &self,
+        l: &mut crate::graph::load::Loader<'_>,
+        lister: &ModLister<'_>,
+        ids: &[usize],
+        first_list: &[crate::graph::Mv],
+    ) -> bool {
+        let providers: Vec<crate::graph::Mv> = lister
+            .output(ids, true)
+            .iter()
+            .filter_map(|p| p.module.as_ref())
+            .filter(|m| !m.main)
+            .filter_map(|m| {
+                first_list.iter().copied().find(|v| {
+                    v.ver != VerId::MAIN
+                        && l.names.path_str(v.path) == m.path
+                        && l.names.ver_str(v.ver) == m.version
+                })
+            })
+            .collect();
+        for m in providers {
+            let Ok(summary) = l.summary(m) else {
+                return false;
+            };
+            for r in &summary.require {
+                let above = self.file_rs.roots.iter().any(|root| {
+                    root.path == r.path
+                        && crate::version::semver::compare(
+                            l.names.ver_str(root.ver),
+                            l.names.ver_str(r.ver),
+                        ) == std::cmp::Ordering::Less
+                });
+                if above {
+                    return false;
+                }
+            }
+        }
+        true
+    }
 }
 
 fn load_patterns(

@@ -1,7 +1,9 @@
 //! The playground's examples (`tests/fixtures/*.txtar`): each resolves through the core's
-//! `graph::resolve` with `-mod=mod` (as the page does) to what `tests/fixtures/<name>.golden`
-//! holds (what `modscope list -m all` prints: stdout, then stderr), and — when the go command is installed — to what
-//! `go list -m all` prints on the unpacked archive with `GOPROXY=file://…/proxy`.
+//! `graph::resolve` with `-mod=mod` (as the page does; a workspace — a `go.work` at the root — with
+//! the default `-mod`, since workspace mode allows only readonly) to what
+//! `tests/fixtures/<name>.golden` holds (what `modscope list -m all` prints: stdout, then stderr),
+//! and — when the go command is installed — to what `go list -m all` prints on the unpacked
+//! archive with `GOPROXY=file://…/proxy`.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -13,11 +15,14 @@ use modscope::source::MemFs;
 use std::path::{Path, PathBuf};
 
 const EXAMPLES: &[&str] = &[
+    "gosum-mismatch",
+    "import-missing",
     "pruning-go116",
     "pruning-go117",
     "replace-exclude",
     "replace-no-gomod",
     "version-drift",
+    "workspace",
 ];
 
 fn fixtures() -> PathBuf {
@@ -30,14 +35,21 @@ fn archive(name: &str) -> txtar::Archive {
     txtar::parse(&data)
 }
 
+/// Whether the archive is a workspace: a `go.work` at its root (the page then leaves `-mod` unset).
+fn is_workspace(a: &txtar::Archive) -> bool {
+    a.files.iter().any(|f| f.name == "go.work")
+}
+
 /// What modscope prints for `list -m all` on the example: stdout lines, then stderr.
 fn modscope_output(name: &str) -> String {
+    let a = archive(name);
+    let workspace = is_workspace(&a);
     let mut fs = MemFs::new();
-    for f in archive(name).files {
+    for f in a.files {
         fs.insert(&f.name, f.data);
     }
     let opts = ResolveOptions {
-        build_mod: Some("mod".to_string()),
+        build_mod: (!workspace).then(|| "mod".to_string()),
         ..ResolveOptions::default()
     };
     let r = resolve(&fs, &opts, &FrozenClock);
@@ -75,6 +87,8 @@ fn every_example_is_listed_and_the_examples_differ_where_they_should() {
         modscope_output("pruning-go117")
     );
     assert!(modscope_output("version-drift").contains("example.com/b v1.1.0\n"));
+    assert!(modscope_output("gosum-mismatch").contains(": checksum mismatch\n"));
+    assert!(modscope_output("workspace").starts_with("example.com/a\nexample.com/b\n"));
 }
 
 fn unpack(a: &txtar::Archive, dir: &Path) {
@@ -97,14 +111,19 @@ fn examples_match_the_go_command() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         let dir = dir.canonicalize().expect("canonical temp dir");
-        unpack(&archive(name), &dir);
-        let out = std::process::Command::new(&go)
-            .args(["list", "-m", "all"])
+        let a = archive(name);
+        unpack(&a, &dir);
+        let mut cmd = std::process::Command::new(&go);
+        cmd.args(["list", "-m", "all"]);
+        if is_workspace(&a) {
+            cmd.env_remove("GOFLAGS").env_remove("GOWORK");
+        } else {
+            cmd.env("GOFLAGS", "-mod=mod").env("GOWORK", "off");
+        }
+        let out = cmd
             .current_dir(&dir)
             .env("GOPROXY", format!("file://{}/proxy", dir.display()))
-            .env("GOFLAGS", "-mod=mod")
             .env("GOSUMDB", "off")
-            .env("GOWORK", "off")
             .env("GOTOOLCHAIN", "local")
             .env("GOPATH", dir.join(".gopath"))
             .env("GOMODCACHE", dir.join(".gopath/pkg/mod"))

@@ -4,7 +4,7 @@
 // offers "copy as Markdown" and an embed snippet. In embed mode it shows one view, compactly.
 import { CancelledError, createEngine, diagnosticsOf } from './engine.js';
 import { embedUrl, iframeSnippet, isEmbedded, requestedView } from './embed.js';
-import { EXAMPLES } from './examples.js';
+import { defaultOptions, EXAMPLES } from './examples.js';
 import { toMarkdown } from './markdown.js';
 import { decodeState, hashPayload, MAX_HASH_CHARS, shareUrl } from './share.js';
 import { formatTxtar, parseTxtar } from './txtar.js';
@@ -173,13 +173,15 @@ async function resolve() {
 
 /**
  * Shows and resolves a new tree. `files` is an iterable of [path, text]; `label` says where it came
- * from; `example` is the example id when it is one, unedited.
+ * from; `example` is the example id when it is one, unedited; `options` are the resolve options
+ * (by default, what suits the tree: see examples.js).
  */
-async function setTree(files, { comment = '', label, example = null, fromEditor = false } = {}) {
+async function setTree(files, { comment = '', label, example = null, fromEditor = false, options = null } = {}) {
   const list = [...files];
   document.body.dataset.tree = 'loading';
   for (const el of panels.values()) el.dataset.rendered = 'false';
   app.tree = { files: new Map(list), comment, label };
+  app.options = options ?? defaultOptions(app.tree.files);
   app.example = example;
   document.body.dataset.example = example ?? 'custom';
   ui.picker.value = example ?? '';
@@ -209,10 +211,10 @@ async function setTree(files, { comment = '', label, example = null, fromEditor 
   await resolve();
 }
 
-function showExample(id) {
+function showExample(id, options = null) {
   const example = EXAMPLES.find((e) => e.id === id) ?? EXAMPLES[0];
   const { comment, files } = parseTxtar(example.text);
-  return setTree(files, { comment, label: `example ${example.id}`, example: example.id });
+  return setTree(files, { comment, label: `example ${example.id}`, example: example.id, options });
 }
 
 // ---- share URL ----------------------------------------------------------------------------
@@ -265,13 +267,13 @@ async function restoreFromHash() {
     return false;
   }
   app.viewState = state.views && typeof state.views === 'object' ? state.views : {};
-  if (state.options && typeof state.options === 'object') app.options = state.options;
-  if (state.view) app.view = state.view;
+  const options = state.options && typeof state.options === 'object' ? state.options : null;
+  if (typeof state.view === 'string') app.view = state.view;
   if (typeof state.example === 'string' && EXAMPLES.some((e) => e.id === state.example)) {
-    await showExample(state.example);
+    await showExample(state.example, options);
   } else if (typeof state.txtar === 'string') {
     const { comment, files } = parseTxtar(state.txtar);
-    await setTree(files, { comment, label: typeof state.label === 'string' ? state.label : 'shared tree' });
+    await setTree(files, { comment, label: typeof state.label === 'string' ? state.label : 'shared tree', options });
   } else {
     return false;
   }

@@ -10,7 +10,7 @@ export const ZIP_LIMITS = {
   /** The largest .zip file read at all. */
   zipBytes: 256 << 20,
   /** The most entries (of any kind) in the central directory. */
-  entries: 100_000,
+  entries: 50_000,
   /** The largest uncompressed size of one kept entry. */
   entryBytes: 4 << 20,
   /** The largest total uncompressed size of the kept entries. */

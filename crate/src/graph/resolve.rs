@@ -13,6 +13,7 @@ use super::load::{
     BuildMod, CmdKind, DepGoMod, Env, Loader, MainModule, Options, Replace, Require, WorkFile,
     EXCLUDED_REQUIREMENT,
 };
+use crate::cache::ModfileCache;
 use crate::clock::Clock;
 use crate::error::{Code, Diagnostic};
 use crate::modfile::{self, ParseOptions};
@@ -335,12 +336,28 @@ pub fn resolve<F: Fs + Send + Sync>(fs: F, opts: &ResolveOptions, clock: &dyn Cl
             Err(e) => return out.fail(&e),
         }
     };
+    // Dependency go.mod files are verified against go.sum as the go command does (go.work.sum
+    // and the modules' go.sum files in a workspace); the cache is otherwise off.
+    let mut sums = Vec::new();
+    if use_work {
+        sums.push(join_path(&dir, "go.work.sum"));
+    }
+    sums.extend(mains.iter().map(|m| join_path(&m.dir, "go.sum")));
+    let mut sum_text = String::new();
+    for p in &sums {
+        if let Ok(data) = fs.read(p) {
+            sum_text.push_str(&String::from_utf8_lossy(&data));
+            sum_text.push('\n');
+        }
+    }
+    let verify = ModfileCache::verify_only();
+    verify.set_gosum_text(&sums[0], &sum_text);
     let env = Env {
         modules: &proxy,
         fs: &fs,
         parse: &parse_dep,
         clock,
-        cache: None,
+        cache: Some(&verify),
     };
     let options = Options {
         build_mod,
@@ -355,7 +372,16 @@ pub fn resolve<F: Fs + Send + Sync>(fs: F, opts: &ResolveOptions, clock: &dyn Cl
         Err(e) => return out.fail(&e.to_string()),
     };
     let out = resolve_with(&mut loader, out);
-    finish(&loader, out)
+    let out = finish(&loader, out);
+    // A checksum mismatch stops the go command: its message is all it prints.
+    match verify.fatal() {
+        Some(fatal) => Resolution {
+            trace: out.trace,
+            ..Resolution::default()
+        }
+        .fail(&fatal),
+        None => out,
+    }
 }
 
 fn read_main<F: Fs>(fs: &F, source: &dyn ModuleSource, dir: &str) -> Result<MainModule, String> {

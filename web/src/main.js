@@ -52,15 +52,34 @@ function setStatus(text) {
   ui.status.textContent = text;
 }
 
+/** Since when the engine has been busy, and the timer that shows for how long. */
+const busy = { since: 0, timer: 0, what: '' };
+
+function showBusy() {
+  const seconds = (performance.now() - busy.since) / 1000;
+  ui.busyText.textContent = seconds >= 0.5 ? `${busy.what} (${seconds.toFixed(1)} s)` : busy.what;
+}
+
 function onBusy(running) {
   document.body.dataset.busy = running.length > 0 ? 'true' : 'false';
   ui.busy.hidden = running.length === 0;
-  if (running.length > 0) ui.busyText.textContent = `Working: ${running.join(', ')}…`;
+  if (running.length === 0) {
+    clearInterval(busy.timer);
+    busy.timer = 0;
+    return;
+  }
+  if (!busy.timer) {
+    busy.since = performance.now();
+    busy.timer = setInterval(showBusy, 250);
+  }
+  busy.what = `Working: ${[...new Set(running)].join(', ')}…`;
+  showBusy();
 }
 
 function onProgress(method, value) {
   if (value && typeof value.done === 'number') {
-    ui.busyText.textContent = `${method}: ${value.done} of ${value.total}…`;
+    busy.what = `${method}: ${value.done} of ${value.total} files…`;
+    showBusy();
   }
 }
 
@@ -182,6 +201,9 @@ async function setTree(files, { comment = '', label, example = null, fromEditor 
   for (const el of panels.values()) el.dataset.rendered = 'false';
   app.tree = { files: new Map(list), comment, label };
   app.options = options ?? defaultOptions(app.tree.files);
+  // A different tree starts the views afresh (filters, files, lines); an edit or a restored link
+  // keeps their state.
+  if (!fromEditor && !restoring) app.viewState = {};
   app.example = example;
   document.body.dataset.example = example ?? 'custom';
   ui.picker.value = example ?? '';
@@ -255,7 +277,10 @@ function fullPageUrl(href) {
   return url.href;
 }
 
-/** Restores a shared state; false when the hash holds none. */
+/** Why the share link in the URL could not be opened, if it could not. */
+let linkProblem = null;
+
+/** Restores a shared state; false when the hash holds none (or a damaged one: see linkProblem). */
 async function restoreFromHash() {
   const payload = hashPayload(location.hash);
   if (!payload) return false;
@@ -263,7 +288,7 @@ async function restoreFromHash() {
   try {
     state = await decodeState(payload);
   } catch (error) {
-    setStatus(error.message);
+    linkProblem = error.message;
     return false;
   }
   app.viewState = state.views && typeof state.views === 'object' ? state.views : {};
@@ -385,6 +410,10 @@ if (embedded) {
   if (wanted && viewById(wanted)) app.view = wanted;
 }
 if (!restored) await showExample(EXAMPLES[0].id);
+if (linkProblem) {
+  setStatus(`${linkProblem}. Showing an example instead.`);
+  document.body.dataset.linkProblem = linkProblem;
+}
 restoring = false;
 await selectView(app.view);
 document.body.dataset.ready = 'true';

@@ -1,5 +1,5 @@
 // The diagnostics view: every error and warning of the run — the resolution's diagnostics, then
-// those of parsing each go.mod and go.work in the tree that resolution did not already report —
+// those of parsing the main modules' go.mod files that resolution did not already report —
 // one line each, `file:line:col` first, then the message and its code. A diagnostic with a file
 // links to the source view, which shows the file with the line highlighted.
 import { h } from '../dom.js';
@@ -47,20 +47,26 @@ export function renderDiagnostics(list, diagnostics) {
   );
 }
 
-/** The go.mod and go.work files of the tree outside the proxy directory. */
-function modFiles(files, proxy) {
-  const prefix = `${(proxy ?? '/proxy').replace(/^\/+|\/+$/g, '')}/`;
-  return [...files.keys()].filter(
-    (p) => !p.startsWith(prefix) && !p.startsWith('vendor/') && /(^|\/)go\.(mod|work)$/.test(p),
-  );
+/**
+ * The main modules' go.mod files: the one in the main module's directory, or in a workspace every
+ * go.mod outside the proxy directory. (Dependencies' go.mod files are read laxly by the go
+ * command, so strict parse errors in them are not errors of the run.)
+ */
+function modFiles(files, options) {
+  const dir = (options?.dir ?? '/').replace(/^\/+|\/+$/g, '');
+  const main = dir ? `${dir}/go.mod` : 'go.mod';
+  if (!files.has(dir ? `${dir}/go.work` : 'go.work') || options?.workspace === false) {
+    return files.has(main) ? [main] : [];
+  }
+  const prefix = `${(options?.proxy ?? '/proxy').replace(/^\/+|\/+$/g, '')}/`;
+  return [...files.keys()].filter((p) => !p.startsWith(prefix) && !p.startsWith('vendor/') && /(^|\/)go\.mod$/.test(p));
 }
 
 /** Every diagnostic of the run: the resolution's, then parse errors of go.mod files it missed. */
 export async function collectDiagnostics(ctx) {
   const all = [...(ctx.resolution?.diagnostics ?? [])];
   const seen = new Set(all.map((d) => `${fileOf(d)}|${position(d)}|${d.message}`));
-  for (const path of modFiles(ctx.tree.files, ctx.options.proxy)) {
-    if (!path.endsWith('go.mod')) continue;
+  for (const path of modFiles(ctx.tree.files, ctx.options)) {
     try {
       await ctx.engine.call('parseModFile', path);
     } catch (error) {

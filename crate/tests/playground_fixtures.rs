@@ -3,13 +3,17 @@
 //! the default `-mod`, since workspace mode allows only readonly) to what
 //! `tests/fixtures/<name>.golden` holds (what `modscope list -m all` prints: stdout, then stderr),
 //! and — when the go command is installed — to what `go list -m all` prints on the unpacked
-//! archive with `GOPROXY=file://…/proxy`.
+//! archive with `GOPROXY=file://…/proxy`. What the WASM's `resolve` answers
+//! (`inspect::tree::resolve_tree`, with and without the modfile cache) is the same text.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
+use modscope::cache::store::DEFAULT_MEMORY_BYTES;
+use modscope::cache::ModfileCache;
 use modscope::clock::FrozenClock;
-use modscope::graph::resolve::{resolve, ResolveOptions};
+use modscope::graph::resolve::{resolve, Resolution, ResolveOptions};
+use modscope::inspect::tree::{resolve_tree, TreeOptions};
 use modscope::modfile::txtar;
 use modscope::source::MemFs;
 use std::path::{Path, PathBuf};
@@ -53,9 +57,31 @@ fn modscope_output(name: &str) -> String {
         ..ResolveOptions::default()
     };
     let r = resolve(&fs, &opts, &FrozenClock);
-    let mut out: String = r.lines.iter().map(|l| format!("{l}\n")).collect();
-    out.push_str(&r.stderr);
-    out
+    let printed = |r: &Resolution| {
+        let mut out: String = r.lines.iter().map(|l| format!("{l}\n")).collect();
+        out.push_str(&r.stderr);
+        out
+    };
+    // The WASM's `resolve` answers through inspect::tree (without and with the modfile cache):
+    // the same text.
+    let tree = TreeOptions {
+        resolve: opts,
+        go: None,
+    };
+    let uncached = resolve_tree(&fs, &tree, &FrozenClock, None);
+    assert_eq!(
+        printed(&uncached),
+        printed(&r),
+        "example {name}: inspect::tree::resolve_tree"
+    );
+    let cache = ModfileCache::new(DEFAULT_MEMORY_BYTES);
+    let cached = resolve_tree(&fs, &tree, &FrozenClock, Some(&cache));
+    assert_eq!(
+        printed(&cached),
+        printed(&r),
+        "example {name}: resolve_tree with the modfile cache"
+    );
+    printed(&r)
 }
 
 #[test]

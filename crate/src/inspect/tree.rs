@@ -99,12 +99,20 @@ pub fn with_tree_loader<F: Fs + Send + Sync, R>(
         mains.push(read_main(&dir)?);
         build_mod_of(flag, command)?
     };
-    if let Some(c) = cache {
-        c.set_gosum_text(
-            "go.sum",
-            &gosum_text(fs, &mains, use_work.then_some(dir.as_str())),
-        );
-    }
+    // Without a modfile cache, dependency go.mod files are still verified against go.sum, as
+    // the go command does: a verify-only cache checks them and stores nothing.
+    let verify_only;
+    let verifier: &ModfileCache = match cache {
+        Some(c) => c,
+        None => {
+            verify_only = ModfileCache::verify_only();
+            &verify_only
+        }
+    };
+    verifier.set_gosum_text(
+        "go.sum",
+        &gosum_text(fs, &mains, use_work.then_some(dir.as_str())),
+    );
     let cached;
     let modules: &dyn ModuleSource = match cache {
         Some(c) => {
@@ -118,7 +126,7 @@ pub fn with_tree_loader<F: Fs + Send + Sync, R>(
         fs,
         parse: &parse_dep,
         clock,
-        cache: cache.map(|c| c as &dyn crate::graph::load::ModFileCache),
+        cache: Some(verifier as &dyn crate::graph::load::ModFileCache),
     };
     let options = Options {
         build_mod,
@@ -131,7 +139,7 @@ pub fn with_tree_loader<F: Fs + Send + Sync, R>(
     let mut loader = Loader::new(env, options, mains, work).map_err(|e| e.to_string())?;
     let r = f(&mut loader);
     drop(loader);
-    if let Some(fatal) = cache.and_then(ModfileCache::fatal) {
+    if let Some(fatal) = verifier.fatal() {
         return Err(fatal);
     }
     Ok(r)

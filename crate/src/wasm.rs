@@ -2,7 +2,7 @@
 //! one helper as a JS `Error` carrying the diagnostic.
 //!
 //! JS sees one object, [`Workspace`]: an in-memory file tree the page fills (`setFile`,
-//! `removeFile`, `files`, `readFile`, `loadTxtar`, `loadUniverse`) and asks questions of
+//! `replaceFiles`, `removeFile`, `files`, `readFile`, `loadTxtar`, `loadUniverse`) and asks questions of
 //! (`parseModFile`, `resolve`, `graph`, `whyVersion`, `whyAll`, `lookup`, `bench`), with an
 //! in-memory modfile cache (`cacheSnapshot`, `cacheStats`, `exportCache`, `importCache`,
 //! `clearCache`). Answers are plain JS objects in the same JSON shape the CLI prints with
@@ -155,6 +155,29 @@ impl Workspace {
         }
         self.tree_changed("/@v/");
         Ok(names)
+    }
+
+    /// Replaces the whole tree with `entries`, an array of `[path, text]` pairs, and returns the
+    /// number of files. One step for many files: the modfile cache is checked against the new
+    /// module files once, not once per file (as `setFile` does). A bad path throws and leaves
+    /// the tree as it was.
+    #[wasm_bindgen(js_name = replaceFiles)]
+    pub fn replace_files(&mut self, entries: JsValue) -> Result<usize, JsValue> {
+        let entries: Vec<(String, String)> = serde_wasm_bindgen::from_value(entries)
+            .map_err(|e| error_text("wasm-bad-options", format!("invalid files: {e}")))?;
+        let bad: Vec<Diagnostic> = entries
+            .iter()
+            .filter_map(|(path, _)| check_path(path).err())
+            .collect();
+        if !bad.is_empty() {
+            return Err(into_error(&bad));
+        }
+        self.fs = MemFs::new();
+        for (path, text) in entries {
+            self.fs.insert(&path, text.into_bytes());
+        }
+        self.tree_changed("/@v/");
+        Ok(self.fs.paths().count())
     }
 
     /// Replaces the whole tree with a generated module universe (`{ modules, seed }`, defaults

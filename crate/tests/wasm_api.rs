@@ -462,3 +462,34 @@ fn a_generated_universe_loads_and_benches() {
     let (message, _) = error_parts(ws.load_universe(obj(r#"{"modules":0}"#)).unwrap_err());
     assert!(message.contains("1 to"), "{message}");
 }
+
+#[wasm_bindgen_test]
+fn replace_files_swaps_the_whole_tree_and_refuses_bad_paths() {
+    let mut ws = Workspace::new();
+    ws.set_file("old.go", "package old\n".into()).unwrap();
+    let pair = |p: &str, t: &str| -> JsValue {
+        js_sys::Array::of2(&JsValue::from_str(p), &JsValue::from_str(t)).into()
+    };
+    let entries = js_sys::Array::of2(
+        &pair("go.mod", "module example.com/m\n"),
+        &pair(
+            "proxy/example.com/a/@v/v1.0.0.mod",
+            "module example.com/a\n",
+        ),
+    );
+    assert_eq!(ws.replace_files(entries.into()).unwrap(), 2);
+    assert_eq!(
+        ws.files(),
+        vec!["go.mod", "proxy/example.com/a/@v/v1.0.0.mod"]
+    );
+    assert_eq!(ws.read_file("go.mod").unwrap(), "module example.com/m\n");
+    // A bad path anywhere refuses the whole call and leaves the tree as it was.
+    let bad = js_sys::Array::of2(&pair("x.go", "package x\n"), &pair("../evil", ""));
+    let (message, diagnostics) = error_parts(ws.replace_files(bad.into()).unwrap_err());
+    assert!(message.contains("invalid file path"), "{message}");
+    assert_eq!(diagnostics.length(), 1);
+    assert_eq!(ws.files().len(), 2);
+    // Not an array of pairs: a clear error.
+    let (message, _) = error_parts(ws.replace_files(JsValue::from_str("go.mod")).unwrap_err());
+    assert!(message.starts_with("invalid files:"), "{message}");
+}

@@ -132,6 +132,21 @@ test('the page stays usable during long work, which can be cancelled', async () 
   assert.deepEqual(await shownLines(page), ['example.com/m', 'example.com/a v1.0.0', 'example.com/b v1.1.0']);
 });
 
+test('a call that replaces the tree in the worker shows the new tree', async () => {
+  await pick(page, 'version-drift');
+  await showView(page, 'buildlist');
+  const files = await page.evaluate(async () => {
+    await modscope.engine.call('loadUniverse', { modules: 40, seed: 3 });
+    return modscope.engine.files.size;
+  });
+  await page.waitForFunction(() => document.getElementById('tree-label').textContent.startsWith('generated universe'));
+  await settled(page);
+  assert.ok(files > 40, `${files} files`);
+  assert.match(await page.textContent('#tree-label'), new RegExp(`· ${files} files$`));
+  assert.equal(await page.getAttribute('body', 'data-tree'), 'resolved');
+  assert.ok((await shownLines(page)).length > 1);
+});
+
 test('no console errors, failed requests or HTTP errors', () => {
   assert.deepEqual(suite.problems, []);
 });

@@ -7,12 +7,16 @@
 // starts a fresh one and restores the tree into it, so the page can go on as before.
 //
 // The engine keeps a copy of the tree (`engine.files`, path → text): the calls that change the tree
-// (`replaceTree`, `setFile`, `removeFile`, `loadTxtar`) update it when they succeed, and that copy
-// is what a restarted worker is given.
+// (`replaceTree`, `setFile`, `removeFile`, and those in REPLACING, after which the tree is read
+// back from the worker) update it when they succeed, and that copy is what a restarted worker is
+// given. A change that did not come through `setTree` is reported to `listeners.tree(method)`.
 import { CancelledError, EngineError, rpcClient } from './rpc.js';
 import { parseTxtar } from './txtar.js';
 
 export { CancelledError, EngineError };
+
+/** Workspace methods that replace the whole tree (the engine then reads it back). */
+const REPLACING = new Set(['loadTxtar', 'loadUniverse', 'replaceFiles']);
 
 /** Starts a worker and waits until its WASM is loaded. */
 async function startWorker() {
@@ -25,7 +29,7 @@ async function startWorker() {
 /**
  * Loads the WASM in a worker and returns the engine. `listeners.busy(running)` is called with the
  * list of methods in flight whenever it changes; `listeners.progress(method, value)` with each
- * progress message.
+ * progress message; `listeners.tree(method)` after a call other than `setTree` changed the tree.
  */
 export async function createEngine(listeners = {}) {
   let current = await startWorker();
@@ -48,19 +52,28 @@ export async function createEngine(listeners = {}) {
     }
   }
 
-  /** Updates the copy of the tree after a successful tree-changing call. */
-  function track(method, args, value) {
+  /**
+   * Updates the copy of the tree after a successful tree-changing call, and tells the page when
+   * the change did not come from `setTree` (a view that loaded a tree of its own, say).
+   */
+  async function track(method, args, value) {
     if (method === 'replaceTree') {
       files.clear();
       for (const [path, text] of args[0]) files.set(path, text);
-    } else if (method === 'setFile') {
+      return value;
+    }
+    if (method === 'setFile') {
       files.set(args[0], args[1]);
     } else if (method === 'removeFile') {
       files.delete(args[0]);
-    } else if (method === 'loadTxtar') {
+    } else if (REPLACING.has(method)) {
+      const entries = await run('treeEntries', []);
       files.clear();
-      for (const [path, text] of parseTxtar(args[0]).files) files.set(path, text);
+      for (const [path, text] of entries) files.set(path, text);
+    } else {
+      return value;
     }
+    listeners.tree?.(method);
     return value;
   }
 

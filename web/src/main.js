@@ -193,9 +193,9 @@ async function resolve() {
 /**
  * Shows and resolves a new tree. `files` is an iterable of [path, text]; `label` says where it came
  * from; `example` is the example id when it is one, unedited; `options` are the resolve options
- * (by default, what suits the tree: see examples.js).
+ * (by default, what suits the tree: see examples.js); `keepViews` keeps the views' state (edits).
  */
-async function setTree(files, { comment = '', label, example = null, fromEditor = false, options = null } = {}) {
+async function setTree(files, { comment = '', label, example = null, fromEditor = false, options = null, keepViews = fromEditor } = {}) {
   const list = [...files];
   document.body.dataset.tree = 'loading';
   for (const el of panels.values()) el.dataset.rendered = 'false';
@@ -203,7 +203,7 @@ async function setTree(files, { comment = '', label, example = null, fromEditor 
   app.options = options ?? defaultOptions(app.tree.files);
   // A different tree starts the views afresh (filters, files, lines); an edit or a restored link
   // keeps their state.
-  if (!fromEditor && !restoring) app.viewState = {};
+  if (!keepViews && !restoring) app.viewState = {};
   app.example = example;
   document.body.dataset.example = example ?? 'custom';
   ui.picker.value = example ?? '';
@@ -379,7 +379,15 @@ ui.cancel.addEventListener('click', async () => {
   setStatus(`${app.tree.label}: cancelled (the engine was restarted; the tree is kept)`);
 });
 
-const engine = await createEngine({ busy: onBusy, progress: onProgress });
+/** A call from a view changed the tree (a loaded universe, an edited file): show and resolve it. */
+async function onTreeChanged(method) {
+  const files = [...engine.files];
+  const label = method === 'loadUniverse' ? 'generated universe' : 'changed tree';
+  const comment = method === 'loadUniverse' ? 'A generated module universe.\n' : app.tree.comment;
+  await setTree(files, { comment, label, options: app.options, keepViews: true });
+}
+
+const engine = await createEngine({ busy: onBusy, progress: onProgress, tree: onTreeChanged });
 // The engine, for the browser console (and the browser tests): `await modscope.engine.call(…)`.
 globalThis.modscope = { engine };
 

@@ -1,8 +1,10 @@
 // The module worker that runs all of the page's WASM. It owns one `Workspace` (the in-memory tree)
 // and answers calls from engine.js through the generic protocol in rpc.js:
 //   - `version()`: the modscope version of the WASM build;
-//   - `replaceTree(entries)`: a fresh workspace holding `entries` ([path, text] pairs), with
-//     progress messages `{ done, total }` while it loads; resolves to the number of files;
+//   - `replaceTree(entries)`: the tree becomes `entries` ([path, text] pairs) in one step (the
+//     Workspace's replaceFiles), with progress messages `{ done, total }`; resolves to the number
+//     of files;
+//   - `treeEntries()`: the whole tree as [path, text] pairs (after a call that replaced it);
 //   - any other name: the `Workspace` method of that name, called with the arguments as given
 //     (so a method added to crate/src/wasm.rs is callable from the page with no change here).
 import init, { Workspace, version } from '../pkg/modscope.js';
@@ -17,25 +19,20 @@ const OWN_METHODS = {
   version: () => version(),
   replaceTree(entries, progress) {
     if (!Array.isArray(entries)) throw new TypeError('replaceTree: expected an array of [path, text] pairs');
-    const fresh = new Workspace();
-    try {
-      entries.forEach(([path, text], i) => {
-        fresh.setFile(path, text);
-        if ((i + 1) % PROGRESS_EVERY === 0) progress({ done: i + 1, total: entries.length });
-      });
-    } catch (error) {
-      fresh.free();
-      throw error;
-    }
-    workspace.free();
-    workspace = fresh;
-    return entries.length;
+    progress({ done: 0, total: entries.length });
+    const n = workspace.replaceFiles(entries);
+    progress({ done: entries.length, total: entries.length });
+    return n;
+  },
+  treeEntries() {
+    return workspace.files().map((path) => [path, workspace.readFile(path)]);
   },
 };
 
 rpcServer(self, (method, args, progress) => {
   const own = OWN_METHODS[method];
   if (own) return own(...(method === 'replaceTree' ? [args[0], progress] : args));
+  if (!workspace) throw new Error('the engine is still loading');
   if (method === 'constructor' || typeof Workspace.prototype[method] !== 'function') {
     throw new TypeError(`unknown engine method '${method}'`);
   }

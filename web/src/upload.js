@@ -73,8 +73,11 @@ export function folderInputs(fileList) {
   return files.map((f, i) => fileInput(f, paths[i]));
 }
 
-/** Reads every entry of a dropped directory, recursively, as collect() inputs under `prefix`. */
-async function entryInputs(entry, prefix, out, budget) {
+/**
+ * Reads every entry of a dropped directory (a FileSystemEntry), recursively, as collect() inputs
+ * under `prefix`, into `out`; throws when there are more than `budget` files.
+ */
+export async function entryInputs(entry, prefix, out, budget) {
   if (out.length > budget) throw new Error(`the drop holds more than ${budget.toLocaleString('en')} files: too many for the page`);
   if (entry.isFile) {
     const file = await new Promise((resolve, reject) => entry.file(resolve, reject));

@@ -88,6 +88,20 @@ test('a share link reproduces the source view on a highlighted line', async () =
   await fresh.context().close();
 });
 
+test('a share link pasted into an open page (only the hash changes) is opened', async () => {
+  await pick(page, 'version-drift');
+  await showView(page, 'buildlist');
+  const { text: url } = await dialog('#share');
+  await pick(page, 'pruning-go116');
+  await showView(page, 'gomod');
+  // The page has written its new state into the hash.
+  await page.waitForFunction((u) => location.href !== u && location.hash.startsWith('#s='), url);
+  await page.goto(url);
+  await page.waitForSelector('body[data-example="version-drift"][data-view="buildlist"]');
+  await settled(page);
+  assert.equal(await printed(page), golden('version-drift'));
+});
+
 test('a tree too large for a link gets a clear message', async () => {
   const noise = randomBytes(40_000).toString('base64');
   await editTree(`-- go.mod --\nmodule example.com/big\n\ngo 1.19\n-- big.go --\npackage big\n\n// ${noise}\n`);

@@ -15,7 +15,7 @@ import { parseTxtar } from '../../web/src/txtar.js';
 import { fixtures, golden, output, printed, root, settled, showView, startSuite } from './page.mjs';
 import { makeZip } from './zipfile.mjs';
 
-const bin = process.env.MODSCOPE_BIN ?? join(root, 'target', 'debug', 'modscope');
+const bin = process.env.MODSCOPE_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'modscope');
 
 let suite;
 let page;

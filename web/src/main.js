@@ -425,3 +425,18 @@ if (linkProblem) {
 restoring = false;
 await selectView(app.view);
 document.body.dataset.ready = 'true';
+
+// A share link pasted into the address bar of an open page changes only the hash: open it. (The
+// page's own replaceState never fires hashchange.)
+window.addEventListener('hashchange', async () => {
+  if (!hashPayload(location.hash)) return;
+  clearTimeout(urlTimer);
+  restoring = true;
+  linkProblem = null;
+  try {
+    if (!(await restoreFromHash()) && linkProblem) setStatus(linkProblem);
+  } finally {
+    restoring = false;
+  }
+  await selectView(app.view);
+});

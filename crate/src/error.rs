@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A position in a source file: 1-based line and column (in bytes), plus the byte offset.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Pos {
     /// 1-based line number.
@@ -20,6 +21,7 @@ pub struct Pos {
 }
 
 /// A half-open byte range `[start, end)` in a source file.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Span {
     /// First position covered.
@@ -29,6 +31,7 @@ pub struct Span {
 }
 
 /// How serious a diagnostic is.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -45,6 +48,7 @@ pub enum Severity {
 /// Codes are grouped by layer prefix: `modfile-…`, `module-…`, `sum-…`, `graph-…`, `pkg-…`,
 /// `cache-…`, `cli-…`. Diagnostics are produced by the core and only serialized outward, so the
 /// code is a `&'static str` that can be matched on.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Code(pub &'static str);
@@ -56,6 +60,7 @@ impl fmt::Display for Code {
 }
 
 /// One error, warning or note about the input, with where it is and what the go command says.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Stable code, e.g. `modfile-syntax`.

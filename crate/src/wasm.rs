@@ -197,6 +197,13 @@ impl Workspace {
         Ok(n)
     }
 
+    /// The generated universe `params` names as a txtar archive (the tree is not changed).
+    #[wasm_bindgen(js_name = universeTxtar)]
+    pub fn universe_txtar(&self, params: JsValue) -> Result<String, JsValue> {
+        let p: UniverseParams = options(params)?;
+        universe::txtar(p).map_err(|e| error_text("wasm-bad-options", e))
+    }
+
     /// The import paths the lookup series of `bench` can time in a universe with `params`.
     #[wasm_bindgen(js_name = universeImports)]
     pub fn universe_imports(&self, params: JsValue) -> Result<Vec<String>, JsValue> {
@@ -315,10 +322,12 @@ impl Workspace {
     }
 
     /// Times the tree (`BenchReport`): `{ rounds, series: ["off","cold","warm","scan","index"],
-    /// imports, gopath, dir, proxy, buildMod }`, with `performance.now()`.
+    /// imports, gopath, dir, proxy, buildMod }`, with `performance.now()`; with `universe: {
+    /// modules, seed }` a generated universe is timed instead of the tree (the tree is kept),
+    /// exactly as `modscope bench resolve` times it natively.
     pub fn bench(&self, options: JsValue) -> Result<JsValue, JsValue> {
         let opts: BenchOptions = options_named(options, "bench")?;
-        let r = bench::run(
+        let r = bench::run_tree(
             &self.fs,
             &opts,
             &PerformanceClock::new(),

@@ -48,6 +48,7 @@ impl Tier {
 }
 
 /// Counters of one tier.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct TierStats {
     /// Entries held.
@@ -73,6 +74,7 @@ impl TierStats {
 }
 
 /// Counters of one run (or, summed by the front end, of a cache's life).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct CacheStats {
     /// The memory tier (including entries that came from the snapshot).

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// Parameters of a universe.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UniverseParams {

@@ -13,6 +13,7 @@ use crate::source::FileKind;
 use serde::Serialize;
 
 /// An error attached to one listed module (`{"Err": "…"}`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ModuleInfoError {
     /// The error text.
@@ -21,6 +22,7 @@ pub struct ModuleInfoError {
 }
 
 /// One module as `go list -m -json` describes it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ModulePublic {

@@ -200,6 +200,7 @@ pub fn build_mod_of(flag: Option<&str>, command: CmdKind) -> Result<BuildMod, St
 }
 
 /// What to resolve in a tree. The JSON shape is the WASM API's `resolve(options)` argument.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ResolveOptions {
@@ -225,6 +226,7 @@ impl Default for ResolveOptions {
 }
 
 /// One edge of `go mod graph`, as `modscope mod graph --format json` prints it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GraphEdge {
     /// The requiring module (`path` for a main module, else `path@version`).
@@ -236,6 +238,7 @@ pub struct GraphEdge {
 }
 
 /// The answer for one tree: what `list -m all`, `list -m -json all` and `mod graph` print.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Resolution {

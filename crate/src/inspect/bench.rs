@@ -9,14 +9,16 @@
 use super::tree::{resolve_tree, TreeOptions};
 use crate::cache::ModfileCache;
 use crate::clock::Clock;
+use crate::example::universe::{generate, gopath_imports, UniverseParams};
 use crate::pkg::constraint::BuildContext;
 use crate::pkg::gopath::{GopathConfig, GorootMode, Resolver};
 use crate::pkg::index::GopkgIndex;
 use crate::report::trace::Trace;
-use crate::source::{clean_path, Fs};
+use crate::source::{clean_path, Fs, MemFs};
 use serde::{Deserialize, Serialize};
 
 /// What to time.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct BenchOptions {
@@ -31,6 +33,9 @@ pub struct BenchOptions {
     pub imports: Vec<String>,
     /// `$GOPATH` in the tree for the lookup series.
     pub gopath: String,
+    /// Time a generated universe with these parameters instead of the caller's tree (and, when
+    /// `imports` is empty, look up its GOPATH packages).
+    pub universe: Option<UniverseParams>,
 }
 
 impl Default for BenchOptions {
@@ -47,6 +52,7 @@ impl Default for BenchOptions {
             },
             imports: Vec::new(),
             gopath: "/gopath".into(),
+            universe: None,
         }
     }
 }
@@ -55,6 +61,7 @@ impl Default for BenchOptions {
 pub const MAX_ROUNDS: usize = 200;
 
 /// One timed series.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BenchSeries {
@@ -103,6 +110,7 @@ impl BenchSeries {
 }
 
 /// What a bench run found.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BenchReport {
@@ -123,6 +131,30 @@ pub struct BenchReport {
 
 fn ms(clock: &dyn Clock, t0: u64) -> f64 {
     clock.now_nanos().saturating_sub(t0) as f64 / 1e6
+}
+
+/// Runs the benchmark over the tree in `fs`, or over the generated universe `opts.universe`
+/// names. `host` names the front end in the report; `files` is the number of files in `fs`.
+pub fn run_tree<F: Fs + Send + Sync>(
+    fs: &F,
+    opts: &BenchOptions,
+    clock: &dyn Clock,
+    host: &str,
+    files: usize,
+) -> Result<BenchReport, String> {
+    let Some(params) = opts.universe else {
+        return run(fs, opts, clock, host, files);
+    };
+    let mut generated = MemFs::new();
+    for (name, data) in generate(params)? {
+        generated.insert(&name, data);
+    }
+    let mut opts = opts.clone();
+    if opts.imports.is_empty() {
+        opts.imports = gopath_imports(params);
+    }
+    let n = generated.len();
+    run(&generated, &opts, clock, host, n)
 }
 
 /// Runs the benchmark over the tree in `fs`. `host` names the front end in the report.

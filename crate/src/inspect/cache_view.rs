@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// One `module@version` key of the cache.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CacheEntryView {
@@ -33,10 +34,12 @@ pub struct CacheEntryView {
 }
 
 /// One resolve that went through the cache.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CacheRun {
-    /// `cold` when the run read any go.mod from the tree, else `warm`.
+    /// `cold` when the cache answered nothing, `warm` when it answered everything, else
+    /// `partial` (e.g. a directory replacement's go.mod, which is not exported, was read).
     pub kind: String,
     /// Lookups answered by the cache.
     pub hits: u64,
@@ -51,6 +54,7 @@ pub struct CacheRun {
 }
 
 /// The cache as the cache view shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CacheSnapshotView {
@@ -100,10 +104,12 @@ impl CacheLedger {
         let stores = after.stores - before.stores;
         let n = hits + misses;
         self.runs.push(CacheRun {
-            kind: if stores == 0 && misses == 0 {
+            kind: if hits == 0 {
+                "cold"
+            } else if misses == 0 {
                 "warm"
             } else {
-                "cold"
+                "partial"
             }
             .to_string(),
             hits,

@@ -18,6 +18,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 /// One module version in the graph.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphNode {
@@ -54,6 +55,7 @@ pub struct GraphNode {
 }
 
 /// One requirement: node indexes into [`GraphView::nodes`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct GraphLink {
     /// The requiring node.
@@ -65,6 +67,7 @@ pub struct GraphLink {
 }
 
 /// The whole graph of a tree, for one Go version's view of pruning.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphView {

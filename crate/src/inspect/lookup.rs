@@ -27,6 +27,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 /// How to look up.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LookupOptions {
@@ -57,6 +58,7 @@ impl Default for LookupOptions {
 }
 
 /// One import path's answer, in the JSON shape of `modscope lookup --json`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct LookupReport {

@@ -17,6 +17,7 @@ use crate::source::{clean_path, join_path, Fs, ModuleSource, ProxyDir};
 use serde::{Deserialize, Serialize};
 
 /// What to load: the tree's layout (as `resolve` takes it) and the graph's Go version.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TreeOptions {

@@ -14,6 +14,7 @@ use crate::source::Fs;
 use serde::Serialize;
 
 /// The requirement path that selects a module's version.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WhyVersion {

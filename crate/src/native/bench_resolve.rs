@@ -6,8 +6,8 @@
 
 use super::cli::list::InstantClock;
 use super::cli::{CliError, Outcome};
-use crate::example::universe::{generate, gopath_imports, UniverseParams};
-use crate::inspect::bench::{run as run_bench, BenchOptions, BenchReport};
+use crate::example::universe::UniverseParams;
+use crate::inspect::bench::{run_tree, BenchOptions, BenchReport};
 use crate::source::MemFs;
 use clap::Args;
 
@@ -51,19 +51,14 @@ pub fn measure(args: &ResolveBench) -> Result<BenchReport, CliError> {
         modules: args.modules,
         seed: args.seed,
     };
-    let files = generate(params).map_err(CliError::usage)?;
-    let mut fs = MemFs::new();
-    for (name, data) in files {
-        fs.insert(&name, data);
-    }
     let opts = BenchOptions {
         rounds: args.rounds,
         series: args.series.clone(),
-        imports: gopath_imports(params),
+        universe: Some(params),
         ..BenchOptions::default()
     };
     let clock = InstantClock::new();
-    run_bench(&fs, &opts, &clock, "native", fs.len()).map_err(CliError::usage)
+    run_tree(&MemFs::new(), &opts, &clock, "native", 0).map_err(CliError::usage)
 }
 
 /// Runs `modscope bench resolve`.

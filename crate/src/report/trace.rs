@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// What kind of step an event records. Stable names (serialized in kebab-case) are part of the
 /// JSON schema.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EventKind {
@@ -40,6 +41,7 @@ pub enum EventKind {
 }
 
 /// One step of work: what happened, to what, where, with what result, and when.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     /// The kind of step.

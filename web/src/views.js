@@ -34,12 +34,16 @@
 //
 // Views add their CSS rules in a file of their own, imported from the view's module.
 import buildlist from './view/buildlist.js';
+import cache from './view/cache.js';
 import diagnostics from './view/diagnostics.js';
 import directives from './view/directives.js';
+import graph from './view/graph.js';
+import lookup from './view/lookup.js';
 import source from './view/source.js';
+import timing from './view/timing.js';
 
 /** Every view, in tab order; the first is shown when the URL names none. */
-export const VIEWS = [buildlist, diagnostics, directives, source];
+export const VIEWS = [buildlist, graph, diagnostics, directives, source, lookup, cache, timing];
 
 /** The view with id `id`, or undefined. */
 export const viewById = (id) => VIEWS.find((v) => v.id === id);

@@ -1,0 +1,77 @@
+// Playground performance, measured in Chromium and printed (README "Playground performance"):
+//   1. resolve of the generated 3,000-module universe in WASM (the page's worker) against the
+//      same core resolve over the same in-memory files natively (`modscope bench resolve`,
+//      release build), cache off, 5 rounds each, median and minimum;
+//   2. the module graph view's first render of that universe (2,000+ nodes): from the tab click
+//      to the graph drawn, and the view's own time from its render call to the first draw.
+// Targets: WASM ≤ 2× native; first render < 1 s. The assertions are generous (a loaded machine
+// must not fail the suite); the printed numbers are the measurement.
+//
+// Needs `scripts/build-wasm` and `vite build web` first; builds target/release/modscope if missing.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { output, settled, showView, startSuite } from './page.mjs';
+import { nativeBench } from './native.mjs';
+
+const MODULES = 3000;
+const ROUNDS = 5;
+
+let suite;
+let page;
+
+before(async () => {
+  suite = await startSuite();
+  page = await suite.newPage({ viewport: { width: 1400, height: 1100 } });
+  await page.goto(suite.server.url);
+  await settled(page);
+});
+
+after(() => suite?.close());
+
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+test(`resolve of the ${MODULES}-module universe: WASM against native`, async () => {
+  const options = { rounds: ROUNDS, series: ['off'], universe: { modules: MODULES, seed: 1 } };
+  const wasm = await page.evaluate((o) => globalThis.modscope.engine.call('bench', o), options);
+  const native = nativeBench(['-modules', String(MODULES), '-rounds', String(ROUNDS), '-series', 'off']);
+  const [w] = wasm.series;
+  const [n] = native.series;
+  assert.equal(wasm.buildList, native.buildList, 'the same universe resolves to the same build list');
+  const ratio = w.medianMs / n.medianMs;
+  const minRatio = w.minMs / n.minMs;
+  console.log(
+    `# perf: resolve ${MODULES}-module universe (build list ${wasm.buildList}), ${ROUNDS} rounds, load ${load()}: ` +
+      `wasm median ${w.medianMs.toFixed(1)} ms (min ${w.minMs.toFixed(1)}), native median ${n.medianMs.toFixed(1)} ms ` +
+      `(min ${n.minMs.toFixed(1)}); ratio median ${ratio.toFixed(2)}×, min ${minRatio.toFixed(2)}× (target ≤ 2×)`,
+  );
+  assert.ok(Math.min(ratio, minRatio) <= 4, `WASM is ${ratio.toFixed(2)}× native`);
+});
+
+test(`first render of the graph of the ${MODULES}-module universe`, async () => {
+  const text = await page.evaluate((m) => globalThis.modscope.engine.call('universeTxtar', { modules: m, seed: 1 }), MODULES);
+  await page.$eval('#txtar', (el, t) => {
+    el.value = t;
+    el.dispatchEvent(new Event('input'));
+  }, text);
+  await page.waitForSelector('body[data-example="custom"]');
+  await settled(page);
+  const t0 = Date.now();
+  await page.click('#tabs button[data-view="graph"]');
+  await page.waitForFunction(() => document.querySelector('section.view[data-view="graph"]')?.dataset.firstDrawMs);
+  const wall = Date.now() - t0;
+  const d = await page.$eval('section.view[data-view="graph"]', (el) => ({ ...el.dataset }));
+  console.log(
+    `# perf: graph view, ${d.nodes} nodes and ${d.edges} edges, load ${load()}: first draw ${wall} ms from the tab click ` +
+      `(${d.firstDrawMs} ms from the view's render call, WASM graph call included; target < 1000 ms)`,
+  );
+  assert.ok(Number(d.nodes) >= 2000, `${d.nodes} nodes`);
+  assert.ok(wall < 5000, `first render took ${wall} ms`);
+  await page.waitForSelector('section.view[data-view="graph"][data-rendered="true"]');
+  await page.screenshot({ path: join(output, 'graph-universe.png') });
+});
+
+test('no console errors', () => {
+  assert.deepEqual(suite.problems, []);
+});

@@ -49,6 +49,9 @@ pub struct Workspace {
     /// blake3 of the module files (`…/@v/…`) the cache's entries came from: when they change,
     /// the cache is emptied, since a module version's go.mod is only immutable in a real proxy.
     modules_key: ContentHash,
+    /// A module file changed since `modules_key` was computed (it is recomputed, once, before
+    /// the cache is next used: hashing every module file on each `setFile` would be quadratic).
+    modules_dirty: bool,
 }
 
 impl Default for Workspace {
@@ -56,6 +59,7 @@ impl Default for Workspace {
         let fs = MemFs::new();
         Workspace {
             modules_key: modules_key(&fs),
+            modules_dirty: false,
             fs,
             cache: ModfileCache::new(DEFAULT_MEMORY_BYTES),
             ledger: CacheLedger::default(),
@@ -214,7 +218,8 @@ impl Workspace {
     /// A key of the module files the tree holds (hex blake3): where the page keeps the
     /// exported cache (IndexedDB), so a reload of the same tree starts warm.
     #[wasm_bindgen(js_name = modulesKey)]
-    pub fn modules_key(&self) -> String {
+    pub fn modules_key(&mut self) -> String {
+        self.sync_cache();
         self.modules_key.hex()
     }
 
@@ -233,6 +238,7 @@ impl Workspace {
         if !call.modfile_cache {
             return to_js(&resolve_tree(&self.fs, &call.tree, &clock, None));
         }
+        self.sync_cache();
         let before = self.cache.stats();
         let t0 = clock.now_nanos();
         let r = resolve_tree(&self.fs, &call.tree, &clock, Some(&self.cache));
@@ -283,19 +289,22 @@ impl Workspace {
 
     /// The modfile cache's keys, sizes, hits and runs (`CacheSnapshotView`).
     #[wasm_bindgen(js_name = cacheSnapshot)]
-    pub fn cache_snapshot(&self) -> Result<JsValue, JsValue> {
+    pub fn cache_snapshot(&mut self) -> Result<JsValue, JsValue> {
+        self.sync_cache();
         to_js(&self.ledger.view(&self.cache))
     }
 
     /// The modfile cache's counters (`CacheStats`, as in `cacheSnapshot().stats`).
     #[wasm_bindgen(js_name = cacheStats)]
-    pub fn cache_stats(&self) -> Result<JsValue, JsValue> {
+    pub fn cache_stats(&mut self) -> Result<JsValue, JsValue> {
+        self.sync_cache();
         to_js(&self.cache.stats())
     }
 
     /// The cache in the `modscope cache export` format (entries with their go.mod bytes).
     #[wasm_bindgen(js_name = exportCache)]
-    pub fn export_cache(&self) -> Vec<u8> {
+    pub fn export_cache(&mut self) -> Vec<u8> {
+        self.sync_cache();
         cache_view::export(&self.cache, &proxy_of(&self.fs, &Default::default()))
     }
 
@@ -304,6 +313,7 @@ impl Workspace {
     /// is not an export throws.
     #[wasm_bindgen(js_name = importCache)]
     pub fn import_cache(&mut self, data: &[u8]) -> Result<JsValue, JsValue> {
+        self.sync_cache();
         let (entries, keys) =
             cache_view::import(&self.cache, data).map_err(|e| error_text("wasm-bad-cache", e))?;
         #[derive(Serialize)]
@@ -348,9 +358,18 @@ impl Workspace {
 impl Workspace {
     /// Empties the cache when the module files changed (`path` is the file that changed).
     fn tree_changed(&mut self, path: &str) {
-        if !path.contains("/@v/") {
+        if path.contains("/@v/") {
+            self.modules_dirty = true;
+        }
+    }
+
+    /// Recomputes the module files' key if they changed, emptying the cache when it differs.
+    /// Called before the cache is used or shown.
+    fn sync_cache(&mut self) {
+        if !self.modules_dirty {
             return;
         }
+        self.modules_dirty = false;
         let key = modules_key(&self.fs);
         if key != self.modules_key {
             self.modules_key = key;

@@ -4,13 +4,13 @@
 // beside it and the table gives the browser/native ratio per series. No console errors.
 //
 // Needs `scripts/build-wasm` and `vite build web` first (scripts/test runs them); the native
-// report comes from the release binary (see native.mjs).
+// report comes from the release binary if built, else the debug one (see native.mjs).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { output, settled, showView, startSuite } from './page.mjs';
-import { nativeBench } from './native.mjs';
+import { anyBinary, nativeBench } from './native.mjs';
 
 let suite;
 let page;
@@ -47,7 +47,7 @@ test('times a generated universe in the browser and charts it', async () => {
 });
 
 test('a native report loads beside it with the browser/native ratio', async () => {
-  const native = nativeBench(['-modules', '300', '-rounds', '3']);
+  const native = nativeBench(anyBinary(), ['-modules', '300', '-rounds', '3']);
   assert.equal(native.host, 'native');
   const file = join(output, 'native-300.json');
   writeFileSync(file, JSON.stringify(native, null, 2));

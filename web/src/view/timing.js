@@ -212,7 +212,7 @@ function draw(p) {
         width,
         height: 260,
         scales: { x: { time: false } },
-        axes: [{ label: 'round' }, { label: 'ms' }],
+        axes: [{ label: 'round', incrs: [1, 2, 5, 10, 20, 50] }, { label: 'ms' }],
         series: [{ label: 'round' }, ...lines.map(({ values, ...s }) => s)],
       },
       [xs, ...lines.map((l) => l.values)],

@@ -162,9 +162,8 @@ impl Workspace {
     }
 
     /// Replaces the whole tree with `entries`, an array of `[path, text]` pairs, and returns the
-    /// number of files. One step for many files: the modfile cache is checked against the new
-    /// module files once, not once per file (as `setFile` does). A bad path throws and leaves
-    /// the tree as it was.
+    /// number of files: one call for many files (one round trip from the worker). A bad path
+    /// throws and leaves the tree as it was.
     #[wasm_bindgen(js_name = replaceFiles)]
     pub fn replace_files(&mut self, entries: JsValue) -> Result<usize, JsValue> {
         let entries: Vec<(String, String)> = serde_wasm_bindgen::from_value(entries)

@@ -2,7 +2,8 @@
 //! error, never a wrong answer, never a panic.
 //!
 //! * entries, the index and snapshots truncated, corrupted, swapped and deleted between runs;
-//! * 8 processes of the built binary on one cache directory at once;
+//! * 8 processes of the built binary on one cache directory at once, on one main module and on
+//!   eight different ones whose index updates overlap (no key may be lost);
 //! * a go.sum whose `/go.mod` hash is wrong (the go command's checksum error, also when the
 //!   cache was filled from a correct go.sum);
 //! * a directory replacement's go.mod edited with its size and modification time restored;
@@ -10,6 +11,7 @@
 
 mod common;
 
+use modscope::native::cache_store::{decode_pack, encode_pack};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -135,12 +137,6 @@ fn corrupt(p: &Path) {
     std::fs::write(p, d).unwrap();
 }
 
-fn swap(a: &Path, b: &Path) {
-    let (da, db) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
-    std::fs::write(a, db).unwrap();
-    std::fs::write(b, da).unwrap();
-}
-
 /// Every way of damaging the cache between runs; each must leave answers unchanged.
 #[test]
 fn damaged_cache_files_never_change_an_answer() {
@@ -165,27 +161,31 @@ fn damaged_cache_files_never_change_an_answer() {
     let faults: &[Fault] = &[
         // (name, keep the snapshot, damage)
         ("truncate entries", false, |m| {
-            files_under(&m.join("objects"))
+            files_under(&m.join("packs"))
                 .iter()
                 .step_by(3)
                 .for_each(|p| truncate(p))
         }),
         ("corrupt entries", false, |m| {
-            files_under(&m.join("objects"))
+            files_under(&m.join("packs"))
                 .iter()
                 .step_by(2)
                 .for_each(|p| corrupt(p))
         }),
         ("swap entries", false, |m| {
-            let f = files_under(&m.join("objects"));
-            for pair in f.chunks(2) {
-                if let [a, b] = pair {
-                    swap(a, b);
-                }
+            // A valid pack under the same name with its entries in reverse order: every index
+            // pointer now lands on another entry (or between two).
+            for p in files_under(&m.join("packs")) {
+                let data = std::fs::read(&p).unwrap();
+                let mut entries = decode_pack(&data).unwrap();
+                assert!(entries.len() > 2, "{} entries", entries.len());
+                entries.reverse();
+                let items: Vec<_> = entries.iter().map(|(e, b)| (e, b.as_slice())).collect();
+                std::fs::write(&p, encode_pack(&items).0).unwrap();
             }
         }),
         ("delete entries", false, |m| {
-            files_under(&m.join("objects"))
+            files_under(&m.join("packs"))
                 .iter()
                 .step_by(2)
                 .for_each(|p| {
@@ -211,9 +211,9 @@ fn damaged_cache_files_never_change_an_answer() {
                 .for_each(|p| corrupt(p))
         }),
         ("garbage files", true, |m| {
-            std::fs::write(m.join("objects/zz"), b"not a dir").unwrap();
-            std::fs::create_dir_all(m.join("objects/ab")).unwrap();
-            std::fs::write(m.join("objects/ab/not-a-hash"), b"x").unwrap();
+            std::fs::write(m.join("packs/zz"), b"not a pack").unwrap();
+            std::fs::create_dir_all(m.join("packs/ab")).unwrap();
+            std::fs::write(m.join("packs/not-a-hash.pack"), b"x").unwrap();
             std::fs::write(m.join("runs.log"), b"garbage line\nv1 1 2\n").unwrap();
         }),
     ];
@@ -359,6 +359,110 @@ fn eight_processes_share_one_cache_directory() {
     );
     let stats: serde_json::Value = serde_json::from_str(&s.stdout).unwrap();
     assert_eq!(stats["runs"], 24, "{}", s.stdout);
+}
+
+/// The module@version keys `cache show -json` lists for the cache at `cache`.
+fn index_keys(cache: &Path) -> std::collections::BTreeSet<String> {
+    let s = to_run(
+        Command::new(BIN)
+            .args(["cache", "show", "-json"])
+            .env("MODSCOPE_CACHE", cache)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(s.exit, 0, "{}", s.stderr);
+    let v: serde_json::Value = serde_json::from_str(&s.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["key"].as_str())
+        .filter(|k| k.contains('@'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Eight main modules, each needing a different part of the universe, fill one cache directory
+/// at once: the index must end up with every key each of them stores alone (a read-modify-write
+/// race that let one process overwrite another's index would lose some).
+#[test]
+fn eight_processes_with_different_keys_lose_none() {
+    let u = Universe::generate(
+        "concurrent-keys",
+        &[
+            "--modules",
+            "80",
+            "--seed",
+            "12",
+            "--no-zips",
+            "--local-replaces",
+            "1",
+        ],
+    );
+    let text = std::fs::read_to_string(u.dir.join("main/go.mod")).unwrap();
+    let (head, rest) = text.split_once("require (\n").unwrap();
+    let (block, tail) = rest.split_once(")\n").unwrap();
+    let requires: Vec<&str> = block.lines().map(str::trim).collect();
+    assert!(requires.len() >= 8, "{requires:?}");
+    let mains: Vec<PathBuf> = (0..8)
+        .map(|i| {
+            let d = u.dir.join(format!("main{i}"));
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::copy(u.dir.join("main/main.go"), d.join("main.go")).unwrap();
+            std::fs::write(
+                d.join("go.mod"),
+                format!("{head}require {}\n{tail}", requires[i]),
+            )
+            .unwrap();
+            d
+        })
+        .collect();
+    let list = |dir: &Path, cache: &Path| {
+        let mut c = u.command(&["list", "-m", "all"], true);
+        c.current_dir(dir).env("MODSCOPE_CACHE", cache);
+        c
+    };
+    // What each main module stores on its own, and its answer.
+    let mut want_keys = std::collections::BTreeSet::new();
+    let mut answers = Vec::new();
+    for (i, d) in mains.iter().enumerate() {
+        let alone = u.dir.join(format!("cache-alone-{i}"));
+        let r = to_run(list(d, &alone).output().unwrap());
+        assert_eq!(r.exit, 0, "{}", r.stderr);
+        answers.push(r.stdout);
+        let keys = index_keys(&alone);
+        assert!(!keys.is_empty());
+        want_keys.extend(keys);
+    }
+    let distinct: std::collections::BTreeSet<&String> = answers.iter().collect();
+    assert!(distinct.len() > 4, "the main modules need different graphs");
+    for round in 0..2 {
+        let shared = u.dir.join(format!("cache-shared-{round}"));
+        let children: Vec<_> = mains
+            .iter()
+            .map(|d| {
+                list(d, &shared)
+                    // Every process holds its index update open for a while: unlocked, they
+                    // would all merge into the same old index and the last one would win.
+                    .env("MODSCOPE_CACHE_MERGE_PAUSE_MS", "40")
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for (c, want) in children.into_iter().zip(&answers) {
+            let r = to_run(c.wait_with_output().unwrap());
+            assert_eq!(
+                (r.exit, &r.stdout),
+                (0, want),
+                "round {round}: {}",
+                r.stderr
+            );
+        }
+        let got = index_keys(&shared);
+        let lost: Vec<&String> = want_keys.difference(&got).collect();
+        assert!(lost.is_empty(), "round {round}: keys lost: {lost:?}");
+    }
 }
 
 /// Replaces the hash of a `/go.mod` line in the middle of main/go.sum with a wrong one.

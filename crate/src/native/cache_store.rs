@@ -4,20 +4,27 @@
 //! (`$XDG_CACHE_HOME` or `~/.cache`):
 //!
 //! ```text
-//! objects/ab/ab12…(64 hex)   one entry: parsed summary + go.mod bytes, framed with a blake3 checksum
-//! index                      module@version → hash and file stamp → hash, with hits and last use
+//! packs/<64 hex>.pack        the entries one run stored: parsed summary + go.mod bytes, each
+//!                            framed with its own blake3 checksum; the file is named by its hash
+//! index                      module@version → hash, file stamp → hash, hash → (pack, offset,
+//!                            length), with hits and last use
+//! index.lock                 taken (advisory lock) while the index is read, merged and replaced
 //! snapshots/<64 hex>         the entries one main module needs, keyed by its go.mod/go.work/go.sum
+//! latest/<64 hex>            per main module directory: the key of its newest snapshot
+//! memo/<64 hex>              a command's answer, keyed by every input it depends on (see
+//!                            `native::cache_memo`)
 //! runs.log                   one line per run: hits and misses per tier (for `cache stats`)
 //! tmp/                       files being written
 //! ```
 //!
 //! Plain content-addressed files: a CI cache can copy the directory between machines (file keys
 //! hold stamps, which simply miss on another machine). Every file is written to `tmp/` and
-//! renamed into place, so readers never see half a file; every read is verified (checksum,
-//! format, the hash it is filed under) and a bad file is deleted, reported as a warning under
-//! `-x`, and rebuilt. Several processes may share the directory: the index is merged
-//! read-modify-write at the end of a run (a lost update only loses cache keys, never gives a wrong
-//! answer), `runs.log` lines are appended with one write each.
+//! renamed into place, so readers never see half a file; a run writes one pack, the index, one
+//! snapshot and its memo, whatever the number of entries. Every read is verified (checksum,
+//! format, the hash it is filed under); a bad entry's pack is deleted, reported as a warning
+//! under `-x`, and what it held is rebuilt. Several processes may share the directory: the index
+//! is merged read-modify-write under an exclusive lock on `index.lock`, so no process loses
+//! another's keys; `runs.log` lines are appended with one write each.
 //!
 //! Where content hashes are checked: every dependency go.mod that is read (against go.sum and
 //! to address its entry); the main module's go.mod, go.work and go.sum on every run (they are
@@ -163,6 +170,17 @@ pub fn write_beside(path: &Path, data: &[u8]) -> std::io::Result<()> {
     r
 }
 
+/// Fault injection for the concurrency tests: `MODSCOPE_CACHE_MERGE_PAUSE_MS` holds a run
+/// between reading the index and replacing it, widening the window in which another process
+/// could overwrite its keys if the index were not locked.
+fn merge_pause() {
+    if let Some(ms) = std::env::var_os("MODSCOPE_CACHE_MERGE_PAUSE_MS")
+        .and_then(|v| v.to_str().and_then(|v| v.parse::<u64>().ok()))
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(10_000)));
+    }
+}
+
 /// One `module@version` key of the index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexModule {
@@ -197,6 +215,19 @@ pub struct IndexFile {
     pub last_use: u64,
 }
 
+/// Where an entry is stored: a range of a pack file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexObject {
+    /// The entry's content hash.
+    pub hash: ContentHash,
+    /// The pack holding it (the pack file's own blake3, its name).
+    pub pack: ContentHash,
+    /// Offset of the framed entry in the pack.
+    pub offset: u64,
+    /// Length of the framed entry.
+    pub len: u32,
+}
+
 /// The index file's contents.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
@@ -204,6 +235,61 @@ pub struct Index {
     pub modules: Vec<IndexModule>,
     /// File keys.
     pub files: Vec<IndexFile>,
+    /// Where each entry is stored.
+    pub objects: Vec<IndexObject>,
+}
+
+const PACK_MAGIC: &[u8; 4] = b"MSCP";
+
+/// Encodes entries as one pack: a frame around `hash, length, framed object` records. Returns
+/// the pack's bytes, its name (blake3 of the bytes) and where each entry landed.
+pub fn encode_pack(items: &[(&Entry, &[u8])]) -> (Vec<u8>, ContentHash, Vec<IndexObject>) {
+    let mut body = Vec::new();
+    let mut at = Vec::with_capacity(items.len());
+    for (e, bytes) in items {
+        let obj = encode_object(e, bytes);
+        body.extend_from_slice(&e.hash.0);
+        body.extend_from_slice(&(obj.len() as u32).to_le_bytes());
+        // The frame puts magic and version (5 bytes) before the body.
+        at.push((e.hash, (body.len() + 5) as u64, obj.len() as u32));
+        body.extend_from_slice(&obj);
+    }
+    let data = frame(PACK_MAGIC, &body);
+    let name = ContentHash::of(&data);
+    let objects = at
+        .into_iter()
+        .map(|(hash, offset, len)| IndexObject {
+            hash,
+            pack: name,
+            offset,
+            len,
+        })
+        .collect();
+    (data, name, objects)
+}
+
+/// Decodes and verifies a whole pack: its checksum, then every record's object against its
+/// hash. Returns each entry with its go.mod bytes.
+pub fn decode_pack(data: &[u8]) -> Result<Vec<(Entry, Vec<u8>)>, String> {
+    let mut body = unframe(PACK_MAGIC, data).map_err(|e| e.0)?;
+    let mut out = Vec::new();
+    while !body.is_empty() {
+        if body.len() < 36 {
+            return Err("truncated record".to_string());
+        }
+        let mut h = [0u8; 32];
+        h.copy_from_slice(&body[..32]);
+        let mut n = [0u8; 4];
+        n.copy_from_slice(&body[32..36]);
+        let n = u32::from_le_bytes(n) as usize;
+        let rest = &body[36..];
+        if rest.len() < n {
+            return Err("truncated record".to_string());
+        }
+        out.push(decode_object(&rest[..n], ContentHash(h)).map_err(|e| e.0)?);
+        body = &rest[n..];
+    }
+    Ok(out)
 }
 
 const INDEX_MAGIC: &[u8; 4] = b"MSCI";
@@ -246,10 +332,9 @@ impl CacheDir {
         &self.root
     }
 
-    /// The file of entry `h`.
-    pub fn object_path(&self, h: &ContentHash) -> PathBuf {
-        let hex = h.hex();
-        self.root.join("objects").join(&hex[..2]).join(hex)
+    /// The pack file named `name`.
+    pub fn pack_path(&self, name: &ContentHash) -> PathBuf {
+        self.root.join("packs").join(format!("{}.pack", name.hex()))
     }
 
     /// The file of snapshot `key`.
@@ -296,46 +381,70 @@ impl CacheDir {
         }
     }
 
-    /// Reads and verifies entry `h`; a corrupt file is deleted.
-    pub fn load_object(&self, h: ContentHash) -> Result<Option<(Entry, Vec<u8>)>, String> {
-        let p = self.object_path(&h);
-        let Ok(d) = std::fs::read(&p) else {
+    /// Reads and verifies the entry `o` points at; a pack found corrupt is deleted.
+    pub fn load_object(&self, o: &IndexObject) -> Result<Option<(Entry, Vec<u8>)>, String> {
+        let p = self.pack_path(&o.pack);
+        let Ok(f) = std::fs::File::open(&p) else {
             return Ok(None);
         };
-        match decode_object(&d, h) {
-            Ok(x) => Ok(Some(x)),
-            Err(why) => {
-                let _ = std::fs::remove_file(&p);
-                Err(why.0)
-            }
-        }
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        read_object(&f, size, o).inspect_err(|_| {
+            let _ = std::fs::remove_file(&p);
+        })
     }
 
-    fn store_object(&self, e: &Entry, bytes: &[u8]) -> std::io::Result<()> {
-        let p = self.object_path(&e.hash);
-        if p.is_file() {
-            return Ok(());
+    /// Writes `items` as one pack (one file, one rename) and returns where each entry landed.
+    fn store_pack(&self, items: &[(&Entry, &[u8])]) -> std::io::Result<Vec<IndexObject>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
         }
-        write_atomic(&self.root, &p, &encode_object(e, bytes))
+        let (data, name, objects) = encode_pack(items);
+        let p = self.pack_path(&name);
+        if !p.is_file() {
+            write_atomic(&self.root, &p, &data)?;
+        }
+        Ok(objects)
     }
 
-    /// All entry files (hash from the file name, path).
-    fn objects(&self) -> Vec<(Option<ContentHash>, PathBuf)> {
+    /// All pack files (name from the file name, path).
+    fn packs(&self) -> Vec<(Option<ContentHash>, PathBuf)> {
         let mut out = Vec::new();
-        let Ok(dirs) = std::fs::read_dir(self.root.join("objects")) else {
-            return out;
-        };
-        for d in dirs.flatten() {
-            let Ok(files) = std::fs::read_dir(d.path()) else {
-                continue;
-            };
+        if let Ok(files) = std::fs::read_dir(self.root.join("packs")) {
             for f in files.flatten() {
                 let name = f.file_name().to_string_lossy().into_owned();
-                out.push((ContentHash::from_hex(&name), f.path()));
+                let hash = name.strip_suffix(".pack").and_then(ContentHash::from_hex);
+                out.push((hash, f.path()));
             }
         }
         out.sort();
         out
+    }
+
+    /// Takes the exclusive lock that serialises index rewrites between processes (released
+    /// when the returned file is dropped).
+    fn lock_index(&self) -> std::io::Result<std::fs::File> {
+        std::fs::create_dir_all(&self.root)?;
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.root.join("index.lock"))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            loop {
+                // SAFETY: flock on a descriptor this function owns; no memory is shared.
+                let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+                if r == 0 {
+                    break;
+                }
+                let e = std::io::Error::last_os_error();
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(f)
     }
 
     fn snapshots(&self) -> Vec<(Option<ContentHash>, PathBuf)> {
@@ -350,18 +459,35 @@ impl CacheDir {
         out
     }
 
-    /// Merges a run's keys into the index (read-modify-write; the last writer wins).
+    /// Merges a run's keys and stored entries into the index: read, merge and replace under
+    /// the index lock, so concurrent runs add to each other's keys instead of overwriting them.
+    /// Entries whose pack is gone are dropped.
     fn merge_index(
         &self,
         modules: &[ModuleKey],
         files: &[FileKey],
+        objects: &[IndexObject],
         sizes: &FxHashMap<ContentHash, u64>,
         evicted: &[(ContentHash, Option<(String, String)>)],
     ) -> std::io::Result<()> {
+        let _lock = self.lock_index()?;
         let mut ix = match self.read_index() {
             Read::Ok(ix) => ix,
             _ => Index::default(),
         };
+        merge_pause();
+        // Evictions first: what this run evicted and then stored again (a corrupt entry rebuilt)
+        // is kept in its new place.
+        for (h, module) in evicted {
+            ix.objects.retain(|o| o.hash != *h);
+            ix.files.retain(|f| f.hash != *h);
+            ix.modules.retain(|m| {
+                m.hash != *h
+                    && module
+                        .as_ref()
+                        .is_none_or(|(p, v)| !(m.path == *p && m.version == *v))
+            });
+        }
         let now = unix_secs();
         let mut mpos: FxHashMap<(String, String), usize> = ix
             .modules
@@ -421,15 +547,27 @@ impl CacheDir {
                 }),
             }
         }
-        for (h, module) in evicted {
-            ix.files.retain(|f| f.hash != *h);
-            ix.modules.retain(|m| {
-                m.hash != *h
-                    && module
-                        .as_ref()
-                        .is_none_or(|(p, v)| !(m.path == *p && m.version == *v))
-            });
+        let mut opos: FxHashMap<ContentHash, usize> = ix
+            .objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.hash, i))
+            .collect();
+        for o in objects {
+            match opos.get(&o.hash) {
+                Some(&i) => ix.objects[i] = *o,
+                None => {
+                    opos.insert(o.hash, ix.objects.len());
+                    ix.objects.push(*o);
+                }
+            }
         }
+        let mut live: FxHashMap<ContentHash, bool> = FxHashMap::default();
+        ix.objects.retain(|o| {
+            *live
+                .entry(o.pack)
+                .or_insert_with(|| self.pack_path(&o.pack).is_file())
+        });
         write_atomic(&self.root, &self.index_path(), &ix.encode())
     }
 
@@ -445,17 +583,51 @@ impl CacheDir {
     }
 }
 
-/// The index in memory: module keys and file keys.
-type IndexMaps = (
-    FxHashMap<(String, String), ContentHash>,
-    FxHashMap<String, (FileStamp, ContentHash)>,
-);
+/// The index in memory: module keys, file keys and where entries are stored.
+#[derive(Default)]
+struct IndexMaps {
+    modules: FxHashMap<(String, String), ContentHash>,
+    files: FxHashMap<String, (FileStamp, ContentHash)>,
+    objects: FxHashMap<ContentHash, IndexObject>,
+}
+
+/// Reads the framed entry `o` points at from its open pack `f` (`size` bytes long) and verifies
+/// it. A range outside the file or an entry that does not verify is an error.
+fn read_object(
+    f: &std::fs::File,
+    size: u64,
+    o: &IndexObject,
+) -> Result<Option<(Entry, Vec<u8>)>, String> {
+    if o.offset.saturating_add(u64::from(o.len)) > size {
+        return Err(format!("pack {} is truncated", o.pack.short()));
+    }
+    let mut buf = vec![0u8; o.len as usize];
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        f.read_exact_at(&mut buf, o.offset)
+            .map_err(|e| format!("reading pack {}: {e}", o.pack.short()))?;
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read as _, Seek as _};
+        let mut f = f;
+        f.seek(std::io::SeekFrom::Start(o.offset))
+            .and_then(|_| f.read_exact(&mut buf))
+            .map_err(|e| format!("reading pack {}: {e}", o.pack.short()))?;
+    }
+    decode_object(&buf, o.hash)
+        .map(Some)
+        .map_err(|e| format!("pack {}: {}", o.pack.short(), e.0))
+}
 
 /// The persistent tier over a [`CacheDir`]: the index is read once, on the first lookup that
-/// needs it.
+/// needs it; packs are opened once each.
 pub struct DirTier {
     dir: CacheDir,
     index: Option<IndexMaps>,
+    /// Open packs and their sizes; `None` for a pack that is missing or was found corrupt.
+    packs: FxHashMap<ContentHash, Option<(std::fs::File, u64)>>,
     evicted: Vec<(ContentHash, Option<(String, String)>)>,
     warnings: Vec<Event>,
 }
@@ -466,6 +638,7 @@ impl DirTier {
         DirTier {
             dir,
             index: None,
+            packs: FxHashMap::default(),
             evicted: Vec::new(),
             warnings: Vec::new(),
         }
@@ -485,17 +658,19 @@ impl DirTier {
                     Index::default()
                 }
             };
-            let m = ix
-                .modules
-                .into_iter()
-                .map(|m| ((m.path, m.version), m.hash))
-                .collect();
-            let f = ix
-                .files
-                .into_iter()
-                .map(|f| (f.path, (f.stamp, f.hash)))
-                .collect();
-            self.index = Some((m, f));
+            self.index = Some(IndexMaps {
+                modules: ix
+                    .modules
+                    .into_iter()
+                    .map(|m| ((m.path, m.version), m.hash))
+                    .collect(),
+                files: ix
+                    .files
+                    .into_iter()
+                    .map(|f| (f.path, (f.stamp, f.hash)))
+                    .collect(),
+                objects: ix.objects.into_iter().map(|o| (o.hash, o)).collect(),
+            });
         }
         self.index.get_or_insert_with(Default::default)
     }
@@ -542,25 +717,46 @@ impl PersistentTier for DirTier {
 
     fn module_hash(&mut self, path: &str, version: &str) -> Option<ContentHash> {
         self.index()
-            .0
+            .modules
             .get(&(path.to_string(), version.to_string()))
             .copied()
     }
 
     fn file_hash(&mut self, path: &str) -> Option<(FileStamp, ContentHash)> {
-        self.index().1.get(path).copied()
+        self.index().files.get(path).copied()
     }
 
     fn load(&mut self, hash: ContentHash) -> Result<Option<Entry>, String> {
-        self.dir.load_object(hash).map(|o| o.map(|(e, _)| e))
+        let Some(o) = self.index().objects.get(&hash).copied() else {
+            return Ok(None);
+        };
+        let dir = &self.dir;
+        let slot = self.packs.entry(o.pack).or_insert_with(|| {
+            let f = std::fs::File::open(dir.pack_path(&o.pack)).ok()?;
+            let size = f.metadata().ok()?.len();
+            Some((f, size))
+        });
+        let Some((f, size)) = slot else {
+            return Ok(None);
+        };
+        match read_object(f, *size, &o) {
+            Ok(x) => Ok(x.map(|(e, _)| e)),
+            Err(why) => {
+                // The pack is bad: delete it; its other entries miss and are rebuilt.
+                *slot = None;
+                let _ = std::fs::remove_file(self.dir.pack_path(&o.pack));
+                self.evicted.push((hash, None));
+                Err(why)
+            }
+        }
     }
 
     fn evict(&mut self, hash: ContentHash, module: Option<(&str, &str)>) {
-        let _ = std::fs::remove_file(self.dir.object_path(&hash));
         let module = module.map(|(p, v)| (p.to_string(), v.to_string()));
-        if let Some((m, f)) = self.index.as_mut() {
-            m.retain(|_, h| *h != hash);
-            f.retain(|_, (_, h)| *h != hash);
+        if let Some(ix) = self.index.as_mut() {
+            ix.modules.retain(|_, h| *h != hash);
+            ix.files.retain(|_, (_, h)| *h != hash);
+            ix.objects.remove(&hash);
         }
         self.evicted.push((hash, module));
     }
@@ -755,18 +951,9 @@ impl Session {
             for (e, _) in &new {
                 sizes.insert(e.hash, e.size);
             }
-            // Thousands of small files on a cold run: write them from a few threads.
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-            let chunk = new.len().div_ceil(threads).max(1);
-            std::thread::scope(|s| {
-                for part in new.chunks(chunk) {
-                    s.spawn(move || {
-                        for (e, bytes) in part {
-                            let _ = dir.store_object(e, bytes);
-                        }
-                    });
-                }
-            });
+            // All new entries go into one pack: one file and one rename per run.
+            let items: Vec<(&Entry, &[u8])> = new.iter().map(|(e, b)| (&**e, &**b)).collect();
+            let objects = dir.store_pack(&items).unwrap_or_default();
             let snap = self.cache.run_snapshot(self.key);
             for e in &snap.entries {
                 sizes.insert(e.hash, e.size);
@@ -776,7 +963,7 @@ impl Session {
                 .as_ref()
                 .map(|t| std::mem::take(&mut t.lock().unwrap_or_else(|p| p.into_inner()).evicted))
                 .unwrap_or_default();
-            let _ = dir.merge_index(&snap.modules, &snap.files, &sizes, &evicted);
+            let _ = dir.merge_index(&snap.modules, &snap.files, &objects, &sizes, &evicted);
             if self.cache.fatal().is_none() {
                 let _ = write_atomic(&dir.root, &dir.snapshot_path(&self.key), &snap.encode());
             }
@@ -884,15 +1071,19 @@ impl CacheDir {
         (t, warm)
     }
 
-    /// Entry files and their total size.
+    /// Entries the index places in packs, and the packs' total size.
     pub fn object_usage(&self) -> (u64, u64) {
-        let objs = self.objects();
-        let bytes = objs
+        let entries = match self.read_index() {
+            Read::Ok(ix) => ix.objects.len() as u64,
+            _ => 0,
+        };
+        let bytes = self
+            .packs()
             .iter()
             .filter_map(|(_, p)| std::fs::metadata(p).ok())
             .map(|m| m.len())
             .sum();
-        (objs.len() as u64, bytes)
+        (entries, bytes)
     }
 
     /// Snapshot files and their total size.
@@ -971,24 +1162,39 @@ impl CacheDir {
     /// snapshot and the index; deletes what is bad.
     pub fn verify(&self) -> VerifyReport {
         let mut r = VerifyReport::default();
-        for (h, p) in self.objects() {
-            r.objects += 1;
-            let Some(h) = h else {
-                r.problems
-                    .push(format!("{}: not an entry name", p.display()));
-                let _ = std::fs::remove_file(&p);
+        for (name, p) in self.packs() {
+            let Some(name) = name else {
+                r.problems.push(format!("{}: not a pack name", p.display()));
+                let _ = if p.is_dir() {
+                    std::fs::remove_dir_all(&p)
+                } else {
+                    std::fs::remove_file(&p)
+                };
                 continue;
             };
-            match self.load_object(h) {
-                Ok(Some((e, bytes))) => {
-                    if crate::sum::dirhash::hash_gomod(&bytes) != e.h1 {
-                        r.problems
-                            .push(format!("{}: h1 hash does not match its bytes", p.display()));
-                        let _ = std::fs::remove_file(&p);
-                    }
+            let Ok(data) = std::fs::read(&p) else {
+                continue;
+            };
+            let checked = if ContentHash::of(&data) != name {
+                Err("does not hash to its name".to_string())
+            } else {
+                decode_pack(&data)
+            };
+            let bad = match checked {
+                Ok(entries) => {
+                    r.objects += entries.len() as u64;
+                    entries
+                        .iter()
+                        .find(|(e, bytes)| crate::sum::dirhash::hash_gomod(bytes) != e.h1)
+                        .map(|(e, _)| {
+                            format!("entry {}: h1 hash does not match its bytes", e.hash.short())
+                        })
                 }
-                Ok(None) => {}
-                Err(why) => r.problems.push(format!("{}: {why}", p.display())),
+                Err(why) => Some(why),
+            };
+            if let Some(why) = bad {
+                r.problems.push(format!("{}: {why}", p.display()));
+                let _ = std::fs::remove_file(&p);
             }
         }
         for (k, p) in self.snapshots() {
@@ -1033,16 +1239,21 @@ impl CacheDir {
         };
         let mut s = Snapshot::default();
         let mut have: FxHashMap<ContentHash, bool> = FxHashMap::default();
+        let objects: FxHashMap<ContentHash, IndexObject> =
+            ix.objects.iter().map(|o| (o.hash, *o)).collect();
         for m in ix.modules {
-            let ok = *have
-                .entry(m.hash)
-                .or_insert_with(|| match self.load_object(m.hash) {
+            let ok = *have.entry(m.hash).or_insert_with(|| {
+                let Some(o) = objects.get(&m.hash) else {
+                    return false;
+                };
+                match self.load_object(o) {
                     Ok(Some((e, bytes))) => {
                         s.entries.push(EntryRecord::of(&e, Some(bytes)));
                         true
                     }
                     _ => false,
-                });
+                }
+            });
             if ok {
                 s.modules.push(ModuleKey {
                     path: m.path,
@@ -1060,6 +1271,7 @@ impl CacheDir {
     /// skipped).
     pub fn import(&self, snap: &Snapshot) -> std::io::Result<(u64, u64, u64)> {
         let mut ok: FxHashMap<ContentHash, u64> = FxHashMap::default();
+        let mut stored: Vec<(Entry, &[u8])> = Vec::new();
         let mut skipped = 0;
         for rec in &snap.entries {
             let Some(bytes) = &rec.bytes else {
@@ -1075,16 +1287,19 @@ impl CacheDir {
                 continue;
             };
             let e = crate::cache::entry::new_entry(bytes, parsed);
-            self.store_object(&e, bytes)?;
-            ok.insert(e.hash, e.size);
+            if ok.insert(e.hash, e.size).is_none() {
+                stored.push((e, bytes));
+            }
         }
+        let items: Vec<(&Entry, &[u8])> = stored.iter().map(|(e, b)| (e, *b)).collect();
+        let objects = self.store_pack(&items)?;
         let modules: Vec<ModuleKey> = snap
             .modules
             .iter()
             .filter(|m| ok.contains_key(&m.hash))
             .cloned()
             .collect();
-        self.merge_index(&modules, &[], &ok, &[])?;
+        self.merge_index(&modules, &[], &objects, &ok, &[])?;
         Ok((ok.len() as u64, modules.len() as u64, skipped))
     }
 }

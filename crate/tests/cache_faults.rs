@@ -673,3 +673,196 @@ fn unknown_goexperiment_is_an_error() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `list -m all` with the cache on and `-x`, in `dir`, with the extra environment `extra`.
+fn list_x(u: &Universe, dir: &Path, extra: &[(&str, &str)], cache: bool) -> Run {
+    let mut c = u.command(&["list", "-m", "-x", "all"], cache);
+    c.current_dir(dir).envs(extra.iter().copied());
+    to_run(c.output().unwrap())
+}
+
+/// Moves the modification time of every file of the directory replacements 10 s back: files
+/// changed within 2 s of a run are never given a stamp key (so nothing built from them is
+/// memoized).
+fn age_local_files(u: &Universe) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+    for p in files_under(&u.dir.join("local")) {
+        let f = std::fs::File::options().write(true).open(&p).unwrap();
+        f.set_modified(past).unwrap();
+    }
+}
+
+/// `list -m all` in `dir`: with the cache off, then twice with it on (the first fills the memo,
+/// the second must use it). Returns the answer.
+fn memo_round(u: &Universe, dir: &Path, extra: &[(&str, &str)], what: &str) -> Run {
+    age_local_files(u);
+    let plain = |cache: bool| {
+        let mut c = u.command(&["list", "-m", "all"], cache);
+        c.current_dir(dir).envs(extra.iter().copied());
+        to_run(c.output().unwrap())
+    };
+    let off = plain(false);
+    let first = plain(true);
+    assert_eq!(first, off, "{what}: first cached run");
+    let used = list_x(u, dir, extra, true);
+    assert_eq!(
+        (used.exit, &used.stdout),
+        (off.exit, &off.stdout),
+        "{what}: memo run"
+    );
+    if off.exit == 0 {
+        assert!(
+            used.stderr
+                .contains("# modfile cache: build list from snapshot memo"),
+            "{what}: memo not used:\n{}",
+            used.stderr
+        );
+    }
+    off
+}
+
+/// The first requirement that changes `list -m all`'s answer when added to `gomod`: a listed
+/// module at another version its proxy has.
+fn answer_changing_require(u: &Universe, answer: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in answer.lines().skip(1) {
+        let mut f = line.split(' ');
+        let (Some(path), Some(version)) = (f.next(), f.next()) else {
+            continue;
+        };
+        if path.chars().any(|c| c.is_ascii_uppercase()) || line.contains("=>") {
+            continue;
+        }
+        let list = u.dir.join("proxy").join(path).join("@v/list");
+        for v in std::fs::read_to_string(list).unwrap_or_default().lines() {
+            if !v.is_empty() && v != version {
+                out.push(format!("require {path} {v}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// Appends requirements to `gomod` until the answer (cache off) changes; returns the new answer.
+fn edit_until_changed(u: &Universe, dir: &Path, gomod: &Path, extra: &[(&str, &str)]) -> Run {
+    let before = memo_round(u, dir, extra, "before the edit");
+    let original = std::fs::read_to_string(gomod).unwrap();
+    for req in answer_changing_require(u, &before.stdout) {
+        std::fs::write(gomod, format!("{original}{req}")).unwrap();
+        let mut c = u.command(&["list", "-m", "all"], false);
+        c.current_dir(dir).envs(extra.iter().copied());
+        let off = to_run(c.output().unwrap());
+        if off.exit == 0 && off.stdout != before.stdout {
+            return off;
+        }
+    }
+    panic!("no requirement changes the answer of {}", dir.display());
+}
+
+/// Every input of a memoized answer invalidates it: the main go.mod, go.sum, a directory
+/// replacement's go.mod, go.work. After each edit the cached answer is the uncached one (the
+/// edits change the answer, so a stale memo would print the old one), the `-x` line says the
+/// memo was not used, and the next run uses the new memo.
+#[test]
+fn memo_follows_every_input() {
+    let u = Universe::generate(
+        "memo",
+        &[
+            "--modules",
+            "40",
+            "--seed",
+            "5",
+            "--no-zips",
+            "--local-replaces",
+            "1",
+            "--workspace",
+            "2",
+            "--gosum",
+            "full",
+        ],
+    );
+    let main = u.dir.join("main");
+    let none: &[(&str, &str)] = &[];
+
+    // The main module's go.mod.
+    let gomod = main.join("go.mod");
+    let changed = edit_until_changed(&u, &main, &gomod, none);
+    let after = list_x(&u, &main, none, true);
+    assert_eq!(after.stdout, changed.stdout, "main go.mod edited");
+    assert!(
+        !after.stderr.contains("from snapshot memo"),
+        "{}",
+        after.stderr
+    );
+    memo_round(&u, &main, none, "main go.mod edited, again");
+
+    // go.sum: a wrong /go.mod hash for a listed module is the go command's checksum error.
+    let gosum = main.join("go.sum");
+    let sum = std::fs::read_to_string(&gosum).unwrap();
+    let broken: String = {
+        let mut done = false;
+        sum.lines()
+            .map(|l| {
+                if !done && l.contains("/go.mod h1:") {
+                    done = true;
+                    let (head, _) = l.rsplit_once(' ').unwrap();
+                    format!("{head} h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect()
+    };
+    std::fs::write(&gosum, &broken).unwrap();
+    let off = u.run(&["list", "-m", "all"], false);
+    let on = to_run({
+        let mut c = u.command(&["list", "-m", "all"], true);
+        c.output().unwrap()
+    });
+    assert_eq!(on, off, "go.sum edited");
+    std::fs::write(&gosum, &sum).unwrap();
+    memo_round(&u, &main, none, "go.sum restored");
+
+    // A directory replacement's go.mod (its stamp changes; no content hash needed).
+    let text = std::fs::read_to_string(&gomod).unwrap();
+    let local = text
+        .lines()
+        .find_map(|l| l.split_once("=> ../local/"))
+        .map(|(_, d)| main.join(format!("../local/{}", d.trim())))
+        .expect("a directory replacement");
+    let changed = edit_until_changed(&u, &main, &local.join("go.mod"), none);
+    let after = list_x(&u, &main, none, true);
+    assert_eq!(after.stdout, changed.stdout, "local go.mod edited");
+    assert!(
+        !after.stderr.contains("from snapshot memo"),
+        "{}",
+        after.stderr
+    );
+
+    // go.work: dropping a module from the workspace changes the main modules.
+    let ws = u.dir.join("ws");
+    let gowork = ws.join("go.work");
+    let wenv: &[(&str, &str)] = &[("GOWORK", "auto"), ("GOFLAGS", "")];
+    let before = memo_round(&u, &ws, wenv, "workspace");
+    let work = std::fs::read_to_string(&gowork).unwrap();
+    std::fs::write(&gowork, work.replace("\t./m2\n", "")).unwrap();
+    let mut c = u.command(&["list", "-m", "all"], false);
+    c.current_dir(&ws).envs(wenv.iter().copied());
+    let off = to_run(c.output().unwrap());
+    assert_ne!(
+        off.stdout, before.stdout,
+        "the go.work edit changes the answer"
+    );
+    let after = list_x(&u, &ws, wenv, true);
+    assert_eq!(
+        (after.exit, &after.stdout),
+        (off.exit, &off.stdout),
+        "go.work edited"
+    );
+    assert!(
+        !after.stderr.contains("from snapshot memo"),
+        "{}",
+        after.stderr
+    );
+    memo_round(&u, &ws, wenv, "go.work edited, again");
+}

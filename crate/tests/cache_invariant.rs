@@ -43,6 +43,22 @@ fn gen(dir: &Path, args: &[String]) {
     );
 }
 
+/// Moves the modification time of every file under `dir` 10 s into the past.
+fn age(dir: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            age(&p);
+        } else if let Ok(f) = std::fs::File::options().write(true).open(&p) {
+            f.set_modified(past).expect("set_modified");
+        }
+    }
+}
+
 fn universe_args(i: usize) -> (Vec<String>, bool) {
     let pick = |xs: &[&str], k: usize| xs[(i * 7 + k * 3) % xs.len()].to_string();
     let mut a: Vec<String> = vec![
@@ -174,6 +190,9 @@ fn graph_commands_are_identical_with_cache_off_cold_and_warm() {
         let (args, ws) = universe_args(i);
         let u = root.join(format!("u{i}"));
         gen(&u, &args);
+        // Files changed within 2 s of a run get no stamp key and nothing built from them is
+        // memoized: date the directory replacements back so the memo is exercised.
+        age(&u.join("local"));
         let cache = u.join("cache");
         let off = outputs(&u, ws, None);
         let cold = outputs(&u, ws, Some(&cache));
@@ -194,12 +213,30 @@ fn graph_commands_are_identical_with_cache_off_cold_and_warm() {
                 }
             }
         }
-        // A clean universe's warm run reads no dependency .mod file.
+        // A clean universe's warm run answers `list -m all` from the memo, and a warm run that
+        // cannot use a memo (`-json` shows directories) reads no dependency .mod file.
         if off[0].1.exit == 0 && !args.iter().any(|a| a == "--inject") {
-            let x = list_modules(
+            let memo = list_modules(
                 &request(&u, ws, Some(&cache), CmdKind::List),
                 &["all".to_string()],
                 false,
+                false,
+                true,
+            );
+            if memo.stdout != off[0].1.stdout
+                || !memo
+                    .stderr
+                    .contains("# modfile cache: build list from snapshot memo")
+            {
+                failures.push(format!(
+                    "universe {i}: warm list -m -x all did not use the memo:\n{}",
+                    memo.stderr
+                ));
+            }
+            let x = list_modules(
+                &request(&u, ws, Some(&cache), CmdKind::List),
+                &["all".to_string()],
+                true,
                 false,
                 true,
             );

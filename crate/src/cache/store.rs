@@ -140,6 +140,10 @@ struct Inner {
     key: String,
     /// False for a verify-only cache (the cache is off): nothing is looked up or stored.
     enabled: bool,
+    /// Files on disk this run took go.mod summaries from, with the stamps they had.
+    files_used: FxHashMap<Box<str>, FileStamp>,
+    /// A go.mod on disk was read this run without a usable stamp (changed too recently).
+    unstamped: bool,
 }
 
 fn mkey<'b>(buf: &'b mut String, path: &str, version: &str) -> &'b str {
@@ -183,6 +187,8 @@ impl ModfileCache {
                 new_infos: 0,
                 key: String::new(),
                 enabled: true,
+                files_used: FxHashMap::default(),
+                unstamped: false,
             }),
         }
     }
@@ -344,6 +350,23 @@ impl ModfileCache {
             && g.stats.disk.hits == 0
             && g.stats.memory.misses == 0
             && g.stats.evictions == 0
+    }
+
+    /// The go.mod files on disk (directory replacements) this run's answers came from, with
+    /// their stamps, sorted by path; `None` when one of them had no usable stamp, so that an
+    /// answer built from it cannot be validated by stamps later.
+    pub fn files_used(&self) -> Option<Vec<(String, FileStamp)>> {
+        let g = self.lock();
+        if g.unstamped {
+            return None;
+        }
+        let mut v: Vec<(String, FileStamp)> = g
+            .files_used
+            .iter()
+            .map(|(p, s)| (p.to_string(), *s))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(v)
     }
 
     /// Entries first seen this run with their bytes (drained).
@@ -520,8 +543,9 @@ impl Inner {
     }
 
     fn stamp(&self, path: &str, fs: &dyn Fs) -> Option<FileStamp> {
-        if let Some(s) = self.disk.as_ref().and_then(|d| d.stamp(path)) {
-            return Some(s);
+        // A persistent tier that gives no stamp (a file changed too recently) has the last word.
+        if let Some(d) = self.disk.as_ref() {
+            return d.stamp(path);
         }
         let m = fs.stat(path).ok()?;
         if m.kind != EntryKind::File {
@@ -655,6 +679,7 @@ impl ModFileCache for ModfileCache {
             return None;
         };
         g.files.insert(Box::from(file), (stamp, h));
+        g.files_used.insert(Box::from(file), stamp);
         g.hit(&subject, &e, tier, trace);
         Some(e.parsed.clone())
     }
@@ -740,11 +765,13 @@ impl ModFileCache for ModfileCache {
                 g.sources.insert(k.clone(), Box::from(location));
                 g.modules.insert(k, (h, Tier::Memory));
             }
-            GoModOrigin::File { path } => {
-                if let Some(stamp) = g.stamp(path, fs) {
+            GoModOrigin::File { path } => match g.stamp(path, fs) {
+                Some(stamp) => {
                     g.files.insert(Box::from(path), (stamp, h));
+                    g.files_used.insert(Box::from(path), stamp);
                 }
-            }
+                None => g.unstamped = true,
+            },
         }
         Ok(e.parsed.clone())
     }

@@ -571,6 +571,15 @@ impl CacheDir {
         write_atomic(&self.root, &self.index_path(), &ix.encode())
     }
 
+    /// Records a run answered from a memo in `runs.log` (a warm run of `snapshot_key`).
+    pub fn record_memo_run(&self, snapshot_key: &ContentHash) {
+        self.append_run(&format!(
+            "v1 {} 0 0 0 0 0 0 0 {}\n",
+            unix_secs(),
+            snapshot_key.hex()
+        ));
+    }
+
     fn append_run(&self, line: &str) {
         let _ = std::fs::create_dir_all(&self.root);
         if let Ok(mut f) = std::fs::OpenOptions::new()
@@ -832,6 +841,43 @@ impl MainFiles {
     }
 }
 
+/// What the runs finished on this thread since [`take_run_record`] was last called used: the
+/// snapshot key and the go.mod files on disk their answers came from (for the memo).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunRecord {
+    /// The snapshot key of the (last) run.
+    pub snapshot_key: Option<ContentHash>,
+    /// Files on disk read, with their stamps; `None` when one had no usable stamp.
+    pub files: Option<Vec<(String, FileStamp)>>,
+    /// Runs recorded.
+    pub runs: u32,
+}
+
+thread_local! {
+    static RUN_RECORD: std::cell::RefCell<RunRecord> = std::cell::RefCell::default();
+}
+
+/// Takes (and resets) this thread's [`RunRecord`].
+pub fn take_run_record() -> RunRecord {
+    RUN_RECORD.with(|r| std::mem::take(&mut *r.borrow_mut()))
+}
+
+fn record_run(key: ContentHash, files: Option<Vec<(String, FileStamp)>>) {
+    RUN_RECORD.with(|r| {
+        let mut r = r.borrow_mut();
+        r.files = match (r.runs, r.files.take(), files) {
+            (0, _, f) => f,
+            (_, Some(mut a), Some(b)) => {
+                a.extend(b);
+                Some(a)
+            }
+            _ => None,
+        };
+        r.snapshot_key = Some(key);
+        r.runs += 1;
+    });
+}
+
 /// One run's use of the modfile cache: the cache object the loader consults and, when the cache
 /// is on, the directory it persists to. With the cache off the session still verifies
 /// dependency go.mod files against go.sum, as the go command does, and reads and writes nothing.
@@ -944,6 +990,9 @@ impl Session {
         let Some(dir) = &self.dir else {
             return stats;
         };
+        if self.cache.fatal().is_none() {
+            record_run(self.key, self.cache.files_used());
+        }
         let warm = self.snapshot_loaded && self.cache.fully_warm();
         if !warm {
             let mut sizes: FxHashMap<ContentHash, u64> = FxHashMap::default();

@@ -8,6 +8,7 @@ pub mod bench_gopkg;
 pub mod bench_graph;
 pub mod bench_resolve;
 pub mod bench_universe;
+pub mod cache_memo;
 pub mod cache_store;
 pub mod cli;
 pub mod env;

@@ -131,15 +131,22 @@ pub fn list_modules(
     // Text lines never show GoMod or Dir: skip working out those paths and probing directories.
     let cache: &dyn CachePaths = if json { &mod_cache } else { &NoCache };
     let flags = ListFlags { json, e, x };
-    let r = with_loader(req, &clock, |l| {
-        let listed = list_m(l, cache, patterns, flags);
-        CmdOutput {
-            stdout: listed.stdout,
-            stderr: listed.stderr,
-            exit: listed.exit,
-        }
-    });
-    r.unwrap_or_else(|msg| CmdOutput::fail(&msg))
+    // The modfile cache's memo (native::cache_memo): text output only, JSON shows directories.
+    let args: Vec<String> = [format!("-e={e}")]
+        .into_iter()
+        .chain(patterns.iter().cloned())
+        .collect();
+    crate::native::cache_memo::memoized(req, "list -m", &args, !json, x, || {
+        let r = with_loader(req, &clock, |l| {
+            let listed = list_m(l, cache, patterns, flags);
+            CmdOutput {
+                stdout: listed.stdout,
+                stderr: listed.stderr,
+                exit: listed.exit,
+            }
+        });
+        r.unwrap_or_else(|msg| CmdOutput::fail(&msg))
+    })
 }
 
 /// Puts the messages the go command prints while loading (`go: dropping requirement on excluded

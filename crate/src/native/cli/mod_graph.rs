@@ -41,14 +41,17 @@ fn node(l: &crate::graph::Names, m: Mv) -> String {
 /// Runs `mod graph` and returns what it prints, in `format` (`text`, `dot`, `json`).
 pub fn mod_graph(req: &LoadRequest, format: &str, x: bool) -> CmdOutput {
     let clock = InstantClock::new();
-    with_loader(req, &clock, |l| {
-        let out = graph_with(l, format, x);
-        with_go_messages(l, out)
-    })
-    .unwrap_or_else(|msg| CmdOutput {
-        stderr: crate::native::cache_store::go_error_text(&msg),
-        exit: 1,
-        ..CmdOutput::default()
+    let args = [format!("-format={format}")];
+    crate::native::cache_memo::memoized(req, "mod graph", &args, true, x, || {
+        with_loader(req, &clock, |l| {
+            let out = graph_with(l, format, x);
+            with_go_messages(l, out)
+        })
+        .unwrap_or_else(|msg| CmdOutput {
+            stderr: crate::native::cache_store::go_error_text(&msg),
+            exit: 1,
+            ..CmdOutput::default()
+        })
     })
 }
 
@@ -148,13 +151,31 @@ pub struct WhyVersionArgs {
     /// `-mod=mod|readonly`.
     #[arg(long = "mod")]
     pub build_mod: Option<String>,
+    /// Use the modfile cache (also `GOEXPERIMENT=modfilecache`); see `modscope cache`.
+    #[arg(long = "modfile-cache")]
+    pub modfile_cache: bool,
+    /// Print the modfile cache's decision (`# modfile cache: …`) on stderr.
+    #[arg(long = "x")]
+    pub x: bool,
 }
 
 /// The shortest requirement path from the main module to the selected version of `module`, one
 /// `path@version` per line (the main module as its bare path).
 pub fn why_version(req: &LoadRequest, module: &str) -> CmdOutput {
+    why_version_x(req, module, false)
+}
+
+/// [`why_version`], printing the modfile cache's decision on stderr when `x` is set.
+pub fn why_version_x(req: &LoadRequest, module: &str, x: bool) -> CmdOutput {
     let clock = InstantClock::new();
-    with_loader(req, &clock, |l| {
+    let args = [module.to_string()];
+    crate::native::cache_memo::memoized(req, "why-version", &args, true, x, || {
+        why_version_load(req, module, &clock)
+    })
+}
+
+fn why_version_load(req: &LoadRequest, module: &str, clock: &InstantClock) -> CmdOutput {
+    with_loader(req, clock, |l| {
         let (_, mg, err) = match l.load_mod_graph() {
             Ok(t) => t,
             Err(e) => {
@@ -196,6 +217,7 @@ pub fn why_version(req: &LoadRequest, module: &str) -> CmdOutput {
 
 /// Runs `modscope why-version`.
 pub fn run_why_version(args: WhyVersionArgs) -> Result<Outcome, CliError> {
-    let req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModGraph)?;
-    emit(why_version(&req, &args.module))
+    let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModGraph)?;
+    crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);
+    emit(why_version_x(&req, &args.module, args.x))
 }

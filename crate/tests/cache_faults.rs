@@ -601,6 +601,17 @@ fn local_gomod_edited_with_size_and_mtime_restored_is_read_again() {
     assert_eq!(before.exit, 0, "{}", before.stderr);
     assert!(before.stdout.contains("example.com/b@v1.0.0"));
     assert_eq!(run_edit(&dir, &cache, true, false), before);
+    let memo = run_edit(&dir, &cache, true, true);
+    assert_eq!(memo.stdout, before.stdout);
+    assert!(
+        memo.stderr
+            .contains("# modfile cache: build list from snapshot memo")
+            && memo.stderr.contains("1 local go.mod files unchanged"),
+        "the answer should come from the memo:\n{}",
+        memo.stderr
+    );
+    // Without the memo, the snapshot's file key answers for the unchanged local go.mod.
+    std::fs::remove_dir_all(cache.join("modfile/memo")).unwrap();
     let warm = run_edit(&dir, &cache, true, true);
     assert_eq!(warm.stdout, before.stdout);
     assert!(
@@ -610,6 +621,8 @@ fn local_gomod_edited_with_size_and_mtime_restored_is_read_again() {
         "the unchanged local go.mod should come from the cache:\n{}",
         warm.stderr
     );
+    // Memoize again, so that the edit below must get past the memo too.
+    assert_eq!(run_edit(&dir, &cache, true, false), before);
 
     // Same size, same modification time, different content.
     let reference = dir.join("ref");
@@ -643,6 +656,11 @@ fn local_gomod_edited_with_size_and_mtime_restored_is_read_again() {
     assert_eq!(
         after_on.stdout, after_off.stdout,
         "stale go.mod served:\n{}",
+        after_on.stderr
+    );
+    assert!(
+        after_on.stderr.contains("local/go.mod changed on disk"),
+        "{}",
         after_on.stderr
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -884,3 +884,44 @@ fn memo_follows_every_input() {
     );
     memo_round(&u, &ws, wenv, "go.work edited, again");
 }
+
+/// An edited main go.mod has a new snapshot key; the run starts from the module's previous
+/// snapshot (found through `latest/`), so it reads no dependency go.mod again, and answers as
+/// the cache off does.
+#[test]
+fn edited_main_gomod_starts_from_the_previous_snapshot() {
+    let u = Universe::generate(
+        "incremental",
+        &[
+            "--modules",
+            "40",
+            "--seed",
+            "21",
+            "--no-zips",
+            "--local-replaces",
+            "0",
+        ],
+    );
+    let list = ["list", "-m", "-x", "all"];
+    let first = u.run(&list, true);
+    assert_eq!(first.exit, 0, "{}", first.stderr);
+    let gomod = u.dir.join("main/go.mod");
+    let mut text = std::fs::read_to_string(&gomod).unwrap();
+    text.push_str("// a comment: a new snapshot key, the same answer\n");
+    std::fs::write(&gomod, &text).unwrap();
+    let off = u.run(&list, false);
+    let on = u.run(&list, true);
+    assert_eq!((on.exit, &on.stdout), (0, &off.stdout));
+    let reads: Vec<&str> = on
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("# read: ") && l.ends_with(".mod)"))
+        .collect();
+    assert!(reads.is_empty(), "read again:\n{}", reads.join("\n"));
+    assert!(
+        on.stderr.contains(", snapshot)"),
+        "no snapshot hits:\n{}",
+        on.stderr
+    );
+    assert_eq!(files_under(&u.modfile().join("snapshots")).len(), 2);
+}

@@ -4,8 +4,11 @@
 //!
 //! The universe comes from `shared/oracle/gen_universe.py --modules N --no-zips` (or `-universe
 //! DIR`). One go run primes a private module cache; then every measured run reads that cache
-//! with `GOPROXY=off`, so all four rows do the same job from the same files. Every run must
-//! print the go command's build list.
+//! with `GOPROXY=off`, so all rows do the same job from the same files. Every run must print
+//! the go command's build list. Rows: the go command warm; modscope with the cache off; cold
+//! (cache directory emptied: a first build); warm (the memo answers); warm without the memo
+//! (the graph is loaded from the snapshot); incremental (a comment appended to the main go.mod:
+//! a new snapshot key, so the run starts from the module's previous snapshot).
 
 use super::bench::{Samples, Stats};
 use super::bench_universe::BenchUniverse;
@@ -26,7 +29,9 @@ use std::time::Instant;
     A universe of -modules modules is generated with shared/oracle/gen_universe.py (or -universe \
     DIR is used); one go run primes a private module cache, which every measured run reads with \
     GOPROXY=off. Rows: go (warm module cache), modscope with the cache off, cold (cache directory \
-    emptied before each round) and warm (snapshot present). Medians of -rounds rounds.\n\n\
+    emptied before each round), warm (memo present), warm without the memo (snapshot only) and \
+    incremental (a comment appended to the main go.mod before each round). Medians of -rounds \
+    rounds.\n\n\
     Build with --release for meaningful numbers:\n  \
     cargo run --release -- bench cache -modules 3000"
 )]
@@ -71,7 +76,7 @@ pub struct CacheReport {
     pub universe: String,
     /// Modules in the build list.
     pub build_list: usize,
-    /// Rows: go warm, modscope off, cold, warm.
+    /// Rows: go warm, modscope off, cold, warm (memo), warm (snapshot only), incremental.
     pub rows: Vec<Row>,
     /// go warm median / modscope warm median (wall time).
     pub warm_vs_go: f64,
@@ -81,6 +86,10 @@ pub struct CacheReport {
     pub warm_vs_go_cpu: f64,
     /// modscope off / warm, CPU time.
     pub warm_vs_off_cpu: f64,
+    /// cold median / modscope off median (wall time): what a first build costs extra.
+    pub cold_vs_off: f64,
+    /// incremental median / modscope off median (wall time).
+    pub incremental_vs_off: f64,
 }
 
 fn failed(msg: impl Into<String>) -> CliError {
@@ -159,7 +168,24 @@ impl Setup {
     }
 
     fn run(&self, program: &Path, args: &[&str], proxy: bool) -> Result<ChildRun, CliError> {
+        self.run_edited(program, args, proxy, None)
+    }
+
+    /// Runs with `comment` appended to the main go.mod (a new content hash, the same answer).
+    fn run_edited(
+        &self,
+        program: &Path,
+        args: &[&str],
+        proxy: bool,
+        comment: Option<&str>,
+    ) -> Result<ChildRun, CliError> {
         self.u.restore()?;
+        if let Some(c) = comment {
+            let gomod = self.u.main_dir().join("go.mod");
+            let mut text = std::fs::read(&gomod).map_err(|e| failed(format!("go.mod: {e}")))?;
+            text.extend_from_slice(format!("// {c}\n").as_bytes());
+            std::fs::write(&gomod, text).map_err(|e| failed(format!("go.mod: {e}")))?;
+        }
         let mut cmd = Command::new(program);
         cmd.args(args)
             .current_dir(self.u.main_dir())
@@ -199,25 +225,60 @@ pub fn run(a: CacheBench) -> Result<Outcome, CliError> {
         let _ = std::fs::remove_dir_all(&s.cache);
     };
     let mut rows = Vec::new();
-    type Step<'a> = (&'a str, &'a Path, &'a [&'a str], bool);
-    let plan: [Step; 4] = [
-        ("go list -m all (warm module cache)", &go, &list, false),
-        ("modscope list -m all (cache off)", &exe, &list, false),
+    /// What happens before each timed round.
+    #[derive(PartialEq)]
+    enum Prep {
+        /// Nothing: the previous round's state.
+        Nothing,
+        /// The cache directory is emptied (a first build).
+        Clear,
+        /// The memo is removed (a warm run that loads the graph from its snapshot).
+        DropMemo,
+        /// A comment is appended to the main go.mod (an incremental build: new snapshot key).
+        EditGoMod,
+    }
+    type Step<'a> = (&'a str, &'a Path, &'a [&'a str], Prep);
+    let plan: [Step; 6] = [
         (
-            "modscope list -m all (cache cold)",
-            &exe,
-            &list_cached,
-            true,
+            "go list -m all (warm module cache)",
+            &go,
+            &list,
+            Prep::Nothing,
         ),
         (
-            "modscope list -m all (cache warm)",
+            "modscope list -m all (cache off)",
+            &exe,
+            &list,
+            Prep::Nothing,
+        ),
+        (
+            "modscope ... (cache cold: first build)",
             &exe,
             &list_cached,
-            false,
+            Prep::Clear,
+        ),
+        (
+            "modscope ... (cache warm: memo)",
+            &exe,
+            &list_cached,
+            Prep::Nothing,
+        ),
+        (
+            "modscope ... (warm: snapshot, no memo)",
+            &exe,
+            &list_cached,
+            Prep::DropMemo,
+        ),
+        (
+            "modscope ... (incremental: go.mod edited)",
+            &exe,
+            &list_cached,
+            Prep::EditGoMod,
         ),
     ];
-    for (name, program, args, cold) in plan {
-        if name.contains("warm)") && program == exe.as_path() {
+    let mut edits = 0u64;
+    for (name, program, args, prep) in plan {
+        if prep == Prep::Nothing && program == exe.as_path() && name.contains("warm") {
             clear();
             s.run(program, args, false)?;
         }
@@ -225,10 +286,19 @@ pub fn run(a: CacheBench) -> Result<Outcome, CliError> {
         let mut cpu = Samples::default();
         let mut max_rss = 0;
         for _ in 0..rounds {
-            if cold {
-                clear();
+            let mut comment = None;
+            match prep {
+                Prep::Nothing => {}
+                Prep::Clear => clear(),
+                Prep::DropMemo => {
+                    let _ = std::fs::remove_dir_all(s.cache.join("modfile/memo"));
+                }
+                Prep::EditGoMod => {
+                    edits += 1;
+                    comment = Some(format!("edit {edits}"));
+                }
             }
-            let r = s.run(program, args, false)?;
+            let r = s.run_edited(program, args, false, comment.as_deref())?;
             if r.stdout != reference {
                 return Err(failed(format!("{name}: printed a different build list")));
             }
@@ -251,6 +321,8 @@ pub fn run(a: CacheBench) -> Result<Outcome, CliError> {
         universe: s.u.universe.display().to_string(),
         build_list: reference.lines().count(),
         warm_vs_go: med(0) / med(3),
+        cold_vs_off: med(2) / med(1),
+        incremental_vs_off: med(5) / med(1),
         warm_vs_off: med(1) / med(3),
         rows: rows.clone(),
     };
@@ -286,6 +358,10 @@ pub fn run(a: CacheBench) -> Result<Outcome, CliError> {
             "warm cache: {:.1}x faster than go warm, {:.1}x faster than the cache off (wall); \
              {:.1}x and {:.1}x in CPU time\n",
             report.warm_vs_go, report.warm_vs_off, report.warm_vs_go_cpu, report.warm_vs_off_cpu
+        ));
+        out.push_str(&format!(
+            "cold run: {:.2}x the cache off; incremental run: {:.2}x the cache off (wall)\n",
+            report.cold_vs_off, report.incremental_vs_off
         ));
     }
     let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());

@@ -240,6 +240,7 @@ pub struct Index {
 }
 
 const PACK_MAGIC: &[u8; 4] = b"MSCP";
+const LATEST_MAGIC: &[u8; 4] = b"MSCL";
 
 /// Encodes entries as one pack: a frame around `hash, length, framed object` records. Returns
 /// the pack's bytes, its name (blake3 of the bytes) and where each entry landed.
@@ -571,6 +572,26 @@ impl CacheDir {
         write_atomic(&self.root, &self.index_path(), &ix.encode())
     }
 
+    fn latest_path(&self, place: &ContentHash) -> PathBuf {
+        self.root.join("latest").join(place.hex())
+    }
+
+    /// The key of the newest snapshot of the main module at `place`, if recorded and intact.
+    fn read_latest(&self, place: &ContentHash) -> Option<ContentHash> {
+        let data = std::fs::read(self.latest_path(place)).ok()?;
+        let body = unframe(LATEST_MAGIC, &data).ok()?;
+        let key: [u8; 32] = body.try_into().ok()?;
+        Some(ContentHash(key))
+    }
+
+    fn write_latest(&self, place: &ContentHash, key: &ContentHash) {
+        let _ = write_atomic(
+            &self.root,
+            &self.latest_path(place),
+            &frame(LATEST_MAGIC, &key.0),
+        );
+    }
+
     /// Records a run answered from a memo in `runs.log` (a warm run of `snapshot_key`).
     pub fn record_memo_run(&self, snapshot_key: &ContentHash) {
         self.append_run(&format!(
@@ -886,6 +907,9 @@ pub struct Session {
     dir: Option<CacheDir>,
     tier: Option<Arc<std::sync::Mutex<DirTier>>>,
     key: ContentHash,
+    /// Names the main module by where its files are (not by their content): the `latest/`
+    /// pointer to its newest snapshot.
+    place: ContentHash,
     snapshot_loaded: bool,
     /// Warnings found while opening (a corrupt snapshot), for `-x`.
     pub warnings: Vec<Event>,
@@ -917,6 +941,14 @@ impl Session {
         let set_sum = |c: &ModfileCache| c.set_gosum_text(&sum_name, &sum_text);
         let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
         let key = Snapshot::main_key(&refs);
+        let mut place = blake3::Hasher::new();
+        place.update(b"modscope main module place v1\n");
+        for p in files.gomods.iter().chain(files.gowork.as_ref()) {
+            let s = p.to_string_lossy();
+            place.update(&(s.len() as u64).to_le_bytes());
+            place.update(s.as_bytes());
+        }
+        let place = ContentHash(*place.finalize().as_bytes());
         let Some(root) = root else {
             let cache = ModfileCache::verify_only();
             set_sum(&cache);
@@ -925,6 +957,7 @@ impl Session {
                 dir: None,
                 tier: None,
                 key,
+                place,
                 snapshot_loaded: false,
                 warnings: Vec::new(),
             };
@@ -941,7 +974,16 @@ impl Session {
                 cache.install(s);
                 snapshot_loaded = true;
             }
-            Read::Absent => {}
+            Read::Absent => {
+                // An edited main module (a new key): start from its newest snapshot. Its module
+                // keys are immutable and its entries content-addressed, so they still hold; go.sum
+                // is checked on every hit and file keys by their stamps, as always.
+                if let Some(prev) = dir.read_latest(&place).filter(|p| *p != key) {
+                    if let Read::Ok(s) = dir.read_snapshot(&prev) {
+                        cache.install(s);
+                    }
+                }
+            }
             Read::Corrupt(why) => warnings.push(
                 Event::new(
                     EventKind::Warning,
@@ -956,6 +998,7 @@ impl Session {
             dir: Some(dir),
             tier: Some(tier),
             key,
+            place,
             snapshot_loaded,
             warnings,
         }
@@ -1012,9 +1055,15 @@ impl Session {
                 .as_ref()
                 .map(|t| std::mem::take(&mut t.lock().unwrap_or_else(|p| p.into_inner()).evicted))
                 .unwrap_or_default();
-            let _ = dir.merge_index(&snap.modules, &snap.files, &objects, &sizes, &evicted);
-            if self.cache.fatal().is_none() {
-                let _ = write_atomic(&dir.root, &dir.snapshot_path(&self.key), &snap.encode());
+            // The index only needs rewriting when the run learned something: an entry or a key
+            // read from the source (a lookup no tier answered), or an eviction.
+            if !objects.is_empty() || !evicted.is_empty() || stats.memory.misses > stats.disk.hits {
+                let _ = dir.merge_index(&snap.modules, &snap.files, &objects, &sizes, &evicted);
+            }
+            if self.cache.fatal().is_none()
+                && write_atomic(&dir.root, &dir.snapshot_path(&self.key), &snap.encode()).is_ok()
+            {
+                dir.write_latest(&self.place, &self.key);
             }
         }
         let s = &stats;

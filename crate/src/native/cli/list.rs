@@ -186,6 +186,12 @@ pub fn run(args: ListArgs) -> Result<Outcome, CliError> {
         if std::env::var("GO111MODULE").as_deref() == Ok("off") {
             return super::list_pkgs::run(pargs);
         }
+        if args.modfile_cache {
+            // Module-mode package lists read go.mod files too: the flag applies to them.
+            let mut req = request(pargs.dir.as_ref(), args.build_mod, CmdKind::List)?;
+            crate::native::cache_store::apply_flag(&mut req.env, true);
+            return emit(super::list_modpkgs::list_packages(&req, &pargs));
+        }
         return emit(super::list_modpkgs::run(pargs, args.build_mod));
     }
     let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::List)?;

@@ -31,6 +31,9 @@ pub struct WhyArgs {
     /// `-mod=mod|readonly|vendor`.
     #[arg(long = "mod")]
     pub build_mod: Option<String>,
+    /// Use the modfile cache (also `GOEXPERIMENT=modfilecache`); see `modscope cache`.
+    #[arg(long = "modfile-cache")]
+    pub modfile_cache: bool,
     /// Packages, or modules with `-m`.
     pub args: Vec<String>,
 }
@@ -153,6 +156,7 @@ pub fn mod_why(req: &LoadRequest, m: bool, all: bool, args: &[String]) -> CmdOut
 
 /// Runs `modscope mod why`.
 pub fn run(args: WhyArgs) -> Result<Outcome, CliError> {
-    let req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModWhy)?;
+    let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModWhy)?;
+    crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);
     emit(mod_why(&req, args.m, args.all, &args.args))
 }

@@ -14,7 +14,8 @@
 //!
 //! Only answers that depend on nothing else are memoized: `list -m` in text form (the JSON form
 //! shows directories found in the module cache), `mod graph`, `why-version`, with exit status 0
-//! (their stderr, the go command's loading messages, is kept too), not in vendor mode. A `-x` run that uses a memo says so
+//! (their stderr, the go command's loading messages, is kept too), not in vendor mode and not
+//! when the main module has a vendor directory. A `-x` run that uses a memo says so
 //! (`# modfile cache: build list from snapshot memo …`); one that cannot, says why.
 
 use super::cache_store::{self, take_run_record, write_atomic, CacheDir};
@@ -125,6 +126,11 @@ fn memo_key(req: &LoadRequest, command: &str, args: &[String]) -> Result<Content
         }
         None => {
             let gomod = find_upward(&req.dir, "go.mod").ok_or("no go.mod")?;
+            // With a vendor directory the go command may default to -mod=vendor, and the answer
+            // would depend on vendor/: never memoized.
+            if gomod.with_file_name("vendor").exists() {
+                return Err("vendor directory".to_string());
+            }
             h.update(b"module\n");
             add_file(&mut h, &gomod);
             add_file(&mut h, &gomod.with_file_name("go.sum"));

@@ -329,6 +329,9 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
         // Modules providing loaded packages become roots of a pruned graph (-mod=mod), which can
         // raise selected versions: list again until the roots are stable.
         let mut rounds = 0;
+        // Roots raised to the full graph's selection after a failed spot check (the next round's
+        // first lookup pass uses them).
+        let mut upgraded: Option<Vec<crate::graph::Mv>> = None;
         loop {
             rounds += 1;
             let fs = ModuleTreeFs::new(&req.dir, source);
@@ -339,10 +342,10 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             let pruned = rs.pruning == crate::graph::load::Pruning::Pruned;
             let mut first_list: Vec<crate::graph::Mv> = l.main_versions();
             if pruned {
-                let roots_now = if rounds == 1 {
-                    &file_rs.roots
-                } else {
-                    &rs.roots
+                let roots_now = match &upgraded {
+                    Some(u) => u,
+                    None if rounds == 1 => &file_rs.roots,
+                    None => &rs.roots,
                 };
                 first_list.extend(roots_now.iter().copied());
             }
@@ -404,12 +407,33 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                     })
                 })
                 .collect();
+            // The go command's updatePrunedRoots: when a root providing a package requires more
+            // than the roots select (or its go.mod does not load), the full graph is consulted
+            // and every root is raised to its selected version; packages load again from those.
+            if rounds < 10 && pruned && upgraded.is_none() && mode == BuildMod::Mod {
+                let roots_now: Vec<crate::graph::Mv> = first_list
+                    .iter()
+                    .copied()
+                    .filter(|v| v.ver != VerId::MAIN)
+                    .collect();
+                if !spot_check(l, &providers, &roots_now) {
+                    let raised: Vec<crate::graph::Mv> = roots_now
+                        .iter()
+                        .map(|r| crate::graph::Mv::new(r.path, mg.graph.selected(r.path)))
+                        .collect();
+                    if raised != roots_now {
+                        upgraded = Some(raised);
+                        continue;
+                    }
+                }
+            }
             if rounds < 10 {
                 match l.add_package_roots(&rs, &providers) {
                     None => {}
                     Some(Ok((rs2, mg2, None))) => {
                         rs = rs2;
                         mg = mg2;
+                        upgraded = None;
                         continue;
                     }
                     Some(Ok((_, _, Some(e)))) | Some(Err(e)) => {
@@ -430,6 +454,42 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
         stderr: format!("go: {msg}\n"),
         exit: 1,
     })
+}
+
+/// The go command's `spotCheckRoots`: every provider that is a root (by path) has a go.mod that
+/// loads and requires no more than the roots select.
+fn spot_check(
+    l: &mut crate::graph::load::Loader<'_>,
+    providers: &[crate::graph::Mv],
+    roots: &[crate::graph::Mv],
+) -> bool {
+    let root_selected = |l: &crate::graph::load::Loader<'_>, path| {
+        roots
+            .iter()
+            .filter(|r| r.path == path)
+            .map(|r| r.ver)
+            .max_by(|a, b| {
+                crate::version::semver::compare(l.names.ver_str(*a), l.names.ver_str(*b))
+            })
+    };
+    for &m in providers {
+        if m.ver == VerId::MAIN || root_selected(l, m.path) != Some(m.ver) {
+            continue;
+        }
+        let Ok(summary) = l.summary(m) else {
+            return false;
+        };
+        for r in &summary.require {
+            if let Some(v) = root_selected(l, r.path) {
+                if crate::version::semver::compare(l.names.ver_str(v), l.names.ver_str(r.ver))
+                    == std::cmp::Ordering::Less
+                {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 /// Listing in a pruned module whose full graph does not load: lookups use the main modules and

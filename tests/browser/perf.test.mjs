@@ -60,13 +60,13 @@ test(`resolve of the ${MODULES}-module universe: WASM against native`, async () 
 });
 
 test(`first render of the graph of the ${MODULES}-module universe`, async () => {
-  const text = await page.evaluate((m) => globalThis.modscope.engine.call('universeTxtar', { modules: m, seed: 1 }), MODULES);
-  await page.$eval('#txtar', (el, t) => {
-    el.value = t;
-    el.dispatchEvent(new Event('input'));
-  }, text);
-  await page.waitForSelector('body[data-example="custom"]');
+  // The graph view's own button loads the universe as the tree (the page follows it).
+  await showView(page, 'graph');
+  await page.click('section.view[data-view="graph"] button.universe');
+  await page.waitForFunction(() => Number(document.querySelector('section.view[data-view="graph"]')?.dataset.nodes) >= 2000);
   await settled(page);
+  assert.match(await page.textContent('#status'), /2481 modules/);
+  await showView(page, 'buildlist');
   const t0 = Date.now();
   await page.click('#tabs button[data-view="graph"]');
   await page.waitForFunction(() => document.querySelector('section.view[data-view="graph"]')?.dataset.firstDrawMs);
@@ -74,7 +74,8 @@ test(`first render of the graph of the ${MODULES}-module universe`, async () => 
   const d = await page.$eval('section.view[data-view="graph"]', (el) => ({ ...el.dataset }));
   console.log(
     `# perf: graph view, ${d.nodes} nodes and ${d.edges} edges, load ${load()}: first draw ${wall} ms from the tab click ` +
-      `(${d.firstDrawMs} ms from the view's render call, WASM graph call included; target < 1000 ms)`,
+      `(${d.firstDrawMs} ms from the view's render call: WASM graph call and transfer ${d.graphCallMs} ms, ` +
+      `canvas draw ${d.drawMs} ms; target < 1000 ms)`,
   );
   assert.ok(Number(d.nodes) >= 2000, `${d.nodes} nodes`);
   assert.ok(wall < 5000, `first render took ${wall} ms`);

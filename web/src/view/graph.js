@@ -31,6 +31,7 @@ const UNIT = 16;
  * @property {HTMLElement} tooltip
  * @property {GraphView | null} view
  * @property {Set<string> | null} only  ids (nodes and `from>to` edges) the other reading lacks
+ * @property {number} missing  nodes only the other reading has
  * @property {{ x: number, y: number, k: number }} camera
  * @property {number} selected  node index, or -1
  * @property {Set<number>} witness  node indexes of the witness path
@@ -94,6 +95,7 @@ function skeleton(el) {
       h('label', { class: 'toggle' }, unpruned, ' unpruned (', h('code', {}, 'mod graph -go=1.16'), ')'),
       search,
       h('button', { type: 'button', class: 'fit' }, 'Fit'),
+      h('button', { type: 'button', class: 'universe', title: 'Replace the tree with a generated universe (modscope example universe)' }, 'Load a 3,000-module universe'),
       summary,
     ),
     legend,
@@ -111,6 +113,7 @@ function skeleton(el) {
     tooltip,
     view: null,
     only: null,
+    missing: 0,
     camera: { x: 0, y: 0, k: 1 },
     selected: -1,
     witness: new Set(),
@@ -130,6 +133,10 @@ function skeleton(el) {
   });
   search.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') applySearch(p, true);
+  });
+  el.querySelector('button.universe')?.addEventListener('click', async () => {
+    p.ctx.setStatus('Generating a 3,000-module universe…');
+    await p.ctx.engine.call('loadUniverse', { modules: 3000, seed: 1 });
   });
   el.querySelector('button.fit')?.addEventListener('click', () => {
     fit(p);
@@ -432,7 +439,7 @@ function updateSummary(p) {
   const diff = p.only ? [...p.only].filter((id) => !id.includes('>')).length : null;
   const parts = [
     `${v.nodes.length} nodes, ${v.edges.length} edges, ${selected} selected · ${v.pruning || 'not loaded'}`,
-    diff === null ? '' : `${diff} node${diff === 1 ? '' : 's'} only in this reading`,
+    diff === null ? '' : `${diff} node${diff === 1 ? '' : 's'} only in this reading, ${p.missing} only in the other`,
     p.matches.size ? `${p.matches.size} match${p.matches.size === 1 ? '' : 'es'}` : '',
   ];
   p.summary.textContent = parts.filter(Boolean).join(' · ');
@@ -446,6 +453,7 @@ async function load(p, keepCamera) {
   /** @type {GraphView} */
   const view = await ctx.engine.call('graph', graphOptions(ctx, unpruned));
   if (ctx.signal.aborted || p.ctx !== ctx || p.unpruned.checked !== unpruned) return;
+  const t1 = performance.now();
   p.view = view;
   p.only = null;
   p.selected = -1;
@@ -464,7 +472,10 @@ async function load(p, keepCamera) {
   if (!keepCamera || p.camera.k === 1) fit(p);
   applySearch(p, false);
   draw(p);
-  p.el.dataset.firstDrawMs = (performance.now() - t0).toFixed(1);
+  const t2 = performance.now();
+  p.el.dataset.graphCallMs = (t1 - t0).toFixed(1);
+  p.el.dataset.drawMs = (t2 - t1).toFixed(1);
+  p.el.dataset.firstDrawMs = (t2 - t0).toFixed(1);
   const wanted = ctx.state.get('selected', null);
   const i = wanted ? view.nodes.findIndex((n) => n.id === wanted) : -1;
   if (i >= 0) await select(p, i, true);
@@ -484,6 +495,7 @@ async function load(p, keepCamera) {
   const ours = new Set(view.nodes.map((n) => n.id));
   for (const n of other.nodes) if (!ours.has(n.id)) missing++;
   p.only = only;
+  p.missing = missing;
   p.el.dataset.diff = String([...only].filter((id) => !id.includes('>')).length);
   p.el.dataset.missing = String(missing);
   updateSummary(p);

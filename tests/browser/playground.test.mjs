@@ -77,6 +77,18 @@ test('the go.mod view shows the main module\'s directives', async () => {
   assert.ok(rows.some((r) => r[0] === 'exclude'));
 });
 
+test('in a workspace the go.mod view offers each module\'s go.mod', async () => {
+  await pick(page, 'workspace');
+  await showView(page, 'gomod');
+  const view = 'section.view[data-view="gomod"]';
+  assert.deepEqual(await page.$$eval(`${view} select option`, (os) => os.map((o) => o.value)), ['a/go.mod', 'b/go.mod']);
+  await page.selectOption(`${view} select`, 'b/go.mod');
+  await page.waitForSelector(`${view}[data-file="b/go.mod"]`);
+  await page.waitForFunction((v) => document.querySelector(`${v} .summary`).textContent === 'b/go.mod', view);
+  const rows = await page.$$eval(`${view} tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  assert.deepEqual(rows.find((r) => r[0] === 'require'), ['require', 'example.com/c', 'v1.1.0', '', '', '5']);
+});
+
 test('diagnostics link to their line in the source view', async () => {
   await editTree(BROKEN);
   await settled(page);

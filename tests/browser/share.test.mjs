@@ -173,6 +173,15 @@ test('the snippet generator embeds what is on screen', async () => {
   await host.context().close();
 });
 
+test('?view= selects a view outside embed mode too', async () => {
+  const fresh = await suite.newPage();
+  await fresh.goto(`${suite.server.url}?view=diagnostics`);
+  await settled(fresh);
+  assert.equal(await fresh.getAttribute('body', 'data-view'), 'diagnostics');
+  assert.ok(await fresh.isVisible('#actions'));
+  await fresh.context().close();
+});
+
 test('?embed in the top window selects the view named in the URL', async () => {
   const fresh = await suite.newPage();
   await fresh.goto(`${suite.server.url}?embed&view=gomod`);

@@ -407,16 +407,11 @@ bindUploads({
   },
 });
 
-if (embedded) {
-  ui.openFull.hidden = false;
-  const wanted = requestedView();
-  if (wanted && viewById(wanted)) app.view = wanted;
-}
+ui.openFull.hidden = !embedded;
 const restored = await restoreFromHash();
-if (embedded) {
-  const wanted = requestedView();
-  if (wanted && viewById(wanted)) app.view = wanted;
-}
+// `?view=<id>` (the embed snippet's, or any link's) wins over the shared state's view.
+const wanted = requestedView();
+if (wanted && viewById(wanted)) app.view = wanted;
 if (!restored) await showExample(EXAMPLES[0].id);
 if (linkProblem) {
   setStatus(`${linkProblem}. Showing an example instead.`);

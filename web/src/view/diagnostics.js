@@ -52,7 +52,7 @@ export function renderDiagnostics(list, diagnostics) {
  * go.mod outside the proxy directory. (Dependencies' go.mod files are read laxly by the go
  * command, so strict parse errors in them are not errors of the run.)
  */
-function modFiles(files, options) {
+export function mainModFiles(files, options) {
   const dir = (options?.dir ?? '/').replace(/^\/+|\/+$/g, '');
   const main = dir ? `${dir}/go.mod` : 'go.mod';
   if (!files.has(dir ? `${dir}/go.work` : 'go.work') || options?.workspace === false) {
@@ -66,7 +66,7 @@ function modFiles(files, options) {
 export async function collectDiagnostics(ctx) {
   const all = [...(ctx.resolution?.diagnostics ?? [])];
   const seen = new Set(all.map((d) => `${fileOf(d)}|${position(d)}|${d.message}`));
-  for (const path of modFiles(ctx.tree.files, ctx.options)) {
+  for (const path of mainModFiles(ctx.tree.files, ctx.options)) {
     try {
       await ctx.engine.call('parseModFile', path);
     } catch (error) {

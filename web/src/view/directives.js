@@ -3,6 +3,7 @@
 // ModFile JSON shape documented in crate/src/modfile/rule.rs (absent versions are omitted, absent
 // singletons are null).
 import { h } from '../dom.js';
+import { mainModFiles } from './diagnostics.js';
 
 const COLUMNS = ['directive', 'path', 'version', 'indirect', 'replacement', 'line'];
 
@@ -94,20 +95,19 @@ export function renderDirectives(tbody, modFile, why = 'Fix the errors in go.mod
   );
 }
 
-/** The main module's go.mod path in the tree for resolve options `options`. */
-export function mainGoMod(options) {
-  const dir = (options?.dir ?? '/').replace(/^\/+|\/+$/g, '');
-  return dir ? `${dir}/go.mod` : 'go.mod';
-}
-
-/** The go.mod view (views.js contract). */
-export default {
+/** The go.mod view (views.js contract): in a workspace, a picker chooses among the modules' go.mod files. */
+const view = {
   id: 'gomod',
   title: 'go.mod',
   async render(el, ctx) {
     if (!el.firstChild) {
+      const picker = h('select', { class: 'file-picker', 'aria-label': 'go.mod file', hidden: true });
+      picker.addEventListener('change', () => {
+        el.ctx.state.set('file', picker.value);
+        view.render(el, el.ctx);
+      });
       el.append(
-        h('p', { class: 'summary hint' }),
+        h('div', { class: 'toolbar' }, picker, h('span', { class: 'summary hint' })),
         h('table', { class: 'directives' }, h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', {}, c)))), h('tbody')),
       );
       el.addEventListener('click', (event) => {
@@ -116,12 +116,18 @@ export default {
       });
     }
     el.ctx = ctx;
-    const path = mainGoMod(ctx.options);
+    const candidates = mainModFiles(ctx.tree.files, ctx.options);
+    const wanted = ctx.state.get('file', '');
+    const path = candidates.includes(wanted) ? wanted : candidates[0] ?? '';
+    const picker = el.querySelector('select');
+    picker.replaceChildren(...candidates.map((p) => new Option(p, p)));
+    picker.value = path;
+    picker.hidden = candidates.length < 2;
     el.dataset.file = path;
     const summary = el.querySelector('.summary');
     const tbody = el.querySelector('tbody');
-    if (!ctx.tree.files.has(path)) {
-      summary.textContent = `The tree has no ${path}.`;
+    if (!path) {
+      summary.textContent = 'The tree has no main go.mod.';
       renderDirectives(tbody, null, 'No go.mod.');
       return;
     }
@@ -137,3 +143,5 @@ export default {
     renderDirectives(tbody, modFile);
   },
 };
+
+export default view;

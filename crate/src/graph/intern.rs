@@ -5,8 +5,8 @@
 //! order in the text-DSL tests). Two versions are special and always interned: `""` (the main
 //! module's version, higher than everything) and `none` (absent, lower than everything).
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -69,9 +69,9 @@ impl Names {
     pub fn new(cmp: VersionCmp) -> Self {
         let mut names = Names {
             paths: Vec::new(),
-            path_ids: HashMap::new(),
+            path_ids: HashMap::default(),
             versions: Vec::new(),
-            version_ids: HashMap::new(),
+            version_ids: HashMap::default(),
             cmp,
         };
         names.version("");

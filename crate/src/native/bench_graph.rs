@@ -67,6 +67,12 @@ pub struct GraphReport {
     pub go_warm: Stats,
     /// modscope list -m all, warm cache: seconds per run.
     pub modscope_warm: Stats,
+    /// go list -m all, warm cache: CPU seconds (user + system, all threads) per run.
+    pub go_warm_cpu: Stats,
+    /// modscope list -m all, warm cache: CPU seconds (user + system, all threads) per run.
+    pub modscope_warm_cpu: Stats,
+    /// go warm CPU median / modscope warm CPU median.
+    pub warm_cpu_ratio: f64,
     /// go list -m all, empty cache: seconds per run.
     pub go_cold: Stats,
     /// modscope list -m all, empty cache: seconds per run.
@@ -93,14 +99,35 @@ fn failed(msg: impl Into<String>) -> CliError {
     CliError::failed(msg)
 }
 
+/// User plus system CPU seconds used so far by `who` (`RUSAGE_SELF`: this process, all threads;
+/// `RUSAGE_CHILDREN`: its reaped children).
+fn cpu_secs(who: libc::c_int) -> f64 {
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `ru` is valid for writes; getrusage only fills it in.
+    if unsafe { libc::getrusage(who, &mut ru) } != 0 {
+        return 0.0;
+    }
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// One timed run: wall seconds, CPU seconds (user + system, every thread), what it printed.
+struct Timed {
+    wall: f64,
+    cpu: f64,
+    stdout: String,
+}
+
 /// The universe the build lists are timed on.
 struct Setup {
     u: BenchUniverse,
 }
 
 impl Setup {
-    fn go(&self, go: &str, cache: &Path, proxy: bool) -> Result<(f64, String), CliError> {
+    fn go(&self, go: &str, cache: &Path, proxy: bool) -> Result<Timed, CliError> {
         self.u.restore()?;
+        let cpu0 = cpu_secs(libc::RUSAGE_CHILDREN);
         let t = Instant::now();
         let out = Command::new(go)
             .args(["list", "-m", "all"])
@@ -109,22 +136,22 @@ impl Setup {
             .envs(self.u.go_env(cache, proxy))
             .output()
             .map_err(|e| failed(format!("running {go}: {e}")))?;
-        let dt = t.elapsed().as_secs_f64();
+        let wall = t.elapsed().as_secs_f64();
+        let cpu = cpu_secs(libc::RUSAGE_CHILDREN) - cpu0;
         if !out.status.success() {
             return Err(failed(format!(
                 "go list -m all failed: {}",
                 String::from_utf8_lossy(&out.stderr)
             )));
         }
-        Ok((dt, String::from_utf8_lossy(&out.stdout).into_owned()))
+        Ok(Timed {
+            wall,
+            cpu,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        })
     }
 
-    fn ours(
-        &self,
-        cache: &Path,
-        proxy: bool,
-        modfile_cache: bool,
-    ) -> Result<(f64, String), CliError> {
+    fn ours(&self, cache: &Path, proxy: bool, modfile_cache: bool) -> Result<Timed, CliError> {
         self.u.restore()?;
         let mut vars = self.u.go_env(cache, proxy);
         if modfile_cache {
@@ -134,6 +161,7 @@ impl Setup {
                 self.u.work.join("modscope-cache").display().to_string(),
             );
         }
+        let cpu0 = cpu_secs(libc::RUSAGE_SELF);
         let t = Instant::now();
         let req = LoadRequest {
             dir: self.u.main_dir(),
@@ -143,14 +171,19 @@ impl Setup {
             go_override: None,
         };
         let out: CmdOutput = list_modules(&req, &["all".to_string()], false, false, false);
-        let dt = t.elapsed().as_secs_f64();
+        let wall = t.elapsed().as_secs_f64();
+        let cpu = cpu_secs(libc::RUSAGE_SELF) - cpu0;
         if out.exit != 0 {
             return Err(failed(format!(
                 "modscope list -m all failed: {}",
                 out.stderr
             )));
         }
-        Ok((dt, out.stdout))
+        Ok(Timed {
+            wall,
+            cpu,
+            stdout: out.stdout,
+        })
     }
 }
 
@@ -170,13 +203,13 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
     let mut reference = String::new();
     for i in 0..cold_rounds {
         let cache = work.join(format!("cold-cache-go-{i}"));
-        let (t, out) = s.go(&a.go, &cache, true)?;
-        go_cold.push(t);
-        reference = out;
+        let r = s.go(&a.go, &cache, true)?;
+        go_cold.push(r.wall);
+        reference = r.stdout;
         let cache = work.join(format!("cold-cache-ours-{i}"));
-        let (t, out) = s.ours(&cache, true, false)?;
-        ours_cold.push(t);
-        if out != reference {
+        let r = s.ours(&cache, true, false)?;
+        ours_cold.push(r.wall);
+        if r.stdout != reference {
             return Err(failed(
                 "modscope and go printed different build lists (cold)",
             ));
@@ -184,17 +217,19 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
     }
     // Warm: the first go cold run's cache is complete for this graph.
     let warm_cache = work.join("cold-cache-go-0");
-    let mut go_warm = Vec::new();
-    let mut ours_warm = Vec::new();
+    let (mut go_warm, mut go_warm_cpu) = (Vec::new(), Vec::new());
+    let (mut ours_warm, mut ours_warm_cpu) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let (t, out) = s.go(&a.go, &warm_cache, false)?;
-        go_warm.push(t);
-        if out != reference {
+        let r = s.go(&a.go, &warm_cache, false)?;
+        go_warm.push(r.wall);
+        go_warm_cpu.push(r.cpu);
+        if r.stdout != reference {
             return Err(failed("go printed a different build list warm"));
         }
-        let (t, out) = s.ours(&warm_cache, false, false)?;
-        ours_warm.push(t);
-        if out != reference {
+        let r = s.ours(&warm_cache, false, false)?;
+        ours_warm.push(r.wall);
+        ours_warm_cpu.push(r.cpu);
+        if r.stdout != reference {
             return Err(failed(
                 "modscope and go printed different build lists (warm)",
             ));
@@ -204,9 +239,9 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
     s.ours(&warm_cache, false, true)?;
     let mut ours_mc = Vec::new();
     for _ in 0..rounds {
-        let (t, out) = s.ours(&warm_cache, false, true)?;
-        ours_mc.push(t);
-        if out != reference {
+        let r = s.ours(&warm_cache, false, true)?;
+        ours_mc.push(r.wall);
+        if r.stdout != reference {
             return Err(failed(
                 "modscope --modfile-cache and go printed different build lists",
             ));
@@ -221,11 +256,15 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
         modscope_warm_modfile_cache: stats(ours_mc),
         go_warm: stats(go_warm),
         modscope_warm: stats(ours_warm),
+        go_warm_cpu: stats(go_warm_cpu),
+        modscope_warm_cpu: stats(ours_warm_cpu),
+        warm_cpu_ratio: 0.0,
         go_cold: stats(go_cold),
         modscope_cold: stats(ours_cold),
     };
     let report = GraphReport {
         warm_speedup: report.go_warm.median / report.modscope_warm.median,
+        warm_cpu_ratio: report.go_warm_cpu.median / report.modscope_warm_cpu.median,
         cold_speedup: report.go_cold.median / report.modscope_cold.median,
         warm_speedup_modfile_cache: report.go_warm.median
             / report.modscope_warm_modfile_cache.median,
@@ -252,6 +291,15 @@ pub fn run(a: GraphBench) -> Result<Outcome, CliError> {
             ms(report.modscope_warm.median),
             report.warm_speedup,
             rounds
+        );
+        println!(
+            "      min: go {:.1} ms, modscope {:.1} ms ({:.1}x); CPU median: go {:.1} ms, modscope {:.1} ms ({:.1}x)",
+            ms(report.go_warm.min),
+            ms(report.modscope_warm.min),
+            report.go_warm.min / report.modscope_warm.min,
+            ms(report.go_warm_cpu.median),
+            ms(report.modscope_warm_cpu.median),
+            report.warm_cpu_ratio,
         );
         println!(
             "warm  go {:8.1} ms   modscope {:8.1} ms   {:6.1}x faster  (--modfile-cache, snapshot primed)",

@@ -925,3 +925,56 @@ fn edited_main_gomod_starts_from_the_previous_snapshot() {
     );
     assert_eq!(files_under(&u.modfile().join("snapshots")).len(), 2);
 }
+
+/// `cache export` from one cache directory and `cache import` into an empty one: the imported
+/// entries (re-hashed and re-parsed on import) answer a run without reading any go.mod, and
+/// `cache verify` finds the imported pack intact.
+#[test]
+fn export_then_import_answers_from_disk() {
+    let u = Universe::generate(
+        "export",
+        &[
+            "--modules",
+            "30",
+            "--seed",
+            "31",
+            "--no-zips",
+            "--local-replaces",
+            "0",
+        ],
+    );
+    let list = ["list", "-m", "-x", "all"];
+    let want = u.run(&["list", "-m", "all"], false);
+    assert_eq!(want.exit, 0, "{}", want.stderr);
+    assert_eq!(u.run(&list, true).stdout, want.stdout);
+    let file = u.dir.join("export.bin");
+    let cache_cmd = |cache: &Path, args: &[&str]| {
+        to_run(
+            Command::new(BIN)
+                .arg("cache")
+                .args(args)
+                .env("MODSCOPE_CACHE", cache)
+                .output()
+                .unwrap(),
+        )
+    };
+    let e = cache_cmd(&u.cache, &["export", file.to_str().unwrap()]);
+    assert_eq!(e.exit, 0, "{}", e.stderr);
+    let other = u.dir.join("other-cache");
+    let i = cache_cmd(&other, &["import", file.to_str().unwrap()]);
+    assert_eq!(i.exit, 0, "{}", i.stderr);
+    assert!(i.stdout.contains("skipped 0"), "{}", i.stdout);
+    let v = cache_cmd(&other, &["verify"]);
+    assert_eq!(v.exit, 0, "{}", v.stdout);
+    let mut c = u.command(&list, true);
+    c.env("MODSCOPE_CACHE", &other);
+    let r = to_run(c.output().unwrap());
+    assert_eq!((r.exit, &r.stdout), (0, &want.stdout));
+    let reads = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("# read: ") && l.ends_with(".mod)"))
+        .count();
+    assert_eq!(reads, 0, "{}", r.stderr);
+    assert!(r.stderr.contains(", disk)"), "{}", r.stderr);
+}

@@ -94,7 +94,7 @@ fn read_zip(
 ) -> Result<MemFs, String> {
     let fetched = source
         .fetch(path, version, FileKind::Zip)
-        .map_err(|e| e.message().to_string())?;
+        .map_err(|e| format!("{path}@{version}: {}", e.message()))?;
     let mut ar = zip::ZipArchive::new(std::io::Cursor::new(&fetched.data[..]))
         .map_err(|e| format!("{path}@{version}: reading zip: {e}"))?;
     let prefix = format!("{path}@{version}/");

@@ -375,8 +375,16 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             }
             let module_of =
                 |p: &str, v: &str| modules.get(&(p.to_string(), v.to_string())).cloned();
-            let error_text =
-                |e: &crate::pkg::modload::ModLookupError| lookup_error_text(source, mode, e);
+            let error_text = |e: &crate::pkg::modload::ModLookupError| {
+                // A candidate module whose zip cannot be read: the go command's fetch error
+                // (longest module path first), not "cannot find module".
+                if let crate::pkg::modload::ModLookupError::NoModule(p) = e {
+                    if let Some(msg) = zip_error(&fs, p, first.iter().flatten().chain(&roots)) {
+                        return msg;
+                    }
+                }
+                lookup_error_text(source, mode, e)
+            };
             let env = ModListEnv {
                 fs: &fs,
                 goroot: &goroot,
@@ -454,6 +462,26 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
         stderr: format!("go: {msg}\n"),
         exit: 1,
     })
+}
+
+/// The read error of the zip of the longest-path module of `candidates` that could provide
+/// `path`, if any.
+fn zip_error<'m>(
+    fs: &ModuleTreeFs<'_>,
+    path: &str,
+    candidates: impl Iterator<Item = &'m crate::pkg::modload::ModuleRoot> + Clone,
+) -> Option<String> {
+    let mut prefix = path;
+    loop {
+        for m in candidates.clone().filter(|m| m.path == prefix && !m.local) {
+            if let Some(dir) = &m.dir {
+                if let Err(msg) = fs.ensure(dir) {
+                    return Some(msg);
+                }
+            }
+        }
+        prefix = &prefix[..prefix.rfind('/')?];
+    }
 }
 
 /// The go command's `spotCheckRoots`: every provider that is a root (by path) has a go.mod that

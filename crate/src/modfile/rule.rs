@@ -33,7 +33,10 @@ use super::chars::{auto_quote, parse_string, quote, text, PLAIN_TOKEN};
 use super::print::trim_space;
 use super::syntax::{Comment, Comments, FileSyntax, Line, LineBlock, Stmt};
 use crate::error::{Code, Diagnostic, Span};
-use crate::module::{canonical_version, check_path_major, split_path_version, ModuleVersion};
+use crate::module::{
+    canonical_version, canonical_version_cow, canonical_version_for_major, check_path_major,
+    split_path_version, ModuleVersion,
+};
 use crate::version::semver;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -312,7 +315,19 @@ fn s(b: &[u8]) -> String {
 /// ASCII without quotes, spaces or punctuation (the common case, decided without allocating).
 /// Tokens rewritten by an earlier directive never reach this check.
 fn is_plain(tok: &[u8]) -> bool {
-    !tok.is_empty() && tok.iter().all(|&b| PLAIN_TOKEN[b as usize])
+    // Eight table lookups per step with one branch: most tokens are module paths of a few dozen
+    // bytes, and a branch per byte costs more than the lookups.
+    let mut words = tok.chunks_exact(8);
+    for w in &mut words {
+        let mut all = true;
+        for &b in w {
+            all &= PLAIN_TOKEN[b as usize];
+        }
+        if !all {
+            return false;
+        }
+    }
+    !tok.is_empty() && words.remainder().iter().all(|&b| PLAIN_TOKEN[b as usize])
 }
 
 /// x/mod `parseString`, rewriting the token to its auto-quoted form.
@@ -340,6 +355,36 @@ pub(crate) fn parse_version_tok(
     tok: &mut Cow<'_, [u8]>,
     fix: &mut Option<VersionFixer<'_>>,
 ) -> Result<String, DirErr> {
+    parse_version_major(src, verb, path, None, tok, fix)
+}
+
+/// [`parse_version_tok`], then, when `path_major` is given, the check that the version fits
+/// the path's major suffix (x/mod `CheckPathMajor`), worded `verb path: …`. Without a fixer,
+/// one parse of the version does both.
+fn parse_version_major(
+    src: Src<'_>,
+    verb: &str,
+    path: &str,
+    path_major: Option<&str>,
+    tok: &mut Cow<'_, [u8]>,
+    fix: &mut Option<VersionFixer<'_>>,
+) -> Result<String, DirErr> {
+    let major_err = |e: crate::version::InvalidVersionError| {
+        derr(codes::VERSION, format!("{verb} {path}: {e}"))
+    };
+    // The common case: an unquoted version that is already canonical. A valid version holds no
+    // quote, so reading the token as a string would leave it as it is; anything else takes the
+    // full path below, which reports what is wrong in the go command's order.
+    if fix.is_none() && tok.first() != Some(&b'"') {
+        if let Some(pm) = path_major {
+            let t = src.str(tok);
+            if let Some(cv) = canonical_version_for_major(&t, pm).map_err(major_err)? {
+                if cv.as_bytes() == tok.as_ref() {
+                    return Ok(cv.into_owned());
+                }
+            }
+        }
+    }
     let v = {
         let raw = match parse_string(tok) {
             Ok(v) => v,
@@ -358,8 +403,11 @@ pub(crate) fn parse_version_tok(
         match fix {
             Some(f) => f(path, &t).map_err(|m| derr(codes::VERSION, m))?,
             None => {
-                let cv = canonical_version(&t);
-                if cv.is_empty() {
+                let cv = match path_major {
+                    Some(pm) => canonical_version_for_major(&t, pm).map_err(major_err)?,
+                    None => Some(canonical_version_cow(&t)).filter(|c| !c.is_empty()),
+                };
+                let Some(cv) = cv else {
                     return Err(derr(
                         codes::VERSION,
                         format!(
@@ -368,13 +416,22 @@ pub(crate) fn parse_version_tok(
                             quote(t.as_bytes())
                         ),
                     ));
+                };
+                // Most versions are already canonical: the token stays as it is.
+                if cv.as_bytes() == tok.as_ref() {
+                    return Ok(cv.into_owned());
                 }
-                cv
+                let v = cv.into_owned();
+                *tok = Cow::Owned(v.clone().into_bytes());
+                return Ok(v);
             }
         }
     };
     if v.as_bytes() != tok.as_ref() {
         *tok = Cow::Owned(v.clone().into_bytes());
+    }
+    if let Some(pm) = path_major {
+        check_path_major(&v, pm).map_err(major_err)?;
     }
     Ok(v)
 }
@@ -515,10 +572,7 @@ pub(crate) fn parse_replace(
     let pm = pm.to_string();
     let mut old_version = String::new();
     if arrow == 2 {
-        old_version = parse_version_tok(src, verb, &old_path, &mut args[1], fix)?;
-        if let Err(e) = check_path_major(&old_version, &pm) {
-            return Err(derr(codes::VERSION, format!("{verb} {old_path}: {e}")));
-        }
+        old_version = parse_version_major(src, verb, &old_path, Some(&pm), &mut args[1], fix)?;
     }
     let new_path = parse_string_tok(src, &mut args[arrow + 1])?;
     let mut new_version = String::new();
@@ -914,12 +968,10 @@ impl ModReader<'_, '_, '_> {
                     ));
                 }
                 let path = parse_string_tok(src, &mut args[0])?;
-                let v = parse_version_tok(src, verb, &path, &mut args[1], &mut self.fix)?;
-                let Some(pm) = path_major(&path) else {
+                let pm = path_major(&path);
+                let v = parse_version_major(src, verb, &path, pm, &mut args[1], &mut self.fix)?;
+                if pm.is_none() {
                     return Err(derr(codes::PATH, "invalid module path"));
-                };
-                if let Err(e) = check_path_major(&v, pm) {
-                    return Err(derr(codes::VERSION, format!("{verb} {path}: {e}")));
                 }
                 let module = ModuleVersion::new(path, v);
                 if verb == "require" {
@@ -1240,6 +1292,21 @@ pub(crate) fn cleanup(syntax: &mut FileSyntax<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_tokens_match_the_table() {
+        for b in 0..=255u8 {
+            assert_eq!(is_plain(&[b]), PLAIN_TOKEN[b as usize], "byte {b:#04x}");
+            assert_eq!(
+                is_plain(&[b'a', b, b'z']),
+                PLAIN_TOKEN[b as usize],
+                "byte {b:#04x}"
+            );
+        }
+        assert!(!is_plain(b""));
+        assert!(is_plain(b"github.com/a/b/v2"));
+        assert!(!is_plain(b"github.com/a/b/v2\"x"));
+    }
 
     #[test]
     fn go_version_syntax() {

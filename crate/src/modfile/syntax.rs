@@ -366,8 +366,14 @@ impl<'a> Parser<'a, '_> {
             _ => {}
         }
 
-        let (first, _) = decode_rune(self.rest());
-        if !is_ident(first) {
+        // An ASCII byte is its own rune: no decoding for the common case.
+        let first = if b < 0x80 {
+            is_ascii_ident(b).then_some(b as char).ok_or(b as char)
+        } else {
+            let (c, _) = decode_rune(self.rest());
+            is_ident(c).then_some(c).ok_or(c)
+        };
+        if let Err(first) = first {
             return self.err(format!("unexpected input character {}", quote_rune(first)));
         }
         // Scan the identifier: a fast path over ASCII, rune by rune otherwise.

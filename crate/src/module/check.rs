@@ -3,6 +3,7 @@
 use crate::error::{Code, Diagnostic, Span};
 use crate::version::quote::{is_letter, quote_bytes, quote_rune, quote_str};
 use crate::version::{semver, InvalidVersionError, VersionErrorReason};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Which rules a path is checked against.
@@ -310,6 +311,16 @@ fn split_gopkg_in(path: &str) -> Option<(&str, &str)> {
 /// Checks that version `v` fits a path whose major suffix is `path_major` (from
 /// [`split_path_version`]). The error reads `version "V" invalid: should be v2, not v3`.
 pub fn check_path_major(v: &str, path_major: &str) -> Result<(), InvalidVersionError> {
+    check_major_parts(v, semver::major(v), semver::build(v), path_major)
+}
+
+/// [`check_path_major`] given `v`'s major prefix and build suffix.
+fn check_major_parts(
+    v: &str,
+    m: &str,
+    build: &str,
+    path_major: &str,
+) -> Result<(), InvalidVersionError> {
     let mut pm = path_major;
     if pm.starts_with(".v") {
         pm = pm.strip_suffix("-unstable").unwrap_or(pm);
@@ -317,9 +328,8 @@ pub fn check_path_major(v: &str, path_major: &str) -> Result<(), InvalidVersionE
     if v.starts_with("v0.0.0-") && pm == ".v1" {
         return Ok(());
     }
-    let m = semver::major(v);
     let want = if pm.is_empty() {
-        if m == "v0" || m == "v1" || semver::build(v) == "+incompatible" {
+        if m == "v0" || m == "v1" || build == "+incompatible" {
             return Ok(());
         }
         "v0 or v1"
@@ -411,9 +421,38 @@ pub fn check(path: &str, version: &str) -> Result<(), CheckError> {
 
 /// The canonical form of a module version: semver canonical, keeping a `+incompatible` suffix.
 pub fn canonical_version(v: &str) -> String {
-    let mut cv = semver::canonical(v);
-    if semver::build(v) == "+incompatible" {
-        cv.push_str("+incompatible");
+    canonical_version_cow(v).into_owned()
+}
+
+/// [`canonical_version`] without allocating unless a shorthand (`v1.2` → `v1.2.0`) is filled in:
+/// a canonical version, and one that only drops build metadata, borrow from `v`.
+pub fn canonical_version_cow(v: &str) -> Cow<'_, str> {
+    match semver::canonical_parts(v) {
+        None => Cow::Borrowed(""),
+        // A build suffix only follows the full three-number form, so nothing was filled in.
+        Some(p) if p.build == "+incompatible" => Cow::Borrowed(v),
+        Some(p) => p.canonical,
     }
-    cv
+}
+
+/// [`canonical_version_cow`] and [`check_path_major`] of the result from one parse of `v`:
+/// `Ok(None)` when `v` is not a valid version, `Err` when its canonical form does not fit
+/// `path_major`.
+pub fn canonical_version_for_major<'v>(
+    v: &'v str,
+    path_major: &str,
+) -> Result<Option<Cow<'v, str>>, InvalidVersionError> {
+    let Some(p) = semver::canonical_parts(v) else {
+        return Ok(None);
+    };
+    let incompatible = p.build == "+incompatible";
+    let canonical = if incompatible {
+        Cow::Borrowed(v)
+    } else {
+        p.canonical
+    };
+    // The canonical form has the same major and (kept or dropped) `+incompatible` as `v`.
+    let build = if incompatible { p.build } else { "" };
+    check_major_parts(&canonical, p.major, build, path_major)?;
+    Ok(Some(canonical))
 }

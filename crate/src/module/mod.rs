@@ -12,9 +12,10 @@ mod escape;
 mod pattern;
 
 pub use check::{
-    canonical_version, check, check_bytes, check_file_path, check_import_path, check_path,
-    check_path_major, match_path_major, path_major_prefix, split_path_version, CheckError,
-    InvalidPathError, ModuleVersionError, PathErrorReason, PathKind, CODE_INVALID_PATH,
+    canonical_version, canonical_version_cow, canonical_version_for_major, check, check_bytes,
+    check_file_path, check_import_path, check_path, check_path_major, match_path_major,
+    path_major_prefix, split_path_version, CheckError, InvalidPathError, ModuleVersionError,
+    PathErrorReason, PathKind, CODE_INVALID_PATH,
 };
 pub use escape::{
     escape_path, escape_version, unescape_path, unescape_version, EscapeError, UnescapeError,

@@ -11,6 +11,7 @@
 
 use super::{InvalidVersionError, VersionErrorReason};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -155,6 +156,37 @@ pub fn canonical(v: &str) -> String {
             s
         }
     }
+}
+
+/// What one parse of a valid version tells: its canonical form, major prefix and build suffix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalParts<'a> {
+    /// The canonical form as [`canonical`] computes it, borrowing when no shorthand needs filling
+    /// in (`v1.2.3+meta` → `v1.2.3`).
+    pub canonical: Cow<'a, str>,
+    /// The major version prefix, as [`major`] computes it (`v2`).
+    pub major: &'a str,
+    /// The build suffix including the plus, as [`build`] computes it (`+incompatible`).
+    pub build: &'a str,
+}
+
+/// [`canonical`], [`major`] and [`build`] of `v` from a single parse, without allocating for
+/// versions that are already canonical (most are); `None` if `v` is invalid.
+pub fn canonical_parts(v: &str) -> Option<CanonicalParts<'_>> {
+    let p = parse(v)?;
+    let canonical = if p.short.is_empty() {
+        Cow::Borrowed(&v[..v.len() - p.build.len()])
+    } else {
+        let mut s = String::with_capacity(v.len() + p.short.len());
+        s.push_str(v);
+        s.push_str(p.short);
+        Cow::Owned(s)
+    };
+    Some(CanonicalParts {
+        canonical,
+        major: &v[..1 + p.major.len()],
+        build: p.build,
+    })
 }
 
 /// The major version prefix of `v` (`v2` for `v2.1.0`); `""` if invalid.

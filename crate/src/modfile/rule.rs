@@ -747,6 +747,10 @@ fn is_indirect(line: &Line<'_>) -> bool {
     let Some(c) = line.comments.suffix.first() else {
         return false;
     };
+    // The marker as the go command writes it, decided without splitting the comment.
+    if c.token == b"// indirect" {
+        return true;
+    }
     let body = c.token.strip_prefix(b"//").unwrap_or(c.token);
     if body.is_ascii() {
         let mut f = body

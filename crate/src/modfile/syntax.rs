@@ -170,11 +170,46 @@ impl Kind {
     }
 }
 
+/// A position as the lexer keeps it: line and column packed in one word, so that a position is
+/// written and read back with one move each way. Building a [`Pos`] field by field and copying it
+/// whole reads three narrow stores with one wide load, which stalls the CPU on every token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct At {
+    /// The line in the low half, the column in the high half.
+    line_col: u64,
+    byte: u32,
+}
+
+impl At {
+    fn new(line: u32, col: u32, byte: u32) -> At {
+        At {
+            line_col: u64::from(line) | (u64::from(col) << 32),
+            byte,
+        }
+    }
+
+    fn line(self) -> u32 {
+        self.line_col as u32
+    }
+
+    fn col(self) -> u32 {
+        (self.line_col >> 32) as u32
+    }
+
+    fn pos(self) -> Pos {
+        Pos {
+            line: self.line(),
+            col: self.col(),
+            byte: self.byte,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Token {
     kind: Kind,
-    pos: Pos,
-    end: Pos,
+    pos: At,
+    end: At,
     /// Byte range of the text (comments exclude their trailing newline).
     text: (usize, usize),
 }
@@ -183,7 +218,7 @@ struct Parser<'a, 'n> {
     src: &'a [u8],
     file_name: &'n str,
     /// Current lexing position.
-    pos: Pos,
+    pos: At,
     /// The lookahead token.
     tok: Token,
     /// Whether a token other than a comment or newline ended on the current line.
@@ -195,11 +230,7 @@ type PResult<T> = Result<T, SyntaxError>;
 /// Parses `src` into a syntax tree. `file_name` appears in the one error message that names a
 /// position (`unterminated block started at F:L:C`).
 pub fn parse<'a>(file_name: &str, src: &'a [u8]) -> Result<FileSyntax<'a>, SyntaxError> {
-    let start = Pos {
-        line: 1,
-        col: 1,
-        byte: 0,
-    };
+    let start = At::new(1, 1, 0);
     let mut p = Parser {
         src,
         file_name,
@@ -219,7 +250,7 @@ pub fn parse<'a>(file_name: &str, src: &'a [u8]) -> Result<FileSyntax<'a>, Synta
 impl<'a> Parser<'a, '_> {
     fn err<T>(&self, message: impl Into<String>) -> PResult<T> {
         Err(SyntaxError {
-            pos: self.pos,
+            pos: self.pos.pos(),
             message: message.into(),
         })
     }
@@ -236,10 +267,6 @@ impl<'a> Parser<'a, '_> {
         self.src.get(self.pos.byte as usize).copied()
     }
 
-    fn has_prefix(&self, prefix: &[u8]) -> bool {
-        self.rest().starts_with(prefix)
-    }
-
     /// Consumes one rune and returns it.
     fn read_rune(&mut self) -> char {
         let rest = self.rest();
@@ -247,18 +274,22 @@ impl<'a> Parser<'a, '_> {
             return '\0';
         }
         let (c, n) = decode_rune(rest);
-        self.pos.byte += n as u32;
-        if c == '\n' {
-            self.pos.line += 1;
-            self.pos.col = 1;
+        let byte = self.pos.byte + n as u32;
+        self.pos = if c == '\n' {
+            At::new(self.pos.line() + 1, 1, byte)
         } else {
-            self.pos.col += 1;
-        }
+            At::new(self.pos.line(), self.pos.col() + 1, byte)
+        };
         c
     }
 
-    fn finish(&mut self, kind: Kind, start: Pos) {
-        let (s, mut e) = (start.byte as usize, self.pos.byte as usize);
+    fn finish(&mut self, kind: Kind, start: At) {
+        self.finish_at(kind, start, self.pos);
+    }
+
+    /// Sets the lookahead to a token from `start` to `end` (the current position).
+    fn finish_at(&mut self, kind: Kind, start: At, end: At) {
+        let (s, mut e) = (start.byte as usize, end.byte as usize);
         if matches!(kind, Kind::Comment | Kind::EolComment) {
             let t = &self.src[s..e];
             if t.ends_with(b"\r\n") {
@@ -274,68 +305,71 @@ impl<'a> Parser<'a, '_> {
         self.tok = Token {
             kind,
             pos: start,
-            end: self.pos,
+            end,
             text: (s, e),
         };
     }
 
     /// Lexes the next token into the lookahead.
+    ///
+    /// The common tokens (spaces, comments, newlines, punctuation, identifiers) are lexed with
+    /// the position in locals and stored once: updating `self.pos` field by field and reading
+    /// it back whole costs a store-forwarding stall per token.
     fn read_token(&mut self) -> PResult<()> {
-        while let Some(b) = self.peek_byte() {
+        let src = self.src;
+        let (line, mut col, byte) = (self.pos.line(), self.pos.col(), self.pos.byte);
+        let mut i = byte as usize;
+        while let Some(&b) = src.get(i) {
             if b == b' ' || b == b'\t' || b == b'\r' {
-                self.pos.byte += 1;
-                self.pos.col += 1;
-                continue;
+                i += 1;
+                col += 1;
+            } else {
+                break;
             }
-            if self.has_prefix(b"//") {
-                let start = self.pos;
+        }
+        let start = At::new(line, col, i as u32);
+        self.pos = start;
+        let Some(&b) = src.get(i) else {
+            self.finish_at(Kind::Eof, start, start);
+            return Ok(());
+        };
+        match b {
+            b'/' if src.get(i + 1) == Some(&b'/') => {
                 // A suffix comment follows a token on its line (x/mod looks back for non-space
                 // text since the last newline; only tokens can be there).
-                let suffix = self.line_has_token;
-                // Consume to and including the newline.
-                let rest = self.rest();
-                match rest.iter().position(|&c| c == b'\n') {
-                    Some(i) => {
-                        let line_text = &rest[..i];
-                        self.pos.col += count_runes(line_text);
-                        self.pos.byte += i as u32 + 1;
-                        self.pos.line += 1;
-                        self.pos.col = 1;
-                    }
-                    None => {
-                        self.pos.col += count_runes(rest);
-                        self.pos.byte = self.src.len() as u32;
-                    }
-                }
-                let kind = if suffix {
+                let kind = if self.line_has_token {
                     Kind::EolComment
                 } else {
                     Kind::Comment
                 };
-                self.finish(kind, start);
+                // Consume to and including the newline.
+                let rest = &src[i..];
+                let end = match rest.iter().position(|&c| c == b'\n') {
+                    Some(k) => At::new(line + 1, 1, (i + k + 1) as u32),
+                    None => At::new(line, col + count_runes(rest), src.len() as u32),
+                };
+                self.pos = end;
+                self.finish_at(kind, start, end);
                 return Ok(());
             }
-            if self.has_prefix(b"/*") {
+            b'/' if src.get(i + 1) == Some(&b'*') => {
                 return self.err("mod files must use // comments (not /* */ comments)");
             }
-            break;
-        }
-
-        let start = self.pos;
-        let Some(b) = self.peek_byte() else {
-            self.finish(Kind::Eof, start);
-            return Ok(());
-        };
-        match b {
-            b'\n' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',' => {
-                self.read_rune();
+            b'\n' => {
+                let end = At::new(line + 1, 1, i as u32 + 1);
+                self.pos = end;
+                self.finish_at(Kind::Newline, start, end);
+                return Ok(());
+            }
+            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',' => {
+                let end = At::new(line, col + 1, i as u32 + 1);
                 let kind = match b {
-                    b'\n' => Kind::Newline,
                     b'(' => Kind::LParen,
                     b')' => Kind::RParen,
                     _ => Kind::Punct,
                 };
-                self.finish(kind, start);
+                self.pos = end;
+                self.finish_at(kind, start, end);
                 return Ok(());
             }
             b'"' | b'`' => {
@@ -370,16 +404,13 @@ impl<'a> Parser<'a, '_> {
         let first = if b < 0x80 {
             is_ascii_ident(b).then_some(b as char).ok_or(b as char)
         } else {
-            let (c, _) = decode_rune(self.rest());
+            let (c, _) = decode_rune(&src[i..]);
             is_ident(c).then_some(c).ok_or(c)
         };
         if let Err(first) = first {
             return self.err(format!("unexpected input character {}", quote_rune(first)));
         }
         // Scan the identifier: a fast path over ASCII, rune by rune otherwise.
-        let src = self.src;
-        let mut i = self.pos.byte as usize;
-        let mut col = self.pos.col;
         loop {
             let run = src[i..]
                 .iter()
@@ -396,8 +427,7 @@ impl<'a> Parser<'a, '_> {
                     match src.get(i + 1) {
                         Some(b'/') => break,
                         Some(b'*') => {
-                            self.pos.byte = i as u32;
-                            self.pos.col = col;
+                            self.pos = At::new(line, col, i as u32);
                             return self.err("mod files must use // comments (not /* */ comments)");
                         }
                         _ => {}
@@ -414,9 +444,9 @@ impl<'a> Parser<'a, '_> {
                 col += 1;
             }
         }
-        self.pos.byte = i as u32;
-        self.pos.col = col;
-        self.finish(Kind::Ident, start);
+        let end = At::new(line, col, i as u32);
+        self.pos = end;
+        self.finish_at(Kind::Ident, start, end);
         Ok(())
     }
 
@@ -437,7 +467,7 @@ impl<'a> Parser<'a, '_> {
 
     fn comment(&self, t: &Token, suffix: bool) -> Comment<'a> {
         Comment {
-            start: t.pos,
+            start: t.pos.pos(),
             token: self.text(t),
             suffix,
         }
@@ -459,7 +489,7 @@ impl<'a> Parser<'a, '_> {
                     let c = self.comment(&t, false);
                     cb.get_or_insert_with(|| CommentBlock {
                         comments: Comments::default(),
-                        start: t.pos,
+                        start: t.pos.pos(),
                     })
                     .comments
                     .before
@@ -495,8 +525,8 @@ impl<'a> Parser<'a, '_> {
             if t.kind.is_eol() {
                 let mut line = Line {
                     comments: Comments::default(),
-                    start,
-                    end,
+                    start: start.pos(),
+                    end: end.pos(),
                     tokens,
                     in_block: false,
                 };
@@ -508,23 +538,27 @@ impl<'a> Parser<'a, '_> {
             if t.kind == Kind::LParen {
                 let next = self.peek();
                 if next.is_eol() {
-                    return Ok(Stmt::Block(self.parse_line_block(start, tokens, t)?));
+                    return Ok(Stmt::Block(self.parse_line_block(
+                        start.pos(),
+                        tokens,
+                        t,
+                    )?));
                 } else if next == Kind::RParen {
                     let rparen = self.lex()?;
                     if self.peek().is_eol() {
                         let eol = self.lex()?;
                         let mut block = LineBlock {
                             comments: Comments::default(),
-                            start,
+                            start: start.pos(),
                             tokens,
                             lparen: Paren {
                                 comments: Comments::default(),
-                                pos: t.pos,
+                                pos: t.pos.pos(),
                             },
                             lines: Vec::new(),
                             rparen: Paren {
                                 comments: Comments::default(),
-                                pos: rparen.pos,
+                                pos: rparen.pos.pos(),
                             },
                         };
                         if eol.kind == Kind::EolComment {
@@ -557,7 +591,7 @@ impl<'a> Parser<'a, '_> {
             tokens,
             lparen: Paren {
                 comments: Comments::default(),
-                pos: lparen.pos,
+                pos: lparen.pos.pos(),
             },
             lines: Vec::new(),
             rparen: Paren::default(),
@@ -598,14 +632,14 @@ impl<'a> Parser<'a, '_> {
                         comments.clear();
                     }
                     block.rparen.comments.before = comments;
-                    block.rparen.pos = rparen.pos;
+                    block.rparen.pos = rparen.pos.pos();
                     if !self.peek().is_eol() {
                         return self.err("syntax error (expected newline after closing paren)");
                     }
                     let eol = self.lex()?;
                     if eol.kind == Kind::EolComment {
                         let c = self.comment(&eol, true);
-                        if block.start.line == rparen.pos.line {
+                        if block.start.line == rparen.pos.line() {
                             block.comments.suffix.push(c);
                         } else {
                             block.rparen.comments.suffix.push(c);
@@ -633,8 +667,8 @@ impl<'a> Parser<'a, '_> {
             if t.kind.is_eol() {
                 let mut line = Line {
                     comments: Comments::default(),
-                    start,
-                    end,
+                    start: start.pos(),
+                    end: end.pos(),
                     tokens,
                     in_block: true,
                 };

@@ -410,8 +410,20 @@ impl<'a> Parser<'a, '_> {
         if let Err(first) = first {
             return self.err(format!("unexpected input character {}", quote_rune(first)));
         }
-        // Scan the identifier: a fast path over ASCII, rune by rune otherwise.
+        // Scan the identifier: eight plain bytes at a time, then byte by byte over ASCII, rune by
+        // rune otherwise.
         loop {
+            while let Some(w) = src.get(i..i + 8) {
+                let mut all = true;
+                for &c in w {
+                    all &= PLAIN_IDENT[c as usize];
+                }
+                if !all {
+                    break;
+                }
+                i += 8;
+                col += 8;
+            }
             let run = src[i..]
                 .iter()
                 .take_while(|&&c| PLAIN_IDENT[c as usize])

@@ -328,8 +328,15 @@ pub fn parse_file_header(content: &[u8]) -> Result<FileHeader<'_>, ConstraintErr
     })
 }
 
+/// `go/build/constraint`'s tag characters: Unicode letters (`L`) and decimal digits (`Nd`), `_`
+/// and `.`. Rust's `is_alphanumeric` is wider (other numbers such as `²`, letter numbers such as
+/// `Ⅻ`, alphabetic marks), and the go command rejects those.
 fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '.'
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    }
+    crate::version::quote::is_letter(c) || c.general_category() == GeneralCategory::DecimalNumber
 }
 
 /// Parses a `//go:build` line (the whole line, `//go:build` included).

@@ -297,12 +297,14 @@ fn is_ident_byte(c: u8) -> bool {
 
 /// Whether `path` is acceptable in an import declaration (`go/parser`'s rule): non-empty, and
 /// every character graphic, not a space, and none of ``!"#$%&'()*,:;<=>?[\]^{|}` `` or U+FFFD.
+/// Graphic is Go's `unicode.IsGraphic`: format characters (U+200B, U+00AD), private-use and
+/// unassigned code points are not.
 pub fn is_valid_import(path: &str) -> bool {
     const ILLEGAL: &str = "!\"#$%&'()*,:;<=>?[\\]^{|}`\u{FFFD}";
     !path.is_empty()
-        && path
-            .chars()
-            .all(|c| !c.is_whitespace() && !c.is_control() && !ILLEGAL.contains(c))
+        && path.chars().all(|c| {
+            crate::version::quote::is_print(c) && !c.is_whitespace() && !ILLEGAL.contains(c)
+        })
 }
 
 /// Unquotes an interpreted Go string literal (quotes included); `None` if it is malformed.

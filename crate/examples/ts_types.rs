@@ -14,7 +14,7 @@ use modscope::inspect::cache_view::{CacheEntryView, CacheRun, CacheSnapshotView}
 use modscope::inspect::graph_view::{GraphLink, GraphNode, GraphView};
 use modscope::inspect::lookup::{LookupOptions, LookupReport};
 use modscope::inspect::tree::TreeOptions;
-use modscope::inspect::why::WhyVersion;
+use modscope::inspect::why::{WhyPaths, WhyVersion};
 use modscope::report::trace::{Event, EventKind};
 use ts_rs::{Config, TS};
 
@@ -53,6 +53,7 @@ fn main() {
         decl::<GraphLink>(&cfg),
         decl::<GraphView>(&cfg),
         decl::<WhyVersion>(&cfg),
+        decl::<WhyPaths>(&cfg),
         decl::<LookupOptions>(&cfg),
         decl::<LookupReport>(&cfg),
         decl::<CacheEntryView>(&cfg),

@@ -3,7 +3,7 @@
 //!
 //! JS sees one object, [`Workspace`]: an in-memory file tree the page fills (`setFile`,
 //! `replaceFiles`, `removeFile`, `files`, `readFile`, `loadTxtar`, `loadUniverse`) and asks questions of
-//! (`parseModFile`, `resolve`, `graph`, `whyVersion`, `whyAll`, `lookup`, `bench`), with an
+//! (`parseModFile`, `resolve`, `graph`, `whyVersion`, `whyPaths`, `whyAll`, `lookup`, `bench`), with an
 //! in-memory modfile cache (`cacheSnapshot`, `cacheStats`, `exportCache`, `importCache`,
 //! `clearCache`). Answers are plain JS objects in the same JSON shape the CLI prints with
 //! `--json` (the core's serde types, serialized JSON-compatibly). This module owns no types of its
@@ -23,7 +23,7 @@ use crate::inspect::cache_view::{self, CacheLedger};
 use crate::inspect::graph_view::graph_view;
 use crate::inspect::lookup::{lookup, LookupOptions};
 use crate::inspect::tree::{proxy_of, resolve_tree, TreeOptions};
-use crate::inspect::why::{why_all, why_version};
+use crate::inspect::why::{why_all, why_paths, why_version};
 use crate::modfile;
 use crate::source::{Fs, FsError, MemFs};
 
@@ -260,6 +260,21 @@ impl Workspace {
     pub fn why_version(&self, module: &str, options: JsValue) -> Result<JsValue, JsValue> {
         let opts: TreeOptions = options_named(options, "whyVersion")?;
         to_js(&why_version(
+            &self.fs,
+            &opts,
+            module,
+            &PerformanceClock::new(),
+            None,
+        ))
+    }
+
+    /// Every requirement path from the main modules to `module`'s selected version
+    /// (`WhyPaths`), as `modscope why-version --all` prints them; not being in the graph is an
+    /// answer with `error`.
+    #[wasm_bindgen(js_name = whyPaths)]
+    pub fn why_paths(&self, module: &str, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts: TreeOptions = options_named(options, "whyPaths")?;
+        to_js(&why_paths(
             &self.fs,
             &opts,
             module,

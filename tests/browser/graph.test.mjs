@@ -1,13 +1,18 @@
 // The module graph view in Chromium: it draws every node `mod graph` reaches with its marks,
 // switches to the unpruned reading (`mod graph -go=1.16`) and highlights what only one reading
 // has, shows the why-version witness of a clicked module (the same path the WASM API and
-// `modscope why-version` give), and searches. No console errors.
+// `modscope why-version` give) and every requirement path to it (the edges highlighted are
+// those of `modscope why-version -all` on the same files), and searches. No console errors.
 //
 // Needs `scripts/build-wasm` and `vite build web` first (scripts/test runs them).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { output, pick, settled, showView, startSuite } from './page.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseTxtar } from '../../web/src/txtar.js';
+import { fixtures, output, pick, root, settled, showView, startSuite } from './page.mjs';
 
 let suite;
 let page;
@@ -62,6 +67,60 @@ test('clicking a module shows its why-version witness', async () => {
   assert.equal(shown, `# example.com/c@v1.0.0\n${witness.join('\n')}`);
   assert.match(await page.textContent(`${graph} .graph-details`), /Required at v1\.0\.0 by 1 module/);
   await page.screenshot({ path: join(output, 'graph-witness.png') });
+});
+
+/**
+ * The CLI built from this checkout (MODSCOPE_BIN, else the debug build, brought up to date: a
+ * release binary left from an earlier build may predate the flag under test).
+ */
+function currentBinary() {
+  if (process.env.MODSCOPE_BIN) return process.env.MODSCOPE_BIN;
+  execFileSync('cargo', ['build', '--bin', 'modscope'], { cwd: root, stdio: 'inherit' });
+  return join(root, 'target', 'debug', 'modscope');
+}
+
+/** What `modscope why-version -all MODULE` prints for a fixture unpacked into a directory. */
+function cliWhyPaths(fixture, module) {
+  const dir = mkdtempSync(join(tmpdir(), 'modscope-why-'));
+  try {
+    for (const [name, text] of parseTxtar(readFileSync(join(fixtures, `${fixture}.txtar`), 'utf8')).files) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    const env = {
+      ...process.env,
+      GOPROXY: `file://${dir}/proxy`,
+      GOFLAGS: '-mod=mod',
+      GOSUMDB: 'off',
+      GOWORK: 'off',
+      GOPATH: join(dir, '.gopath'),
+      GOMODCACHE: join(dir, '.gopath', 'pkg', 'mod'),
+    };
+    return execFileSync(currentBinary(), ['why-version', '-all', module], { cwd: dir, env, encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('clicking a module highlights every requirement path to it, as why-version -all prints them', async () => {
+  const text = cliWhyPaths('version-drift', 'example.com/b');
+  const stanzas = text.trim().split('\n\n').map((s) => s.split('\n').slice(1));
+  assert.equal(stanzas.length, 2, `two paths to example.com/b@v1.1.0:\n${text}`);
+  const cliEdges = new Set();
+  for (const path of stanzas) for (let k = 1; k < path.length; k++) cliEdges.add(`${path[k - 1]} ${path[k]}`);
+  await pick(page, 'version-drift');
+  await showView(page, 'graph');
+  await drawn();
+  const at = await page.$eval(graph, (el) => el.nodePosition('example.com/b@v1.1.0'));
+  assert.ok(at, 'example.com/b@v1.1.0 is drawn');
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.paths?.includes('example.com/b@v1.1.0'), graph);
+  const d = await page.$eval(graph, (el) => ({ ...el.dataset }));
+  assert.deepEqual(JSON.parse(d.paths), stanzas, 'the same paths in the same order');
+  assert.deepEqual(JSON.parse(d.pathEdges), [...cliEdges].sort(), 'the highlighted edges are the paths\' edges');
+  const listed = await page.$$eval(`${graph} ol.why-paths li`, (els) => els.map((e) => e.textContent));
+  assert.deepEqual(listed, stanzas.map((p) => p.join(' → ')));
+  await page.screenshot({ path: join(output, 'graph-why-paths.png') });
 });
 
 test('replaced, excluded and unselected versions are marked; search finds modules', async () => {

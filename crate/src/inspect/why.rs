@@ -9,8 +9,9 @@ use super::tree::{with_tree_loader, TreeOptions};
 use crate::cache::ModfileCache;
 use crate::clock::Clock;
 use crate::graph::load::{CmdKind, Loader};
-use crate::graph::{Mv, VerId};
+use crate::graph::{Graph, Mv, VerId};
 use crate::source::Fs;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 /// The requirement path that selects a module's version.
@@ -115,6 +116,179 @@ pub fn why_all<F: Fs + Send + Sync>(
     .and_then(|x| x)
 }
 
+/// Every requirement path from the main modules to a module's selected version.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhyPaths {
+    /// The module path asked about.
+    pub module: String,
+    /// Its selected version (empty for a main module or when it is not in the graph).
+    pub version: String,
+    /// The paths, each main module first, `path@version` per step (a main module as its bare
+    /// path); in depth-first order over requirements in go.mod order, so the first path found
+    /// through the first requirements comes first.
+    pub paths: Vec<Vec<String>>,
+    /// More paths exist than [`WHY_PATHS_LIMIT`]: only the first ones are listed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    /// Why there is no answer: the go command's message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// How many paths [`why_paths`] lists at most (their number can grow exponentially with depth).
+pub const WHY_PATHS_LIMIT: usize = 200;
+
+impl WhyPaths {
+    /// The text `modscope why-version --all` prints: a `# path@version` stanza per path.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        if self.error.is_some() {
+            return out;
+        }
+        for (i, p) in self.paths.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str("# ");
+            out.push_str(&self.module);
+            if !self.version.is_empty() {
+                out.push('@');
+                out.push_str(&self.version);
+            }
+            out.push('\n');
+            for s in p {
+                out.push_str(s);
+                out.push('\n');
+            }
+        }
+        if self.truncated {
+            out.push_str(&format!("\n# (only the first {WHY_PATHS_LIMIT} paths)\n"));
+        }
+        out
+    }
+}
+
+/// Every simple requirement path in `graph` from a root to `target` (root first), depth-first
+/// with requirements in recorded (go.mod) order; at most `limit` paths, and whether more exist.
+/// Nodes that cannot reach `target` are pruned once, so the walk stays linear in the graph's
+/// size plus the paths' total length.
+pub fn requirement_paths(graph: &Graph, target: Mv, limit: usize) -> (Vec<Vec<Mv>>, bool) {
+    // Which nodes reach the target: reverse reachability over the recorded requirements.
+    let mut parents: FxHashMap<Mv, Vec<Mv>> = FxHashMap::default();
+    let mut nodes: Vec<Mv> = Vec::new();
+    graph.walk_breadth_first(|m| nodes.push(m));
+    for &m in &nodes {
+        for &r in graph.required_by(m).unwrap_or(&[]) {
+            parents.entry(r).or_default().push(m);
+        }
+    }
+    let mut reaches: FxHashSet<Mv> = FxHashSet::default();
+    let mut stack = vec![target];
+    reaches.insert(target);
+    while let Some(m) = stack.pop() {
+        for &p in parents.get(&m).map(Vec::as_slice).unwrap_or(&[]) {
+            if reaches.insert(p) {
+                stack.push(p);
+            }
+        }
+    }
+    let mut paths: Vec<Vec<Mv>> = Vec::new();
+    let mut truncated = false;
+    let mut seen_root: FxHashSet<Mv> = FxHashSet::default();
+    for &root in graph.roots() {
+        if !reaches.contains(&root) || !seen_root.insert(root) {
+            continue;
+        }
+        // Iterative depth-first search: the current path and, per step, the next child index.
+        let mut path: Vec<Mv> = vec![root];
+        let mut next: Vec<usize> = vec![0];
+        let mut on_path: FxHashSet<Mv> = FxHashSet::default();
+        on_path.insert(root);
+        while let Some(&m) = path.last() {
+            if m == target {
+                if paths.len() == limit {
+                    truncated = true;
+                    return (paths, truncated);
+                }
+                paths.push(path.clone());
+                on_path.remove(&m);
+                path.pop();
+                next.pop();
+                continue;
+            }
+            let reqs = graph.required_by(m).unwrap_or(&[]);
+            let k = next.last().copied().unwrap_or(reqs.len());
+            let child = reqs[k.min(reqs.len())..]
+                .iter()
+                .position(|r| reaches.contains(r) && !on_path.contains(r))
+                .map(|off| k + off);
+            match child {
+                Some(c) => {
+                    if let Some(n) = next.last_mut() {
+                        *n = c + 1;
+                    }
+                    let r = reqs[c];
+                    on_path.insert(r);
+                    path.push(r);
+                    next.push(0);
+                }
+                None => {
+                    on_path.remove(&m);
+                    path.pop();
+                    next.pop();
+                }
+            }
+        }
+    }
+    (paths, truncated)
+}
+
+/// Every requirement path from the main modules to `module`'s selected version in the tree's
+/// graph (read as `opts.go` says), as `modscope why-version --all` prints them.
+pub fn why_paths<F: Fs + Send + Sync>(
+    fs: &F,
+    opts: &TreeOptions,
+    module: &str,
+    clock: &dyn Clock,
+    cache: Option<&ModfileCache>,
+) -> WhyPaths {
+    let mut out = WhyPaths {
+        module: module.to_string(),
+        ..WhyPaths::default()
+    };
+    let r = with_tree_loader(fs, opts, CmdKind::ModGraph, clock, cache, |l| {
+        let (_, mg, _) = l.load_mod_graph().map_err(|e| e.to_string())?;
+        paths_in(l, &mg.graph, module)
+    });
+    match r.and_then(|x| x) {
+        Ok(p) => out = p,
+        Err(e) => out.error = Some(e),
+    }
+    out
+}
+
+/// [`WhyPaths`] of `module` in a loaded graph; an error when the module is not in it.
+pub fn paths_in(l: &mut Loader<'_>, graph: &Graph, module: &str) -> Result<WhyPaths, String> {
+    let p = l.names.path(module);
+    let v = graph.selected(p);
+    if v == VerId::NONE {
+        return Err(format!("module {module}: not a known dependency"));
+    }
+    let (paths, truncated) = requirement_paths(graph, Mv::new(p, v), WHY_PATHS_LIMIT);
+    Ok(WhyPaths {
+        module: module.to_string(),
+        version: l.names.ver_str(v).to_string(),
+        paths: paths
+            .into_iter()
+            .map(|p| p.into_iter().map(|m| l.names.display(m)).collect())
+            .collect(),
+        truncated,
+        error: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +354,89 @@ mod tests {
         let all = why_all(&fs(), &TreeOptions::default(), &FrozenClock, None).unwrap();
         assert_eq!(all[0].path, ["example.com/m"]);
         assert!(all.iter().all(|w| !w.path.is_empty()));
+    }
+
+    #[test]
+    fn every_requirement_path_is_listed_once() {
+        let w = why_paths(
+            &fs(),
+            &TreeOptions::default(),
+            "example.com/c",
+            &FrozenClock,
+            None,
+        );
+        assert_eq!(w.error, None);
+        assert!(!w.truncated);
+        assert!(!w.paths.is_empty());
+        let witness = why_version(
+            &fs(),
+            &TreeOptions::default(),
+            "example.com/c",
+            &FrozenClock,
+            None,
+        );
+        assert!(
+            w.paths.contains(&witness.path),
+            "the witness is one of the paths"
+        );
+        let mut sorted = w.paths.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), w.paths.len(), "no path twice");
+        for p in &w.paths {
+            assert_eq!(p.first().map(String::as_str), Some("example.com/m"));
+            assert_eq!(p.last().map(String::as_str), Some("example.com/c@v1.0.0"));
+        }
+        let text = w.text();
+        assert_eq!(
+            text.matches("# example.com/c@v1.0.0\n").count(),
+            w.paths.len()
+        );
+    }
+
+    #[test]
+    fn paths_of_an_unknown_module_are_the_go_commands_error() {
+        let w = why_paths(
+            &fs(),
+            &TreeOptions::default(),
+            "example.com/zz",
+            &FrozenClock,
+            None,
+        );
+        assert_eq!(
+            w.error.as_deref(),
+            Some("module example.com/zz: not a known dependency")
+        );
+        assert_eq!(w.text(), "");
+    }
+
+    #[test]
+    fn a_diamond_with_a_cycle_has_every_simple_path() {
+        let mut fs = MemFs::new();
+        let tree = "-- go.mod --\nmodule example.com/m\n\ngo 1.16\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n\texample.com/c v1.0.0\n)\n\
+-- proxy/example.com/a/@v/v1.0.0.mod --\nmodule example.com/a\n\nrequire example.com/c v1.0.0\n\
+-- proxy/example.com/b/@v/v1.0.0.mod --\nmodule example.com/b\n\nrequire example.com/a v1.0.0\nrequire example.com/c v1.0.0\n\
+-- proxy/example.com/c/@v/v1.0.0.mod --\nmodule example.com/c\n\nrequire example.com/a v1.0.0\n";
+        for f in crate::modfile::txtar::parse(tree.as_bytes()).files {
+            fs.insert(&f.name, f.data);
+        }
+        let w = why_paths(
+            &fs,
+            &TreeOptions::default(),
+            "example.com/c",
+            &FrozenClock,
+            None,
+        );
+        assert_eq!(w.error, None);
+        let (m, a, b, c) = (
+            "example.com/m",
+            "example.com/a@v1.0.0",
+            "example.com/b@v1.0.0",
+            "example.com/c@v1.0.0",
+        );
+        assert_eq!(
+            w.paths,
+            vec![vec![m, a, c], vec![m, b, a, c], vec![m, b, c], vec![m, c],]
+        );
     }
 }

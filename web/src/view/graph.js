@@ -3,8 +3,9 @@
 // layered layout the core computes (`Workspace.graph`): selected versions filled, unselected
 // hollow, the main module large; replaced, excluded, retracted and failed nodes marked. A toggle
 // reads the graph unpruned (`mod graph -go=1.16`); the nodes and edges only one reading has are
-// highlighted. Clicking a module shows why its version is selected (the why-version witness,
-// highlighted on the graph) and which modules require that exact version. Search highlights and
+// highlighted. Clicking a module shows why its version is selected (the why-version witness)
+// and every requirement path to that version (why-paths, `modscope why-version --all`), both
+// highlighted on the graph and listed, and which modules require that exact version. Search highlights and
 // centres matching modules. Pan by dragging, zoom with the wheel; labels appear when zoomed in.
 //
 // Drawing is batched per style (one path per kind of edge and node), so thousands of nodes draw
@@ -15,6 +16,7 @@ import './graph.css';
 /** @typedef {import('../../pkg/types').GraphView} GraphView */
 /** @typedef {import('../../pkg/types').GraphNode} GraphNode */
 /** @typedef {import('../../pkg/types').WhyVersion} WhyVersion */
+/** @typedef {import('../../pkg/types').WhyPaths} WhyPaths */
 
 /** Pixels per layout unit at zoom 1. */
 const UNIT = 16;
@@ -37,6 +39,8 @@ const UNIT = 16;
  * @property {Set<number>} witness  node indexes of the witness path
  * @property {Set<string>} witnessEdges  `from>to` index pairs
  * @property {Set<number>} requirers  nodes requiring the selected version
+ * @property {Set<number>} pathNodes  node indexes on any why-path (every requirement path)
+ * @property {Set<string>} pathEdges  `from>to` index pairs on any why-path
  * @property {Set<number>} matches  search matches
  * @property {number} frame
  */
@@ -63,6 +67,7 @@ function palette(el) {
     replaced: '#7a5af8',
     diff: '#12b76a',
     witness: '#f04438',
+    path: '#f79009',
     bg: v('--panel', '#ffffff'),
   };
 }
@@ -87,6 +92,7 @@ function skeleton(el) {
     h('span', { class: 'key retracted' }, 'retracted'),
     h('span', { class: 'key diff' }, 'only in this reading'),
     h('span', { class: 'key witness' }, 'why-version path'),
+    h('span', { class: 'key why-path' }, 'other requirement paths'),
   );
   el.replaceChildren(
     h(
@@ -119,6 +125,8 @@ function skeleton(el) {
     witness: new Set(),
     witnessEdges: new Set(),
     requirers: new Set(),
+    pathNodes: new Set(),
+    pathEdges: new Set(),
     matches: new Set(),
     frame: 0,
   };
@@ -308,6 +316,7 @@ function draw(p) {
     { test: (e) => e.selected, color: c.muted, width: 0.7, alpha: focus ? 0.25 : 0.55 },
     { test: (e) => p.only?.has(`${nodes[e.from].id}>${nodes[e.to].id}`), color: c.diff, width: 1.6, alpha: 0.9 },
     { test: (e) => p.requirers.has(e.from) && e.to === p.selected, color: c.accent, width: 1.8, alpha: 1 },
+    { test: (e) => p.pathEdges.has(`${e.from}>${e.to}`), color: c.path, width: 2, alpha: 1 },
     { test: (e) => p.witnessEdges.has(`${e.from}>${e.to}`), color: c.witness, width: 2.4, alpha: 1 },
   ];
   for (const s of styles) {
@@ -351,6 +360,7 @@ function draw(p) {
   circles((n) => p.only?.has(n.id), null, c.diff, r + 3.5, 2);
   circles((_, i) => p.matches.has(i), null, c.fg, r + 5, 2);
   circles((_, i) => p.requirers.has(i), null, c.accent, r + 3, 2);
+  circles((_, i) => p.pathNodes.has(i), c.path, null, r + 1);
   circles((_, i) => p.witness.has(i), c.witness, null, r + 1);
   circles((_, i) => i === p.selected, null, c.witness, r + 6, 2.5);
   // Labels: when zoomed in, or for the nodes in focus.
@@ -359,19 +369,26 @@ function draw(p) {
   const all = p.camera.k * UNIT >= 40;
   for (let i = 0; i < nodes.length; i++) {
     if (!visible(i)) continue;
-    if (all || i === p.selected || p.witness.has(i) || p.matches.has(i) || nodes[i].main) {
+    if (all || i === p.selected || p.witness.has(i) || p.pathNodes.has(i) || p.matches.has(i) || nodes[i].main) {
       g.fillText(nodes[i].id, xs[i] + r + 3, ys[i] - r - 2);
     }
   }
 }
 
-/** Shows the node at index `i` (or nothing): its witness, its requirers, its marks. */
+/**
+ * Shows the node at index `i` (or nothing): its witness, every requirement path to its path's
+ * selected version (`whyPaths`, highlighted), its requirers, its marks.
+ */
 async function select(p, i, fromState = false) {
   const view = p.view;
   p.selected = i;
   p.witness = new Set();
   p.witnessEdges = new Set();
   p.requirers = new Set();
+  p.pathNodes = new Set();
+  p.pathEdges = new Set();
+  p.el.dataset.paths = '';
+  p.el.dataset.pathEdges = '';
   p.el.dataset.selected = i >= 0 && view ? view.nodes[i].id : '';
   p.el.dataset.witness = '';
   if (!fromState) p.ctx.state.set('selected', i >= 0 && view ? view.nodes[i].id : null);
@@ -384,9 +401,23 @@ async function select(p, i, fromState = false) {
   for (const e of view.edges) if (e.to === i) p.requirers.add(e.from);
   draw(p);
   /** @type {WhyVersion} */
-  const why = await p.ctx.engine.call('whyVersion', node.path, graphOptions(p.ctx, p.unpruned.checked));
+  const options = graphOptions(p.ctx, p.unpruned.checked);
+  /** @type {[WhyVersion, WhyPaths]} */
+  const [why, paths] = await Promise.all([
+    p.ctx.engine.call('whyVersion', node.path, options),
+    p.ctx.engine.call('whyPaths', node.path, options),
+  ]);
   if (p.selected !== i || p.view !== view) return;
   const index = new Map(view.nodes.map((n, k) => [n.id, k]));
+  for (const path of paths.paths) {
+    const ks = path.map((id) => index.get(id) ?? -1);
+    for (const k of ks) if (k >= 0) p.pathNodes.add(k);
+    for (let k = 1; k < ks.length; k++) p.pathEdges.add(`${ks[k - 1]}>${ks[k]}`);
+  }
+  // The edges drawn as why-paths, by id: what the tests compare with `why-version --all`.
+  const drawn = view.edges.filter((e) => p.pathEdges.has(`${e.from}>${e.to}`));
+  p.el.dataset.pathEdges = JSON.stringify(drawn.map((e) => `${view.nodes[e.from].id} ${view.nodes[e.to].id}`).sort());
+  p.el.dataset.paths = JSON.stringify(paths.paths);
   const steps = why.path.map((id) => index.get(id) ?? -1);
   for (const k of steps) if (k >= 0) p.witness.add(k);
   for (let k = 1; k < steps.length; k++) p.witnessEdges.add(`${steps[k - 1]}>${steps[k]}`);
@@ -408,6 +439,20 @@ async function select(p, i, fromState = false) {
               : `Why ${node.path}@${why.version || '(main)'} is selected:`,
           ),
           h('pre', { class: 'witness' }, [`# ${why.module}${why.version ? `@${why.version}` : ''}`, ...why.path].join('\n')),
+        ),
+    paths.error
+      ? null
+      : h(
+          'div',
+          { class: 'why-paths' },
+          h(
+            'p',
+            {},
+            `${paths.paths.length}${paths.truncated ? '+' : ''} requirement path${paths.paths.length === 1 ? '' : 's'} to ${node.path}@${paths.version || '(main)'}` +
+              (paths.truncated ? ' (only the first are listed)' : '') +
+              ':',
+          ),
+          h('ol', { class: 'why-paths' }, ...paths.paths.slice(0, 50).map((path) => h('li', {}, path.join(' → ')))),
         ),
     h('p', { class: 'hint' }, `Required at ${node.version || 'this version'} by ${p.requirers.size} module${p.requirers.size === 1 ? '' : 's'}:`),
     h('ul', { class: 'requirers' }, ...[...p.requirers].slice(0, 50).map((k) => h('li', {}, view.nodes[k].id))),

@@ -157,6 +157,45 @@ pub struct WhyVersionArgs {
     /// Print the modfile cache's decision (`# modfile cache: …`) on stderr.
     #[arg(long = "x")]
     pub x: bool,
+    /// Print every requirement path to the selected version (a `# path@version` stanza each),
+    /// not only the shortest.
+    #[arg(long = "all")]
+    pub all: bool,
+}
+
+/// Every requirement path from the main modules to the selected version of `module`, one
+/// stanza per path (see [`crate::inspect::why::WhyPaths::text`]).
+pub fn why_version_all(req: &LoadRequest, module: &str) -> CmdOutput {
+    let clock = InstantClock::new();
+    with_loader(req, &clock, |l| {
+        let (_, mg, err) = match l.load_mod_graph() {
+            Ok(t) => t,
+            Err(e) => {
+                return CmdOutput {
+                    stderr: format!("go: {e}\n"),
+                    exit: 1,
+                    ..CmdOutput::default()
+                }
+            }
+        };
+        let mut out = CmdOutput::default();
+        if let Some(e) = err {
+            out.stderr.push_str(&format!("go: {e}\n"));
+        }
+        match crate::inspect::why::paths_in(l, &mg.graph, module) {
+            Ok(p) => out.stdout = p.text(),
+            Err(e) => {
+                out.stderr.push_str(&format!("go: {e}\n"));
+                out.exit = 1;
+            }
+        }
+        out
+    })
+    .unwrap_or_else(|msg| CmdOutput {
+        stderr: crate::native::cache_store::go_error_text(&msg),
+        exit: 1,
+        ..CmdOutput::default()
+    })
 }
 
 /// The shortest requirement path from the main module to the selected version of `module`, one
@@ -219,5 +258,8 @@ fn why_version_load(req: &LoadRequest, module: &str, clock: &InstantClock) -> Cm
 pub fn run_why_version(args: WhyVersionArgs) -> Result<Outcome, CliError> {
     let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModGraph)?;
     crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);
+    if args.all {
+        return emit(why_version_all(&req, &args.module));
+    }
     emit(why_version_x(&req, &args.module, args.x))
 }

@@ -2,8 +2,13 @@
 //   1. resolve of the generated 3,000-module universe in WASM (the page's worker) against the
 //      same core resolve over the same in-memory files natively (`modscope bench resolve`,
 //      release build), cache off, 5 rounds each, median and minimum;
-//   2. the module graph view's first render of that universe (2,000+ nodes): from the tab click
-//      to the graph drawn, and the view's own time from its render call to the first draw.
+//   2. the module graph view's first render of that universe (2,000+ nodes), from the user's
+//      action on the page's own clock (performance.now(), the click made in the page): from the
+//      "Load a 3,000-module universe" click to the graph painted (with the tree's state changes
+//      and the longest main-thread task on the way), and from the tab click to the render call,
+//      the draw and the next frame; beside them the view's own split (WASM graph call and
+//      transfer, canvas draw) and the test harness's round trip (Playwright's click and polling,
+//      which is not the page's time).
 // Targets: WASM ≤ 2× native; first render < 1 s. The assertions are generous (a loaded machine
 // must not fail the suite); the printed numbers are the measurement.
 //
@@ -62,16 +67,72 @@ test(`resolve of the ${MODULES}-module universe: WASM against native`, async () 
 test(`first render of the graph of the ${MODULES}-module universe`, async () => {
   // The graph view's own button loads the universe as the tree (the page follows it).
   await showView(page, 'graph');
-  await page.click('section.view[data-view="graph"] button.universe');
-  await page.waitForFunction(() => Number(document.querySelector('section.view[data-view="graph"]')?.dataset.nodes) >= 2000);
+  await page.waitForSelector('section.view[data-view="graph"][data-rendered="true"]');
+  // From the click on "Load a 3,000-module universe" to the graph painted, on the page's clock:
+  // when the page's tree state changes (loading → resolving → resolved) and the main thread's
+  // long tasks meanwhile (what keeps the page from answering input).
+  const loadAt = await page.evaluate(() => {
+    const el = /** @type {HTMLElement} */ (document.querySelector('section.view[data-view="graph"]'));
+    delete el.dataset.paintedAt;
+    const g = /** @type {any} */ (globalThis);
+    g.__steps = [];
+    g.__longTasks = [];
+    new MutationObserver(() => g.__steps.push([document.body.dataset.tree, performance.now()])).observe(document.body, {
+      attributes: true,
+      attributeFilter: ['data-tree'],
+    });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) g.__longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask' });
+    const at = performance.now();
+    /** @type {HTMLElement} */ (el.querySelector('button.universe')).click();
+    return at;
+  });
+  await page.waitForFunction(() => {
+    const el = document.querySelector('section.view[data-view="graph"]');
+    return Number(el?.dataset.nodes) >= 2000 && el?.dataset.paintedAt;
+  });
+  const u = await page.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    const el = /** @type {HTMLElement} */ (document.querySelector('section.view[data-view="graph"]'));
+    return { steps: g.__steps, longTasks: g.__longTasks, ...el.dataset };
+  });
+  const since = (t) => (Number(t) - loadAt).toFixed(0);
+  const steps = u.steps.map(([state, t]) => `${state} ${since(t)}`).join(', ');
+  const shown = Number(u.paintedAt) - loadAt;
+  const longest = Math.max(0, ...u.longTasks.filter(([t]) => t >= loadAt && t <= Number(u.paintedAt)).map(([, d]) => d));
+  console.log(
+    `# perf: universe button to graph painted (page clock): ${shown.toFixed(0)} ms, ${u.nodes} nodes; ` +
+      `tree state at ms: ${steps}; graph call ${u.graphCallMs} ms, draw ${u.drawMs} ms; longest main-thread task ${longest.toFixed(0)} ms`,
+  );
+  assert.ok(shown < 15000, `the universe took ${shown.toFixed(0)} ms to show`);
   await settled(page);
   assert.match(await page.textContent('#status'), /2481 modules/);
   await showView(page, 'buildlist');
   const t0 = Date.now();
-  await page.click('#tabs button[data-view="graph"]');
+  // The click is made in the page so its time is on the page's clock; the first frame after the
+  // draw is when the user sees it.
+  const clickAt = await page.evaluate(() => {
+    const el = document.querySelector('section.view[data-view="graph"]');
+    if (el) {
+      delete el.dataset.firstDrawMs;
+      delete el.dataset.paintedAt;
+    }
+    const at = performance.now();
+    /** @type {HTMLElement} */ (document.querySelector('#tabs button[data-view="graph"]')).click();
+    return at;
+  });
   await page.waitForFunction(() => document.querySelector('section.view[data-view="graph"]')?.dataset.firstDrawMs);
+  await page.waitForFunction(() => document.querySelector('section.view[data-view="graph"]')?.dataset.paintedAt);
   const wall = Date.now() - t0;
   const d = await page.$eval('section.view[data-view="graph"]', (el) => ({ ...el.dataset }));
+  const toCall = Number(d.callStartAt) - clickAt;
+  const toDraw = Number(d.drawnAt) - clickAt;
+  const painted = Number(d.paintedAt);
+  console.log(
+    `# perf: graph view from the click (page clock): render call after ${toCall.toFixed(1)} ms, drawn after ${toDraw.toFixed(1)} ms, ` +
+      `painted by ${(painted - clickAt).toFixed(1)} ms; test harness round trip ${wall} ms`,
+  );
   console.log(
     `# perf: graph view, ${d.nodes} nodes and ${d.edges} edges, load ${load()}: first draw ${wall} ms from the tab click ` +
       `(${d.firstDrawMs} ms from the view's render call: WASM graph call and transfer ${d.graphCallMs} ms, ` +

@@ -1,5 +1,5 @@
 //! The WASM API as JS sees it: the `Workspace` file tree, go.mod parsing, resolve, the graph view,
-//! why-version, lookup, the modfile cache and bench in the core's JSON shapes, and errors that
+//! why-version and why-paths, lookup, the modfile cache and bench in the core's JSON shapes, and errors that
 //! leave as JS `Error`s carrying diagnostics. Runs under Node with wasm-bindgen-test-runner (see scripts/test):
 //! `cargo test --target wasm32-unknown-unknown --test wasm_api`.
 #![cfg(target_arch = "wasm32")]
@@ -492,4 +492,25 @@ fn replace_files_swaps_the_whole_tree_and_refuses_bad_paths() {
     // Not an array of pairs: a clear error.
     let (message, _) = error_parts(ws.replace_files(JsValue::from_str("go.mod")).unwrap_err());
     assert!(message.starts_with("invalid files:"), "{message}");
+}
+
+const VERSION_DRIFT: &str = include_str!("../../tests/fixtures/version-drift.txtar");
+
+#[wasm_bindgen_test]
+fn why_paths_lists_every_requirement_path_and_refuses_unknown_modules() {
+    let mut ws = Workspace::new();
+    ws.load_txtar(VERSION_DRIFT).unwrap();
+    let w = ws.why_paths("example.com/b", JsValue::UNDEFINED).unwrap();
+    assert_eq!(json(&prop(&w, "version")), r#""v1.1.0""#);
+    assert_eq!(
+        json(&prop(&w, "paths")),
+        r#"[["example.com/m","example.com/a@v1.0.0","example.com/b@v1.1.0"],["example.com/m","example.com/b@v1.1.0"]]"#
+    );
+    assert!(prop(&w, "truncated").is_undefined());
+    let w = ws.why_paths("example.com/zz", JsValue::UNDEFINED).unwrap();
+    assert_eq!(
+        json(&prop(&w, "error")),
+        r#""module example.com/zz: not a known dependency""#
+    );
+    assert_eq!(json(&prop(&w, "paths")), "[]");
 }

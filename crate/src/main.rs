@@ -1,5 +1,11 @@
 //! The `modscope` command: see `modscope help`.
 
+/// Small, short-lived allocations dominate parsing and graph loading; mimalloc serves them from
+/// per-thread free lists where glibc's malloc keeps consolidating and splitting chunks.
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     modscope::native::cli::main()

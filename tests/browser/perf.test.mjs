@@ -144,6 +144,26 @@ test(`first render of the graph of the ${MODULES}-module universe`, async () => 
   await page.screenshot({ path: join(output, 'graph-universe.png') });
 });
 
+test('the universe is not put into the txtar box; share and Markdown say it is too large', async () => {
+  // The previous test left the 3,000-module universe as the tree.
+  await settled(page);
+  assert.match(await page.textContent('#tree-label'), /^generated universe · /);
+  assert.equal(await page.inputValue('#txtar'), '');
+  assert.ok(await page.isVisible('#txtar-note'));
+  assert.match(await page.textContent('#txtar-note'), /^The tree is too large to edit here \([\d,]+ files, [\d,]+ characters of txtar\)/);
+  await page.click('#share');
+  await page.waitForSelector('dialog[open][data-kind="share-too-large"]');
+  assert.match(await page.textContent('#dialog-message'), /too large for a link: it is [\d,]+ characters of txtar/);
+  await page.click('dialog button[value="close"]');
+  await page.click('#copy-markdown');
+  await page.waitForSelector('dialog[open][data-kind="markdown"]');
+  const text = await page.inputValue('#dialog-text');
+  assert.ok(!text.includes('```txtar'), 'no txtar block');
+  assert.match(text, /The tree \([\d,]+ files, [\d,]+ characters of txtar\) is too large to include here/);
+  assert.ok(text.includes('example.com/'), 'the build list is in the report');
+  await page.click('dialog button[value="close"]');
+});
+
 test('no console errors', () => {
   assert.deepEqual(suite.problems, []);
 });

@@ -150,12 +150,21 @@ test('the page stays usable during long work, which can be cancelled', async (t)
 test('a call that replaces the tree in the worker shows the new tree', async () => {
   await pick(page, 'version-drift');
   await showView(page, 'buildlist');
+  // Count the tree sends to the worker: the worker made this tree, so none is sent back.
   const files = await page.evaluate(async () => {
-    await modscope.engine.call('loadUniverse', { modules: 40, seed: 3 });
-    return modscope.engine.files.size;
+    const engine = modscope.engine;
+    const call = engine.call;
+    globalThis.__treeSends = 0;
+    engine.call = (method, ...args) => {
+      if (method === 'replaceTree') globalThis.__treeSends += 1;
+      return call(method, ...args);
+    };
+    await engine.call('loadUniverse', { modules: 40, seed: 3 });
+    return engine.files.size;
   });
   await page.waitForFunction(() => document.getElementById('tree-label').textContent.startsWith('generated universe'));
   await settled(page);
+  assert.equal(await page.evaluate(() => globalThis.__treeSends), 0, 'the tree is not sent back to the worker');
   assert.ok(files > 40, `${files} files`);
   assert.match(await page.textContent('#tree-label'), new RegExp(`· ${files} files$`));
   assert.equal(await page.getAttribute('body', 'data-tree'), 'resolved');

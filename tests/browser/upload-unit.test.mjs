@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collect, entryInputs, isProxyFile, keepFile, proxyPath, safePath, stripCommonRoot, withProxy } from '../../web/src/upload.js';
 import { readZip } from '../../web/src/zip.js';
-import { formatTxtar, parseTxtar } from '../../web/src/txtar.js';
+import { formatTxtar, parseTxtar, txtarSize } from '../../web/src/txtar.js';
+import { MAX_MARKDOWN_TXTAR, toMarkdown } from '../../web/src/markdown.js';
 import { decodeState, encodeState, hashPayload } from '../../web/src/share.js';
 import { makeZip } from './zipfile.mjs';
 
@@ -112,6 +113,30 @@ test('txtar: parse and format round trip', () => {
   // A last line without a newline gets one; "-- --" is not a marker.
   assert.deepEqual(parseTxtar('-- x --\nab').files, [['x', 'ab\n']]);
   assert.deepEqual(parseTxtar('-- --\n-- x --\n').files, [['x', '']]);
+});
+
+test('txtar: the size is the formatted length, without formatting', () => {
+  const cases = [
+    ['', []],
+    ['comment', [['go.mod', 'module m']]],
+    ['comment\n', [['go.mod', 'module m\n'], ['empty', ''], ['a/é.go', 'package é\n']]],
+    ['', [['x', 'no newline'], ['y', '\n']]],
+  ];
+  for (const [comment, files] of cases) {
+    assert.equal(txtarSize(comment, files), formatTxtar(comment, files).length, JSON.stringify([comment, files]));
+  }
+});
+
+test('Markdown: a small tree is included as txtar, a huge one is named instead', () => {
+  const options = { buildMod: 'mod' };
+  const small = { files: new Map([['go.mod', 'module m\n']]), comment: 'c\n', label: 'small' };
+  assert.ok(toMarkdown({ tree: small, options, resolution: null }).includes('```txtar\nc\n-- go.mod --\nmodule m\n```'));
+  const files = new Map();
+  for (let i = 0; files.size === 0 || txtarSize('', files) <= MAX_MARKDOWN_TXTAR; i++) files.set(`m${i}/go.mod`, `module m${i}\n${'x'.repeat(1000)}\n`);
+  const text = toMarkdown({ tree: { files, comment: '', label: 'huge' }, options, resolution: null });
+  assert.ok(!text.includes('```txtar'), 'no txtar block');
+  assert.match(text, new RegExp(`The tree \\(${files.size.toLocaleString('en')} files, ${txtarSize('', files).toLocaleString('en')} characters of txtar\\) is too large`));
+  assert.ok(text.includes('modscope list -m all'));
 });
 
 test('share state: encode, decode, and clear errors for damaged links', async () => {

@@ -7,13 +7,22 @@ import { embedUrl, iframeSnippet, isEmbedded, requestedView } from './embed.js';
 import { defaultOptions, EXAMPLES } from './examples.js';
 import { toMarkdown } from './markdown.js';
 import { decodeState, hashPayload, MAX_HASH_CHARS, shareUrl } from './share.js';
-import { formatTxtar, parseTxtar } from './txtar.js';
+import { formatTxtar, parseTxtar, txtarSize } from './txtar.js';
 import { bindUploads } from './upload.js';
 import { VIEWS, viewById } from './views.js';
 import { h } from './dom.js';
 
-/** Trees larger than this (characters of txtar) are not shown in the txtar box. */
-const MAX_TXTAR_EDIT = 2_000_000;
+/**
+ * Trees larger than this (characters of txtar) are not put into the txtar box: filling it with the
+ * generated universe (1.8 MB) was one main-thread task of half a second, for text nobody edits.
+ */
+const MAX_TXTAR_EDIT = 300_000;
+
+/**
+ * Trees larger than this (characters of txtar) are not compressed for a share link: it would take
+ * better than 40:1 compression to fit MAX_HASH_CHARS, and trying costs the page a long task.
+ */
+const MAX_SHARE_TXTAR = 1_000_000;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -193,13 +202,18 @@ async function resolve() {
 /**
  * Shows and resolves a new tree. `files` is an iterable of [path, text]; `label` says where it came
  * from; `example` is the example id when it is one, unedited; `options` are the resolve options
- * (by default, what suits the tree: see examples.js); `keepViews` keeps the views' state (edits).
+ * (by default, what suits the tree: see examples.js); `keepViews` keeps the views' state (edits);
+ * `inWorker` says the engine's worker already holds exactly this tree (it is not sent again).
  */
-async function setTree(files, { comment = '', label, example = null, fromEditor = false, options = null, keepViews = fromEditor } = {}) {
+async function setTree(
+  files,
+  { comment = '', label, example = null, fromEditor = false, options = null, keepViews = fromEditor, inWorker = false } = {},
+) {
   const list = [...files];
+  const size = txtarSize(comment, list);
   document.body.dataset.tree = 'loading';
   for (const el of panels.values()) el.dataset.rendered = 'false';
-  app.tree = { files: new Map(list), comment, label };
+  app.tree = { files: new Map(list), comment, label, size };
   app.options = options ?? defaultOptions(app.tree.files);
   // A different tree starts the views afresh (filters, files, lines); an edit or a restored link
   // keeps their state.
@@ -209,16 +223,18 @@ async function setTree(files, { comment = '', label, example = null, fromEditor 
   ui.picker.value = example ?? '';
   ui.treeLabel.textContent = `${label} · ${list.length} file${list.length === 1 ? '' : 's'}`;
   if (!fromEditor) {
-    const text = formatTxtar(comment, list);
-    const editable = text.length <= MAX_TXTAR_EDIT;
-    ui.txtar.value = editable ? text : '';
+    const editable = size <= MAX_TXTAR_EDIT;
+    ui.txtar.value = editable ? formatTxtar(comment, list) : '';
     ui.txtar.readOnly = !editable;
     ui.txtarNote.hidden = editable;
-    ui.txtarNote.textContent = editable ? '' : `The tree is too large to edit here (${list.length} files).`;
+    ui.txtarNote.textContent = editable
+      ? ''
+      : `The tree is too large to edit here (${list.length.toLocaleString('en')} files, ` +
+        `${size.toLocaleString('en')} characters of txtar); every view works on it as usual.`;
   }
   app.resolution = null;
   try {
-    await engine.setTree(list);
+    if (!inWorker) await engine.setTree(list);
   } catch (error) {
     if (error instanceof CancelledError) return;
     const diagnostics = diagnosticsOf(error);
@@ -258,9 +274,18 @@ function scheduleUrlUpdate() {
   urlTimer = setTimeout(updateUrl, 250);
 }
 
+/**
+ * The share link of the page's state: `{ url }`, or `{ tooLarge: chars }` when its compressed
+ * state does not fit the hash, or `{ tooLargeTree: chars }` when the tree is too large to try.
+ */
+function shareLink() {
+  if (!app.example && app.tree.size > MAX_SHARE_TXTAR) return Promise.resolve({ tooLargeTree: app.tree.size });
+  return shareUrl(location.href, shareState());
+}
+
 /** Writes the share state into the URL hash (or clears it when it does not fit). */
 async function updateUrl() {
-  const result = await shareUrl(location.href, shareState());
+  const result = await shareLink();
   const url = new URL(result.url ?? location.href);
   if (!result.url) url.hash = '';
   history.replaceState(null, '', url.href);
@@ -329,26 +354,30 @@ $('dialog-copy').addEventListener('click', async () => {
   }
 });
 
-function tooLargeMessage(chars) {
-  return `This tree is too large for a link: its compressed state is ${chars.toLocaleString('en')} characters, over the limit of ${MAX_HASH_CHARS.toLocaleString('en')}. Share it as Markdown (txtar) or as a zip instead.`;
+/** Why a share link could not be made, from `shareLink()`'s answer. */
+function tooLargeMessage(result) {
+  if (result.tooLargeTree) {
+    return `This tree is too large for a link: it is ${result.tooLargeTree.toLocaleString('en')} characters of txtar, over the ${MAX_SHARE_TXTAR.toLocaleString('en')} a link can hope to carry. Share it as a zip instead.`;
+  }
+  return `This tree is too large for a link: its compressed state is ${result.tooLarge.toLocaleString('en')} characters, over the limit of ${MAX_HASH_CHARS.toLocaleString('en')}. Share it as Markdown (txtar) or as a zip instead.`;
 }
 
 $('share').addEventListener('click', async () => {
   const result = await updateUrl();
-  if (result.tooLarge) openDialog('Share link', tooLargeMessage(result.tooLarge), '', 'share-too-large');
+  if (!result.url) openDialog('Share link', tooLargeMessage(result), '', 'share-too-large');
   else openDialog('Share link', 'This link opens the playground on this tree and view.', result.url, 'share');
 });
 
 $('copy-markdown').addEventListener('click', async () => {
-  const share = await shareUrl(location.href, shareState());
+  const share = await shareLink();
   const text = toMarkdown({ tree: app.tree, options: app.options, resolution: app.resolution, url: share.url });
   openDialog('Copy as Markdown', 'For a bug report: the tree, the command and its output.', text, 'markdown');
 });
 
 $('embed-snippet').addEventListener('click', async () => {
-  const share = await shareUrl(location.href, shareState());
-  if (share.tooLarge) {
-    openDialog('Embed', tooLargeMessage(share.tooLarge), '', 'embed-too-large');
+  const share = await shareLink();
+  if (!share.url) {
+    openDialog('Embed', tooLargeMessage(share), '', 'embed-too-large');
     return;
   }
   const snippet = iframeSnippet(embedUrl(share.url, app.view), { title: `modscope: ${viewById(app.view).title}` });
@@ -384,7 +413,8 @@ async function onTreeChanged(method) {
   const files = [...engine.files];
   const label = method === 'loadUniverse' ? 'generated universe' : 'changed tree';
   const comment = method === 'loadUniverse' ? 'A generated module universe.\n' : app.tree.comment;
-  await setTree(files, { comment, label, options: app.options, keepViews: true });
+  // The worker made this tree and holds it: it is shown and resolved, not sent back.
+  await setTree(files, { comment, label, options: app.options, keepViews: true, inWorker: true });
 }
 
 const engine = await createEngine({ busy: onBusy, progress: onProgress, tree: onTreeChanged });

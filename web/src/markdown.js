@@ -1,7 +1,13 @@
 // "Copy as Markdown": a bug-report block for what the page shows — the tree as a txtar archive,
 // the command line that reproduces the run on the unpacked tree, and its output (the build list,
 // or the go command's error), plus warnings and errors with their positions.
-import { formatTxtar } from './txtar.js';
+import { formatTxtar, txtarSize } from './txtar.js';
+
+/**
+ * Trees larger than this (characters of txtar) are left out of the Markdown: a bug report of
+ * megabytes helps nobody, and the dialog would freeze the page while it filled.
+ */
+export const MAX_MARKDOWN_TXTAR = 300_000;
 import { location } from './view/diagnostics.js';
 
 /** A fence of backticks longer than any run of backticks in `text`. */
@@ -31,8 +37,13 @@ export function commandLine(options = {}) {
  * resolution (or null), with `url` (a share link, optional) at the end.
  */
 export function toMarkdown({ tree, options, resolution, url }) {
-  const txtar = formatTxtar(tree.comment, [...tree.files]);
-  const parts = [`**modscope playground** — ${tree.label || 'tree'}\n`, block('txtar', txtar), block('sh', `$ ${commandLine(options)}`)];
+  const size = txtarSize(tree.comment, tree.files);
+  const files = tree.files.size;
+  const source =
+    size <= MAX_MARKDOWN_TXTAR
+      ? block('txtar', formatTxtar(tree.comment, [...tree.files]))
+      : `_The tree (${files.toLocaleString('en')} files, ${size.toLocaleString('en')} characters of txtar) is too large to include here; attach it as a zip._\n`;
+  const parts = [`**modscope playground** — ${tree.label || 'tree'}\n`, source, block('sh', `$ ${commandLine(options)}`)];
   if (resolution) {
     const out = resolution.lines.map((l) => `${l}\n`).join('') + resolution.stderr;
     parts.push(block('', out));

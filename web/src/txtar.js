@@ -28,6 +28,19 @@ export function parseTxtar(text) {
   return { comment: join(comment), files: files.map(([name, ls]) => [name, join(ls)]) };
 }
 
+/**
+ * The length in characters of `formatTxtar(comment, files)`, without building the text (cheap
+ * for trees too large to format just to learn that they are too large).
+ */
+export function txtarSize(comment, files) {
+  let n = comment ? comment.length + (comment.endsWith('\n') ? 0 : 1) : 0;
+  for (const [name, text] of files) {
+    n += name.length + 7 + text.length;
+    if (text !== '' && !text.endsWith('\n')) n += 1;
+  }
+  return n;
+}
+
 /** Formats a comment and `[name, text]` pairs as a txtar archive. */
 export function formatTxtar(comment, files) {
   let out = comment && !comment.endsWith('\n') ? `${comment}\n` : comment ?? '';

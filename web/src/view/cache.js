@@ -7,6 +7,7 @@
 // format, keyed by the tree's module files), so a reload of the same tree starts warm; it can
 // also be exported to a file and imported from one (`modscope cache export` files load too).
 import { h } from '../dom.js';
+import { viewParts } from './parts.js';
 import './cache.css';
 
 /** @typedef {import('../../pkg/types').CacheSnapshotView} CacheSnapshotView */
@@ -201,19 +202,13 @@ function drawEntries(p) {
   );
 }
 
-const partsOf = new WeakMap();
-
 /** The modfile cache view (views.js contract). */
 export default {
   id: 'cache',
   title: 'Modfile cache',
   /** @param {HTMLElement} el @param {any} ctx */
   async render(el, ctx) {
-    let p = partsOf.get(el);
-    if (!p) {
-      p = skeleton(el);
-      partsOf.set(el, p);
-    }
+    const p = viewParts(el, skeleton);
     p.ctx = ctx;
     p.filter.value = ctx.state.get('filter', '');
     const key = await ctx.engine.call('modulesKey');

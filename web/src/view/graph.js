@@ -11,6 +11,7 @@
 // Drawing is batched per style (one path per kind of edge and node), so thousands of nodes draw
 // in a few milliseconds; no layout runs in the page.
 import { h } from '../dom.js';
+import { viewParts } from './parts.js';
 import './graph.css';
 
 /** @typedef {import('../../pkg/types').GraphView} GraphView */
@@ -557,19 +558,13 @@ async function load(p, keepCamera) {
   draw(p);
 }
 
-const partsOf = new WeakMap();
-
 /** The module graph view (views.js contract). */
 export default {
   id: 'graph',
   title: 'Module graph',
   /** @param {HTMLElement} el @param {any} ctx */
   async render(el, ctx) {
-    let p = partsOf.get(el);
-    if (!p) {
-      p = skeleton(el);
-      partsOf.set(el, p);
-    }
+    const p = viewParts(el, skeleton);
     p.ctx = ctx;
     p.unpruned.checked = ctx.state.get('unpruned', false) === true;
     p.search.value = ctx.state.get('search', '');

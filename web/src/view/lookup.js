@@ -6,6 +6,7 @@
 // time — then the answer, or the go command's error. The same steps are shown as the CLI's
 // `lookup` prints them. The import path and the mode are view state (the share URL keeps them).
 import { h } from '../dom.js';
+import { viewParts } from './parts.js';
 import './lookup.css';
 
 /** @typedef {import('../../pkg/types').LookupReport} LookupReport */
@@ -139,19 +140,13 @@ async function run(p, ctx) {
   p.cli.textContent = cliText(r);
 }
 
-const partsOf = new WeakMap();
-
 /** The lookup path view (views.js contract). */
 export default {
   id: 'lookup',
   title: 'Lookup path',
   /** @param {HTMLElement} el @param {any} ctx */
   async render(el, ctx) {
-    let p = partsOf.get(el);
-    if (!p) {
-      p = skeleton(el);
-      partsOf.set(el, p);
-    }
+    const p = viewParts(el, skeleton);
     p.ctx = ctx;
     p.input.value = ctx.state.get('import', '') || suggestion(ctx);
     p.mode.value = ctx.state.get('mode', '');

@@ -1,15 +1,20 @@
 //! [`MemFs`]: an in-memory file tree (uploads in the browser, fixtures in tests).
 
 use super::{clean_path, DirEntry, EntryKind, Fs, FsError, Metadata};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// An in-memory tree of files. Directories exist implicitly: a directory is any proper prefix of a
 /// file's path. Each write bumps a counter that serves as the file's modification time, so change
 /// detection by (size, mtime) works on it as on a disk.
+///
+/// Files are looked up by hash (`files`) and listed in order from `names`: resolving reads
+/// thousands of files by path, and ordered-map lookups compare long shared prefixes byte by byte
+/// (slow in WASM, where `memcmp` is a plain loop).
 #[derive(Debug, Clone, Default)]
 pub struct MemFs {
-    files: BTreeMap<String, (Arc<[u8]>, u64)>,
+    files: HashMap<String, (Arc<[u8]>, u64)>,
+    names: BTreeSet<String>,
     dirs: BTreeSet<String>,
     generation: u64,
 }
@@ -40,13 +45,18 @@ impl MemFs {
             }
         }
         self.generation += 1;
+        if !self.files.contains_key(&k) {
+            self.names.insert(k.clone());
+        }
         self.files.insert(k, (data.into(), self.generation));
     }
 
     /// Removes the file at `path`; returns whether it existed. Directories left empty disappear.
     pub fn remove(&mut self, path: &str) -> bool {
-        let existed = self.files.remove(&key(path)).is_some();
+        let k = key(path);
+        let existed = self.files.remove(&k).is_some();
         if existed {
+            self.names.remove(&k);
             self.rebuild_dirs();
         }
         existed
@@ -57,8 +67,9 @@ impl MemFs {
         let k = key(dir);
         let prefix = format!("{k}/");
         let before = self.files.len();
-        self.files
-            .retain(|p, _| !(k.is_empty() || *p == k || p.starts_with(&prefix)));
+        let gone = |p: &String| k.is_empty() || *p == k || p.starts_with(&prefix);
+        self.files.retain(|p, _| !gone(p));
+        self.names.retain(|p| !gone(p));
         let removed = before - self.files.len();
         if removed > 0 {
             self.rebuild_dirs();
@@ -68,7 +79,7 @@ impl MemFs {
 
     fn rebuild_dirs(&mut self) {
         self.dirs.clear();
-        for path in self.files.keys() {
+        for path in &self.names {
             let mut dir = path.as_str();
             while let Some(i) = dir.rfind('/') {
                 dir = &dir[..i];
@@ -79,7 +90,7 @@ impl MemFs {
 
     /// The paths of all files, sorted.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
+        self.names.iter().map(String::as_str)
     }
 
     /// The number of files.
@@ -135,9 +146,8 @@ impl Fs for MemFs {
         let mut out: Vec<DirEntry> = Vec::new();
         let mut last: Option<String> = None;
         for p in self
-            .files
+            .names
             .range(prefix.clone()..)
-            .map(|(p, _)| p)
             .take_while(|p| p.starts_with(&prefix))
         {
             let rest = &p[prefix.len()..];

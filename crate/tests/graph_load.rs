@@ -5,29 +5,12 @@
 use modscope::clock::FrozenClock;
 use modscope::graph::list::graph_edges;
 use modscope::graph::load::{
-    BuildMod, CmdKind, DepGoMod, Env, Loader, MainModule, Options, Replace, Require,
+    BuildMod, CmdKind, Env, Loader, MainModule, Options, Replace, Require,
 };
-use modscope::modfile;
 use modscope::report::trace::EventKind;
 use modscope::source::{MemFs, ProxyDir};
 
-fn parse(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
-    let f = modfile::parse_lax(name, data).map_err(|d| {
-        d.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    })?;
-    Ok(DepGoMod {
-        module: f.module.map(|m| m.path),
-        go: f.go.map(|g| g.version),
-        require: f
-            .require
-            .into_iter()
-            .map(|r| (r.module.path, r.module.version))
-            .collect(),
-    })
-}
+use modscope::graph::resolve::parse_dep as parse;
 
 /// A proxy tree from `path@version: go.mod text` entries.
 fn proxy(mods: &[(&str, &str)]) -> MemFs {

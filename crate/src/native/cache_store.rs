@@ -40,7 +40,6 @@ use crate::cache::snapshot::{FileKey, ModuleKey, Snapshot};
 use crate::cache::store::DEFAULT_MEMORY_BYTES;
 use crate::cache::{CacheStats, ContentHash, FileStamp, ModfileCache, PersistentTier};
 use crate::experiment::Experiments;
-use crate::graph::load::DepGoMod;
 use crate::report::trace::{Event, EventKind};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -89,24 +88,8 @@ pub fn go_error_text(message: &str) -> String {
     crate::graph::resolve::go_error_text(message)
 }
 
-/// The lax dependency go.mod parser, for re-parsing imported entries.
-pub fn parse_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
-    let f = crate::modfile::parse_lax(name, data).map_err(|d| {
-        d.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    })?;
-    Ok(DepGoMod {
-        module: f.module.map(|m| m.path),
-        go: f.go.map(|g| g.version),
-        require: f
-            .require
-            .into_iter()
-            .map(|r| (r.module.path, r.module.version))
-            .collect(),
-    })
-}
+/// The lax dependency go.mod parser, for re-parsing imported entries (the graph's own).
+pub use crate::graph::resolve::parse_dep;
 
 fn unix_secs() -> u64 {
     std::time::SystemTime::now()

@@ -5,9 +5,9 @@
 use super::list::{emit, request, with_go_messages, CmdOutput, InstantClock};
 use super::{CliError, Outcome};
 use crate::graph::list::graph_edges;
-use crate::graph::load::CmdKind;
+use crate::graph::load::{CmdKind, Loader};
 use crate::graph::resolve::GraphEdge;
-use crate::graph::{Mv, VerId};
+use crate::graph::{Graph, Mv, VerId};
 use crate::native::modload::{with_loader, LoadRequest};
 use std::path::PathBuf;
 
@@ -167,7 +167,28 @@ pub struct WhyVersionArgs {
 /// stanza per path (see [`crate::inspect::why::WhyPaths::text`]).
 pub fn why_version_all(req: &LoadRequest, module: &str) -> CmdOutput {
     let clock = InstantClock::new();
-    with_loader(req, &clock, |l| {
+    with_mod_graph(
+        req,
+        &clock,
+        |l, graph, out| match crate::inspect::why::paths_in(l, graph, module) {
+            Ok(p) => out.stdout = p.text(),
+            Err(e) => {
+                out.stderr.push_str(&format!("go: {e}\n"));
+                out.exit = 1;
+            }
+        },
+    )
+}
+
+/// Loads the module graph and runs `f` on it with the output so far: the graph's non-fatal error
+/// already on stderr. A graph that does not load, or a loader that cannot start, is the command's
+/// error in the go command's form.
+fn with_mod_graph(
+    req: &LoadRequest,
+    clock: &InstantClock,
+    f: impl FnOnce(&mut Loader<'_>, &Graph, &mut CmdOutput),
+) -> CmdOutput {
+    with_loader(req, clock, |l| {
         let (_, mg, err) = match l.load_mod_graph() {
             Ok(t) => t,
             Err(e) => {
@@ -182,13 +203,7 @@ pub fn why_version_all(req: &LoadRequest, module: &str) -> CmdOutput {
         if let Some(e) = err {
             out.stderr.push_str(&format!("go: {e}\n"));
         }
-        match crate::inspect::why::paths_in(l, &mg.graph, module) {
-            Ok(p) => out.stdout = p.text(),
-            Err(e) => {
-                out.stderr.push_str(&format!("go: {e}\n"));
-                out.exit = 1;
-            }
-        }
+        f(l, &mg.graph, &mut out);
         out
     })
     .unwrap_or_else(|msg| CmdOutput {
@@ -214,43 +229,23 @@ pub fn why_version_x(req: &LoadRequest, module: &str, x: bool) -> CmdOutput {
 }
 
 fn why_version_load(req: &LoadRequest, module: &str, clock: &InstantClock) -> CmdOutput {
-    with_loader(req, clock, |l| {
-        let (_, mg, err) = match l.load_mod_graph() {
-            Ok(t) => t,
-            Err(e) => {
-                return CmdOutput {
-                    stderr: format!("go: {e}\n"),
-                    exit: 1,
-                    ..CmdOutput::default()
-                }
-            }
-        };
-        let mut out = CmdOutput::default();
-        if let Some(e) = err {
-            out.stderr.push_str(&format!("go: {e}\n"));
-        }
+    with_mod_graph(req, clock, |l, graph, out| {
         let p = l.names.path(module);
-        let v = mg.graph.selected(p);
+        let v = graph.selected(p);
         if v == VerId::NONE {
             out.stderr
                 .push_str(&format!("go: module {module}: not a known dependency\n"));
             out.exit = 1;
-            return out;
+            return;
         }
         let target = Mv::new(p, v);
-        let path = mg.graph.find_path(|m| m == target);
+        let path = graph.find_path(|m| m == target);
         out.stdout
             .push_str(&format!("# {}\n", l.names.display(target)));
         for m in path {
             out.stdout.push_str(&l.names.display(m));
             out.stdout.push('\n');
         }
-        out
-    })
-    .unwrap_or_else(|msg| CmdOutput {
-        stderr: crate::native::cache_store::go_error_text(&msg),
-        exit: 1,
-        ..CmdOutput::default()
     })
 }
 

@@ -35,21 +35,26 @@ impl WhyVersion {
     /// The text `modscope why-version` prints: `# path@version`, then one step per line.
     pub fn text(&self) -> String {
         let mut out = String::new();
-        if self.error.is_some() {
-            return out;
-        }
-        out.push_str("# ");
-        out.push_str(&self.module);
-        if !self.version.is_empty() {
-            out.push('@');
-            out.push_str(&self.version);
-        }
-        out.push('\n');
-        for s in &self.path {
-            out.push_str(s);
-            out.push('\n');
+        if self.error.is_none() {
+            push_stanza(&mut out, &self.module, &self.version, &self.path);
         }
         out
+    }
+}
+
+/// Appends one `# path@version` header (the bare path when `version` is empty) and the steps
+/// of a requirement path, one per line.
+fn push_stanza(out: &mut String, module: &str, version: &str, steps: &[String]) {
+    out.push_str("# ");
+    out.push_str(module);
+    if !version.is_empty() {
+        out.push('@');
+        out.push_str(version);
+    }
+    out.push('\n');
+    for s in steps {
+        out.push_str(s);
+        out.push('\n');
     }
 }
 
@@ -151,17 +156,7 @@ impl WhyPaths {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str("# ");
-            out.push_str(&self.module);
-            if !self.version.is_empty() {
-                out.push('@');
-                out.push_str(&self.version);
-            }
-            out.push('\n');
-            for s in p {
-                out.push_str(s);
-                out.push('\n');
-            }
+            push_stanza(&mut out, &self.module, &self.version, p);
         }
         if self.truncated {
             out.push_str(&format!("\n# (only the first {WHY_PATHS_LIMIT} paths)\n"));
@@ -295,7 +290,8 @@ mod tests {
     use crate::clock::FrozenClock;
     use crate::source::MemFs;
 
-    fn fs() -> MemFs {
+    /// The go 1.16 pruning fixture: m requires a, a requires b, b requires c (among others).
+    fn go116() -> MemFs {
         let mut fs = MemFs::new();
         for f in crate::modfile::txtar::parse(include_bytes!(
             "../../../tests/fixtures/pruning-go116.txtar"
@@ -307,15 +303,19 @@ mod tests {
         fs
     }
 
+    /// [`why_version`] of `module` in `fs` with the default options and no cache.
+    fn version_of(fs: &MemFs, module: &str) -> WhyVersion {
+        why_version(fs, &TreeOptions::default(), module, &FrozenClock, None)
+    }
+
+    /// [`why_paths`] of `module` in `fs` with the default options and no cache.
+    fn paths_of(fs: &MemFs, module: &str) -> WhyPaths {
+        why_paths(fs, &TreeOptions::default(), module, &FrozenClock, None)
+    }
+
     #[test]
     fn the_witness_is_the_shortest_requirement_path() {
-        let w = why_version(
-            &fs(),
-            &TreeOptions::default(),
-            "example.com/c",
-            &FrozenClock,
-            None,
-        );
+        let w = version_of(&go116(), "example.com/c");
         assert_eq!(w.error, None);
         assert_eq!(w.version, "v1.0.0");
         assert_eq!(
@@ -334,47 +334,32 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_module_is_the_go_commands_error() {
-        let w = why_version(
-            &fs(),
-            &TreeOptions::default(),
-            "example.com/zz",
-            &FrozenClock,
-            None,
-        );
-        assert_eq!(
-            w.error.as_deref(),
-            Some("module example.com/zz: not a known dependency")
-        );
-        assert_eq!(w.text(), "");
+    fn an_unknown_module_is_the_go_commands_error_for_both_views() {
+        let fs = go116();
+        let want = Some("module example.com/zz: not a known dependency");
+        let w = version_of(&fs, "example.com/zz");
+        assert_eq!(w.error.as_deref(), want, "why-version");
+        assert_eq!(w.text(), "", "why-version");
+        let w = paths_of(&fs, "example.com/zz");
+        assert_eq!(w.error.as_deref(), want, "why-version --all");
+        assert_eq!(w.text(), "", "why-version --all");
     }
 
     #[test]
     fn every_module_of_the_build_list_has_a_witness() {
-        let all = why_all(&fs(), &TreeOptions::default(), &FrozenClock, None).unwrap();
+        let all = why_all(&go116(), &TreeOptions::default(), &FrozenClock, None).unwrap();
         assert_eq!(all[0].path, ["example.com/m"]);
         assert!(all.iter().all(|w| !w.path.is_empty()));
     }
 
     #[test]
     fn every_requirement_path_is_listed_once() {
-        let w = why_paths(
-            &fs(),
-            &TreeOptions::default(),
-            "example.com/c",
-            &FrozenClock,
-            None,
-        );
+        let fs = go116();
+        let w = paths_of(&fs, "example.com/c");
         assert_eq!(w.error, None);
         assert!(!w.truncated);
         assert!(!w.paths.is_empty());
-        let witness = why_version(
-            &fs(),
-            &TreeOptions::default(),
-            "example.com/c",
-            &FrozenClock,
-            None,
-        );
+        let witness = version_of(&fs, "example.com/c");
         assert!(
             w.paths.contains(&witness.path),
             "the witness is one of the paths"
@@ -395,22 +380,6 @@ mod tests {
     }
 
     #[test]
-    fn paths_of_an_unknown_module_are_the_go_commands_error() {
-        let w = why_paths(
-            &fs(),
-            &TreeOptions::default(),
-            "example.com/zz",
-            &FrozenClock,
-            None,
-        );
-        assert_eq!(
-            w.error.as_deref(),
-            Some("module example.com/zz: not a known dependency")
-        );
-        assert_eq!(w.text(), "");
-    }
-
-    #[test]
     fn a_diamond_with_a_cycle_has_every_simple_path() {
         let mut fs = MemFs::new();
         let tree = "-- go.mod --\nmodule example.com/m\n\ngo 1.16\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n\texample.com/c v1.0.0\n)\n\
@@ -420,13 +389,7 @@ mod tests {
         for f in crate::modfile::txtar::parse(tree.as_bytes()).files {
             fs.insert(&f.name, f.data);
         }
-        let w = why_paths(
-            &fs,
-            &TreeOptions::default(),
-            "example.com/c",
-            &FrozenClock,
-            None,
-        );
+        let w = paths_of(&fs, "example.com/c");
         assert_eq!(w.error, None);
         let (m, a, b, c) = (
             "example.com/m",
@@ -437,6 +400,32 @@ mod tests {
         assert_eq!(
             w.paths,
             vec![vec![m, a, c], vec![m, b, a, c], vec![m, b, c], vec![m, c],]
+        );
+    }
+
+    #[test]
+    fn the_paths_text_is_one_stanza_per_path() {
+        let w = WhyPaths {
+            module: "example.com/c".into(),
+            version: "v1.0.0".into(),
+            paths: vec![
+                vec!["example.com/m".into(), "example.com/c@v1.0.0".into()],
+                vec![
+                    "example.com/m".into(),
+                    "example.com/a@v1.0.0".into(),
+                    "example.com/c@v1.0.0".into(),
+                ],
+            ],
+            truncated: true,
+            error: None,
+        };
+        assert_eq!(
+            w.text(),
+            format!(
+                "# example.com/c@v1.0.0\nexample.com/m\nexample.com/c@v1.0.0\n\n\
+                 # example.com/c@v1.0.0\nexample.com/m\nexample.com/a@v1.0.0\nexample.com/c@v1.0.0\n\n\
+                 # (only the first {WHY_PATHS_LIMIT} paths)\n"
+            )
         );
     }
 }

@@ -12,7 +12,6 @@
 mod common;
 
 use modscope::native::cache_store::{decode_pack, encode_pack};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -31,7 +30,9 @@ struct Run {
 }
 
 impl Universe {
-    fn generate(name: &str, args: &[&str]) -> Universe {
+    /// A generated universe of `modules` modules from `seed`, without module zips (none of
+    /// these tests lists packages); `extra` goes to the generator as it is.
+    fn generate(name: &str, modules: u32, seed: u32, extra: &[&str]) -> Universe {
         let dir = std::env::temp_dir().join(format!(
             "modscope-cache-faults-{}-{name}",
             std::process::id()
@@ -41,7 +42,10 @@ impl Universe {
             .arg("--out")
             .arg(&dir)
             .arg("--force")
-            .args(args)
+            .args(["--modules", &modules.to_string()])
+            .args(["--seed", &seed.to_string()])
+            .arg("--no-zips")
+            .args(extra)
             .output()
             .expect("python3 runs");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -51,33 +55,14 @@ impl Universe {
         }
     }
 
-    fn env(&self) -> HashMap<&'static str, String> {
-        [
-            ("PATH", std::env::var("PATH").unwrap_or_default()),
-            ("HOME", self.dir.display().to_string()),
-            (
-                "GOPROXY",
-                format!("file://{}", self.dir.join("proxy").display()),
-            ),
-            (
-                "GOMODCACHE",
-                self.dir.join("modcache").display().to_string(),
-            ),
-            ("GOFLAGS", "-mod=mod".to_string()),
-            ("GOWORK", "off".to_string()),
-            ("GOSUMDB", "off".to_string()),
-            ("MODSCOPE_CACHE", self.cache.display().to_string()),
-        ]
-        .into_iter()
-        .collect()
-    }
-
+    /// `modscope args` in the main module with only this universe's environment; the cache on
+    /// through `GOEXPERIMENT` when `cache`.
     fn command(&self, args: &[&str], cache: bool) -> Command {
         let mut c = Command::new(BIN);
         c.args(args)
             .current_dir(self.dir.join("main"))
             .env_clear()
-            .envs(self.env());
+            .envs(go_env(&self.dir, &self.cache));
         if cache {
             c.env("GOEXPERIMENT", "modfilecache");
         }
@@ -86,6 +71,18 @@ impl Universe {
 
     fn run(&self, args: &[&str], cache: bool) -> Run {
         to_run(self.command(args, cache).output().expect("modscope runs"))
+    }
+
+    /// `list -m all` (with `-x` when `x`) in `dir`, with the extra environment `extra`.
+    fn list_in(&self, dir: &Path, extra: &[(&str, &str)], x: bool, cache: bool) -> Run {
+        let args: &[&str] = if x {
+            &["list", "-m", "-x", "all"]
+        } else {
+            &["list", "-m", "all"]
+        };
+        let mut c = self.command(args, cache);
+        c.current_dir(dir).envs(extra.iter().copied());
+        to_run(c.output().expect("modscope runs"))
     }
 
     fn modfile(&self) -> PathBuf {
@@ -97,6 +94,41 @@ impl Drop for Universe {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The environment of a run on the universe (or fixture tree) at `dir`: its file proxy and
+/// module cache, `-mod=mod`, no workspace, no checksum database, the modfile cache at `cache`.
+fn go_env(dir: &Path, cache: &Path) -> [(&'static str, String); 8] {
+    [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("HOME", dir.display().to_string()),
+        ("GOPROXY", format!("file://{}", dir.join("proxy").display())),
+        ("GOMODCACHE", dir.join("modcache").display().to_string()),
+        ("GOFLAGS", "-mod=mod".to_string()),
+        ("GOWORK", "off".to_string()),
+        ("GOSUMDB", "off".to_string()),
+        ("MODSCOPE_CACHE", cache.display().to_string()),
+    ]
+}
+
+/// `modscope cache args` on the cache directory `cache`.
+fn cache_cmd(cache: &Path, args: &[&str]) -> Run {
+    to_run(
+        Command::new(BIN)
+            .arg("cache")
+            .args(args)
+            .env("MODSCOPE_CACHE", cache)
+            .output()
+            .expect("modscope runs"),
+    )
+}
+
+/// Starts `c` with its output captured, to be collected with `wait_with_output`.
+fn spawn_captured(c: &mut Command) -> std::process::Child {
+    c.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn")
 }
 
 fn to_run(o: Output) -> Run {
@@ -140,18 +172,7 @@ fn corrupt(p: &Path) {
 /// Every way of damaging the cache between runs; each must leave answers unchanged.
 #[test]
 fn damaged_cache_files_never_change_an_answer() {
-    let u = Universe::generate(
-        "damage",
-        &[
-            "--modules",
-            "50",
-            "--seed",
-            "11",
-            "--no-zips",
-            "--local-replaces",
-            "1",
-        ],
-    );
+    let u = Universe::generate("damage", 50, 11, &["--local-replaces", "1"]);
     let list = ["list", "-m", "-x", "all"];
     let want = u.run(&list, false);
     assert_eq!(want.exit, 0, "{}", want.stderr);
@@ -250,15 +271,7 @@ fn damaged_cache_files_never_change_an_answer() {
             graph,
             "{name}: mod graph"
         );
-        let verify = || {
-            to_run(
-                Command::new(BIN)
-                    .args(["cache", "verify"])
-                    .env("MODSCOPE_CACHE", &u.cache)
-                    .output()
-                    .unwrap(),
-            )
-        };
+        let verify = || cache_cmd(&u.cache, &["verify"]);
         let v = verify();
         if *name == "garbage files" {
             // verify reports (and deletes) files that are not entries; then all is clean.
@@ -301,35 +314,20 @@ fn damaged_cache_files_never_change_an_answer() {
 
 #[test]
 fn eight_processes_share_one_cache_directory() {
-    let u = Universe::generate(
-        "concurrent",
-        &[
-            "--modules",
-            "80",
-            "--seed",
-            "12",
-            "--no-zips",
-            "--local-replaces",
-            "1",
-        ],
-    );
+    let u = Universe::generate("concurrent", 80, 12, &["--local-replaces", "1"]);
     let want = u.run(&["list", "-m", "all"], false);
     assert_eq!(want.exit, 0, "{}", want.stderr);
     for round in 0..3 {
         let children: Vec<_> = (0..8)
             .map(|i| {
-                let mut c = u.command(
+                spawn_captured(&mut u.command(
                     if i % 2 == 0 {
                         &["list", "-m", "all"]
                     } else {
                         &["list", "-m", "-modfile-cache", "all"]
                     },
                     i % 2 == 0,
-                );
-                c.stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .expect("spawn")
+                ))
             })
             .collect();
         for c in children {
@@ -342,34 +340,16 @@ fn eight_processes_share_one_cache_directory() {
             );
         }
     }
-    let v = to_run(
-        Command::new(BIN)
-            .args(["cache", "verify"])
-            .env("MODSCOPE_CACHE", &u.cache)
-            .output()
-            .unwrap(),
-    );
+    let v = cache_cmd(&u.cache, &["verify"]);
     assert_eq!(v.exit, 0, "{}", v.stdout);
-    let s = to_run(
-        Command::new(BIN)
-            .args(["cache", "stats", "-json"])
-            .env("MODSCOPE_CACHE", &u.cache)
-            .output()
-            .unwrap(),
-    );
+    let s = cache_cmd(&u.cache, &["stats", "-json"]);
     let stats: serde_json::Value = serde_json::from_str(&s.stdout).unwrap();
     assert_eq!(stats["runs"], 24, "{}", s.stdout);
 }
 
 /// The module@version keys `cache show -json` lists for the cache at `cache`.
 fn index_keys(cache: &Path) -> std::collections::BTreeSet<String> {
-    let s = to_run(
-        Command::new(BIN)
-            .args(["cache", "show", "-json"])
-            .env("MODSCOPE_CACHE", cache)
-            .output()
-            .unwrap(),
-    );
+    let s = cache_cmd(cache, &["show", "-json"]);
     assert_eq!(s.exit, 0, "{}", s.stderr);
     let v: serde_json::Value = serde_json::from_str(&s.stdout).unwrap();
     v.as_array()
@@ -386,18 +366,7 @@ fn index_keys(cache: &Path) -> std::collections::BTreeSet<String> {
 /// race that let one process overwrite another's index would lose some).
 #[test]
 fn eight_processes_with_different_keys_lose_none() {
-    let u = Universe::generate(
-        "concurrent-keys",
-        &[
-            "--modules",
-            "80",
-            "--seed",
-            "12",
-            "--no-zips",
-            "--local-replaces",
-            "1",
-        ],
-    );
+    let u = Universe::generate("concurrent-keys", 80, 12, &["--local-replaces", "1"]);
     let text = std::fs::read_to_string(u.dir.join("main/go.mod")).unwrap();
     let (head, rest) = text.split_once("require (\n").unwrap();
     let (block, tail) = rest.split_once(")\n").unwrap();
@@ -440,14 +409,9 @@ fn eight_processes_with_different_keys_lose_none() {
         let children: Vec<_> = mains
             .iter()
             .map(|d| {
-                list(d, &shared)
-                    // Every process holds its index update open for a while: unlocked, they
-                    // would all merge into the same old index and the last one would win.
-                    .env("MODSCOPE_CACHE_MERGE_PAUSE_MS", "40")
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .expect("spawn")
+                // Every process holds its index update open for a while: unlocked, they
+                // would all merge into the same old index and the last one would win.
+                spawn_captured(list(d, &shared).env("MODSCOPE_CACHE_MERGE_PAUSE_MS", "40"))
             })
             .collect();
         for (c, want) in children.into_iter().zip(&answers) {
@@ -489,20 +453,7 @@ fn break_gosum(u: &Universe) -> String {
 
 #[test]
 fn wrong_gomod_hash_in_gosum_is_the_go_commands_error() {
-    let u = Universe::generate(
-        "gosum",
-        &[
-            "--modules",
-            "40",
-            "--seed",
-            "13",
-            "--no-zips",
-            "--gosum",
-            "full",
-            "--p-go117",
-            "0",
-        ],
-    );
+    let u = Universe::generate("gosum", 40, 13, &["--gosum", "full", "--p-go117", "0"]);
     let list = ["list", "-m", "all"];
     let good = u.run(&list, false);
     assert_eq!(good.exit, 0, "{}", good.stderr);
@@ -558,14 +509,7 @@ fn run_edit(dir: &Path, cache: &Path, on: bool, x: bool) -> Run {
     to_run(
         c.current_dir(dir.join("main"))
             .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", dir)
-            .env("GOPROXY", format!("file://{}", dir.join("proxy").display()))
-            .env("GOMODCACHE", dir.join("modcache"))
-            .env("GOFLAGS", "-mod=mod")
-            .env("GOWORK", "off")
-            .env("GOSUMDB", "off")
-            .env("MODSCOPE_CACHE", cache)
+            .envs(go_env(dir, cache))
             .output()
             .unwrap(),
     )
@@ -692,13 +636,6 @@ fn unknown_goexperiment_is_an_error() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `list -m all` with the cache on and `-x`, in `dir`, with the extra environment `extra`.
-fn list_x(u: &Universe, dir: &Path, extra: &[(&str, &str)], cache: bool) -> Run {
-    let mut c = u.command(&["list", "-m", "-x", "all"], cache);
-    c.current_dir(dir).envs(extra.iter().copied());
-    to_run(c.output().unwrap())
-}
-
 /// Moves the modification time of every file of the directory replacements 10 s back: files
 /// changed within 2 s of a run are never given a stamp key (so nothing built from them is
 /// memoized).
@@ -714,15 +651,10 @@ fn age_local_files(u: &Universe) {
 /// the second must use it). Returns the answer.
 fn memo_round(u: &Universe, dir: &Path, extra: &[(&str, &str)], what: &str) -> Run {
     age_local_files(u);
-    let plain = |cache: bool| {
-        let mut c = u.command(&["list", "-m", "all"], cache);
-        c.current_dir(dir).envs(extra.iter().copied());
-        to_run(c.output().unwrap())
-    };
-    let off = plain(false);
-    let first = plain(true);
+    let off = u.list_in(dir, extra, false, false);
+    let first = u.list_in(dir, extra, false, true);
     assert_eq!(first, off, "{what}: first cached run");
-    let used = list_x(u, dir, extra, true);
+    let used = u.list_in(dir, extra, true, true);
     assert_eq!(
         (used.exit, &used.stdout),
         (off.exit, &off.stdout),
@@ -767,9 +699,7 @@ fn edit_until_changed(u: &Universe, dir: &Path, gomod: &Path, extra: &[(&str, &s
     let original = std::fs::read_to_string(gomod).unwrap();
     for req in answer_changing_require(u, &before.stdout) {
         std::fs::write(gomod, format!("{original}{req}")).unwrap();
-        let mut c = u.command(&["list", "-m", "all"], false);
-        c.current_dir(dir).envs(extra.iter().copied());
-        let off = to_run(c.output().unwrap());
+        let off = u.list_in(dir, extra, false, false);
         if off.exit == 0 && off.stdout != before.stdout {
             return off;
         }
@@ -785,12 +715,9 @@ fn edit_until_changed(u: &Universe, dir: &Path, gomod: &Path, extra: &[(&str, &s
 fn memo_follows_every_input() {
     let u = Universe::generate(
         "memo",
+        40,
+        5,
         &[
-            "--modules",
-            "40",
-            "--seed",
-            "5",
-            "--no-zips",
             "--local-replaces",
             "1",
             "--workspace",
@@ -805,7 +732,7 @@ fn memo_follows_every_input() {
     // The main module's go.mod.
     let gomod = main.join("go.mod");
     let changed = edit_until_changed(&u, &main, &gomod, none);
-    let after = list_x(&u, &main, none, true);
+    let after = u.list_in(&main, none, true, true);
     assert_eq!(after.stdout, changed.stdout, "main go.mod edited");
     assert!(
         !after.stderr.contains("from snapshot memo"),
@@ -833,10 +760,7 @@ fn memo_follows_every_input() {
     };
     std::fs::write(&gosum, &broken).unwrap();
     let off = u.run(&["list", "-m", "all"], false);
-    let on = to_run({
-        let mut c = u.command(&["list", "-m", "all"], true);
-        c.output().unwrap()
-    });
+    let on = u.run(&["list", "-m", "all"], true);
     assert_eq!(on, off, "go.sum edited");
     std::fs::write(&gosum, &sum).unwrap();
     memo_round(&u, &main, none, "go.sum restored");
@@ -849,7 +773,7 @@ fn memo_follows_every_input() {
         .map(|(_, d)| main.join(format!("../local/{}", d.trim())))
         .expect("a directory replacement");
     let changed = edit_until_changed(&u, &main, &local.join("go.mod"), none);
-    let after = list_x(&u, &main, none, true);
+    let after = u.list_in(&main, none, true, true);
     assert_eq!(after.stdout, changed.stdout, "local go.mod edited");
     assert!(
         !after.stderr.contains("from snapshot memo"),
@@ -864,14 +788,12 @@ fn memo_follows_every_input() {
     let before = memo_round(&u, &ws, wenv, "workspace");
     let work = std::fs::read_to_string(&gowork).unwrap();
     std::fs::write(&gowork, work.replace("\t./m2\n", "")).unwrap();
-    let mut c = u.command(&["list", "-m", "all"], false);
-    c.current_dir(&ws).envs(wenv.iter().copied());
-    let off = to_run(c.output().unwrap());
+    let off = u.list_in(&ws, wenv, false, false);
     assert_ne!(
         off.stdout, before.stdout,
         "the go.work edit changes the answer"
     );
-    let after = list_x(&u, &ws, wenv, true);
+    let after = u.list_in(&ws, wenv, true, true);
     assert_eq!(
         (after.exit, &after.stdout),
         (off.exit, &off.stdout),
@@ -890,18 +812,7 @@ fn memo_follows_every_input() {
 /// the cache off does.
 #[test]
 fn edited_main_gomod_starts_from_the_previous_snapshot() {
-    let u = Universe::generate(
-        "incremental",
-        &[
-            "--modules",
-            "40",
-            "--seed",
-            "21",
-            "--no-zips",
-            "--local-replaces",
-            "0",
-        ],
-    );
+    let u = Universe::generate("incremental", 40, 21, &["--local-replaces", "0"]);
     let list = ["list", "-m", "-x", "all"];
     let first = u.run(&list, true);
     assert_eq!(first.exit, 0, "{}", first.stderr);
@@ -931,33 +842,12 @@ fn edited_main_gomod_starts_from_the_previous_snapshot() {
 /// `cache verify` finds the imported pack intact.
 #[test]
 fn export_then_import_answers_from_disk() {
-    let u = Universe::generate(
-        "export",
-        &[
-            "--modules",
-            "30",
-            "--seed",
-            "31",
-            "--no-zips",
-            "--local-replaces",
-            "0",
-        ],
-    );
+    let u = Universe::generate("export", 30, 31, &["--local-replaces", "0"]);
     let list = ["list", "-m", "-x", "all"];
     let want = u.run(&["list", "-m", "all"], false);
     assert_eq!(want.exit, 0, "{}", want.stderr);
     assert_eq!(u.run(&list, true).stdout, want.stdout);
     let file = u.dir.join("export.bin");
-    let cache_cmd = |cache: &Path, args: &[&str]| {
-        to_run(
-            Command::new(BIN)
-                .arg("cache")
-                .args(args)
-                .env("MODSCOPE_CACHE", cache)
-                .output()
-                .unwrap(),
-        )
-    };
     let e = cache_cmd(&u.cache, &["export", file.to_str().unwrap()]);
     assert_eq!(e.exit, 0, "{}", e.stderr);
     let other = u.dir.join("other-cache");

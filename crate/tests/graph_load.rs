@@ -46,6 +46,22 @@ fn main_module(go: Option<&str>, requires: &[&str]) -> MainModule {
     }
 }
 
+/// A replacement written as in go.mod: `path[@version]` on both sides (a directory as a bare
+/// path).
+fn replace(old: &str, new: &str) -> Replace {
+    let split = |s: &str| match s.split_once('@') {
+        Some((p, v)) => (p.to_string(), Some(v.to_string())),
+        None => (s.to_string(), None),
+    };
+    let ((old_path, old_version), (new_path, new_version)) = (split(old), split(new));
+    Replace {
+        old_path,
+        old_version,
+        new_path,
+        new_version,
+    }
+}
+
 struct Run {
     list: Vec<String>,
     edges: Vec<String>,
@@ -95,6 +111,11 @@ fn run(fs: &MemFs, main: MainModule, build_mod: BuildMod) -> Run {
     }
 }
 
+/// Loads with `-mod=mod` for a main module declaring `go` and requiring `requires`.
+fn run_mod(fs: &MemFs, go: &str, requires: &[&str]) -> Run {
+    run(fs, main_module(Some(go), requires), BuildMod::Mod)
+}
+
 const C1: &str = "module example.com/c\n\ngo 1.17\n";
 
 #[test]
@@ -106,11 +127,7 @@ fn pruned_graph_does_not_read_past_pruned_modules() {
         ),
         ("example.com/c@v1.0.0", C1),
     ]);
-    let r = run(
-        &fs,
-        main_module(Some("1.17"), &["example.com/b@v1.0.0"]),
-        BuildMod::Mod,
-    );
+    let r = run_mod(&fs, "1.17", &["example.com/b@v1.0.0"]);
     assert_eq!(
         r.list,
         [
@@ -132,11 +149,7 @@ fn pruned_graph_does_not_read_past_pruned_modules() {
         ]
     );
     // The same tree from an unpruned main module reads everything.
-    let r = run(
-        &fs,
-        main_module(Some("1.16"), &["example.com/b@v1.0.0"]),
-        BuildMod::Mod,
-    );
+    let r = run_mod(&fs, "1.16", &["example.com/b@v1.0.0"]);
     assert_eq!(r.reads.len(), 2);
 }
 
@@ -153,11 +166,7 @@ fn unpruned_dependency_is_followed_and_cycles_end() {
         ),
         ("example.com/d@v1.1.0", "module example.com/d\n"),
     ]);
-    let r = run(
-        &fs,
-        main_module(Some("1.17"), &["example.com/b@v1.0.0"]),
-        BuildMod::Mod,
-    );
+    let r = run_mod(&fs, "1.17", &["example.com/b@v1.0.0"]);
     assert_eq!(
         r.list,
         [
@@ -189,18 +198,8 @@ fn excludes_drop_requirements_and_replacements_prefer_exact_versions() {
     );
     main.excludes = vec![("example.com/c".into(), "v1.2.0".into())];
     main.replaces = vec![
-        Replace {
-            old_path: "example.com/e".into(),
-            old_version: None,
-            new_path: "example.com/other".into(),
-            new_version: Some("v2.0.0".into()),
-        },
-        Replace {
-            old_path: "example.com/e".into(),
-            old_version: Some("v1.0.0".into()),
-            new_path: "example.com/fork".into(),
-            new_version: Some("v1.0.0".into()),
-        },
+        replace("example.com/e", "example.com/other@v2.0.0"),
+        replace("example.com/e@v1.0.0", "example.com/fork@v1.0.0"),
     ];
     let r = run(&fs, main, BuildMod::Mod);
     assert_eq!(
@@ -226,11 +225,7 @@ fn errors_carry_the_requirement_chain() {
         ),
         ("example.com/c@v1.0.0", "module example.com/wrong\n"),
     ]);
-    let r = run(
-        &fs,
-        main_module(Some("1.16"), &["example.com/b@v1.0.0"]),
-        BuildMod::Mod,
-    );
+    let r = run_mod(&fs, "1.16", &["example.com/b@v1.0.0"]);
     assert_eq!(
         r.error.as_deref(),
         Some(
@@ -239,12 +234,7 @@ fn errors_carry_the_requirement_chain() {
     );
 
     let mut main = main_module(Some("1.17"), &["example.com/b@v1.0.0"]);
-    main.replaces = vec![Replace {
-        old_path: "example.com/b".into(),
-        old_version: None,
-        new_path: "../local/b".into(),
-        new_version: None,
-    }];
+    main.replaces = vec![replace("example.com/b", "../local/b")];
     let r = run(&fs, main, BuildMod::Mod);
     assert_eq!(
         r.error.as_deref(),
@@ -253,11 +243,7 @@ fn errors_carry_the_requirement_chain() {
         )
     );
 
-    let r = run(
-        &fs,
-        main_module(Some("1.17"), &["example.com/b@v1.5.0"]),
-        BuildMod::Mod,
-    );
+    let r = run_mod(&fs, "1.17", &["example.com/b@v1.5.0"]);
     assert_eq!(
         r.error.as_deref(),
         Some(

@@ -222,52 +222,76 @@ fn report_errors(json: bool, diags: &[Diagnostic]) -> Result<Outcome, CliError> 
     Ok(Outcome::Findings)
 }
 
-fn at(name: &str, span: &crate::error::Span) -> String {
-    format!("{name}:{}", span.start.line)
+/// The text `mod parse` prints: one `file:line: directive` line per element.
+struct Listing<'a> {
+    name: &'a str,
+    out: String,
+}
+
+impl<'a> Listing<'a> {
+    fn new(name: &'a str) -> Self {
+        Listing {
+            name,
+            out: String::new(),
+        }
+    }
+
+    fn line(&mut self, span: &crate::error::Span, s: &str) {
+        self.out
+            .push_str(&format!("{}:{}: {s}\n", self.name, span.start.line));
+    }
+
+    /// The go, toolchain and godebug lines, which go.mod and go.work share.
+    fn settings(
+        &mut self,
+        go: &Option<modfile::GoVersion>,
+        toolchain: &Option<modfile::Toolchain>,
+        godebug: &[modfile::Godebug],
+    ) {
+        if let Some(g) = go {
+            self.line(&g.span, &format!("go {}", g.version));
+        }
+        if let Some(t) = toolchain {
+            self.line(&t.span, &format!("toolchain {}", t.name));
+        }
+        for g in godebug {
+            self.line(&g.span, &format!("godebug {}={}", g.key, g.value));
+        }
+    }
+
+    fn replaces(&mut self, replace: &[modfile::Replace]) {
+        for r in replace {
+            self.line(&r.span, &format!("replace {}", replace_text(r)));
+        }
+    }
 }
 
 fn mod_text(name: &str, f: &modfile::ModFile) -> String {
-    let mut out = String::new();
-    let mut line = |span: &crate::error::Span, s: String| {
-        out.push_str(&at(name, span));
-        out.push_str(": ");
-        out.push_str(&s);
-        out.push('\n');
-    };
+    let mut l = Listing::new(name);
     if let Some(m) = &f.module {
-        line(&m.span, format!("module {}", m.path));
+        l.line(&m.span, &format!("module {}", m.path));
         if !m.deprecated.is_empty() {
-            line(
+            l.line(
                 &m.span,
-                format!("  deprecated: {}", m.deprecated.replace('\n', " ")),
+                &format!("  deprecated: {}", m.deprecated.replace('\n', " ")),
             );
         }
     }
-    if let Some(g) = &f.go {
-        line(&g.span, format!("go {}", g.version));
-    }
-    if let Some(t) = &f.toolchain {
-        line(&t.span, format!("toolchain {}", t.name));
-    }
-    for g in &f.godebug {
-        line(&g.span, format!("godebug {}={}", g.key, g.value));
-    }
+    l.settings(&f.go, &f.toolchain, &f.godebug);
     for r in &f.require {
         let ind = if r.indirect { " // indirect" } else { "" };
-        line(
+        l.line(
             &r.span,
-            format!("require {} {}{ind}", r.module.path, r.module.version),
+            &format!("require {} {}{ind}", r.module.path, r.module.version),
         );
     }
     for x in &f.exclude {
-        line(
+        l.line(
             &x.span,
-            format!("exclude {} {}", x.module.path, x.module.version),
+            &format!("exclude {} {}", x.module.path, x.module.version),
         );
     }
-    for r in &f.replace {
-        line(&r.span, format!("replace {}", replace_text(r)));
-    }
+    l.replaces(&f.replace);
     for r in &f.retract {
         let what = if r.low == r.high {
             r.low.clone()
@@ -279,15 +303,15 @@ fn mod_text(name: &str, f: &modfile::ModFile) -> String {
         } else {
             format!(" // {}", r.rationale.replace('\n', " "))
         };
-        line(&r.span, format!("retract {what}{why}"));
+        l.line(&r.span, &format!("retract {what}{why}"));
     }
     for t in &f.tool {
-        line(&t.span, format!("tool {}", t.path));
+        l.line(&t.span, &format!("tool {}", t.path));
     }
     for i in &f.ignore {
-        line(&i.span, format!("ignore {}", i.path));
+        l.line(&i.span, &format!("ignore {}", i.path));
     }
-    out
+    l.out
 }
 
 fn replace_text(r: &modfile::Replace) -> String {
@@ -303,27 +327,11 @@ fn replace_text(r: &modfile::Replace) -> String {
 }
 
 fn work_text(name: &str, f: &modfile::WorkFile) -> String {
-    let mut out = String::new();
-    let mut line = |span: &crate::error::Span, s: String| {
-        out.push_str(&at(name, span));
-        out.push_str(": ");
-        out.push_str(&s);
-        out.push('\n');
-    };
-    if let Some(g) = &f.go {
-        line(&g.span, format!("go {}", g.version));
-    }
-    if let Some(t) = &f.toolchain {
-        line(&t.span, format!("toolchain {}", t.name));
-    }
-    for g in &f.godebug {
-        line(&g.span, format!("godebug {}={}", g.key, g.value));
-    }
+    let mut l = Listing::new(name);
+    l.settings(&f.go, &f.toolchain, &f.godebug);
     for u in &f.uses {
-        line(&u.span, format!("use {}", u.path));
+        l.line(&u.span, &format!("use {}", u.path));
     }
-    for r in &f.replace {
-        line(&r.span, format!("replace {}", replace_text(r)));
-    }
-    out
+    l.replaces(&f.replace);
+    l.out
 }

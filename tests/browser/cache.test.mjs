@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { output, pick, settled, showView, startSuite } from './page.mjs';
+import { output, pick, settled, showView, startSuite, watch } from './page.mjs';
 
 let suite;
 let context;
@@ -17,10 +17,8 @@ const view = 'section.view[data-view="cache"]';
 
 before(async () => {
   suite = await startSuite();
-  page = await suite.newPage({ viewport: { width: 1280, height: 1200 } });
+  page = await suite.openPage({ viewport: { width: 1280, height: 1200 } });
   context = page.context();
-  await page.goto(suite.server.url);
-  await settled(page);
 });
 
 after(() => suite?.close());
@@ -69,7 +67,6 @@ test('cold, then warm: hits, misses and tiers per key', async () => {
 
 test('a reload of the same tree starts warm from IndexedDB', async () => {
   const fresh = await context.newPage();
-  const { watch } = await import('./page.mjs');
   watch(fresh, suite.problems);
   await fresh.goto(page.url());
   await settled(fresh);

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseTxtar } from '../../web/src/txtar.js';
-import { fixtures, output, pick, root, settled, showView, startSuite } from './page.mjs';
+import { fixtures, output, pick, root, showView, startSuite } from './page.mjs';
 
 let suite;
 let page;
@@ -20,9 +20,7 @@ const graph = 'section.view[data-view="graph"]';
 
 before(async () => {
   suite = await startSuite();
-  page = await suite.newPage({ viewport: { width: 1400, height: 1100 } });
-  await page.goto(suite.server.url);
-  await settled(page);
+  page = await suite.openPage({ viewport: { width: 1400, height: 1100 } });
 });
 
 after(() => suite?.close());

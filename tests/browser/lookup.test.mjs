@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { output, settled, showView, startSuite } from './page.mjs';
+import { editTree, output, showView, startSuite } from './page.mjs';
 
 const TREE = `A main module with a package, a dependency with a zip, and a GOPATH tree.
 -- go.mod --
@@ -32,15 +32,8 @@ const view = 'section.view[data-view="lookup"]';
 
 before(async () => {
   suite = await startSuite();
-  page = await suite.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(suite.server.url);
-  await settled(page);
-  await page.$eval('#txtar', (el, t) => {
-    el.value = t;
-    el.dispatchEvent(new Event('input'));
-  }, TREE);
-  await page.waitForSelector('body[data-example="custom"]');
-  await settled(page);
+  page = await suite.openPage({ viewport: { width: 1280, height: 1000 } });
+  await editTree(page, TREE);
   await showView(page, 'lookup');
 });
 

@@ -35,11 +35,19 @@ export async function startSuite() {
     watch(page, problems);
     return page;
   }
+  /** A new page (as `newPage`) opened on `url` (the playground by default) and settled. */
+  async function openPage(options = {}, url = server.url) {
+    const page = await newPage(options);
+    await page.goto(url);
+    await settled(page);
+    return page;
+  }
   return {
     server,
     browser,
     problems,
     newPage,
+    openPage,
     async close() {
       await browser.close();
       await server.close();
@@ -90,6 +98,16 @@ export function shownLines(page) {
 export async function printed(page) {
   const stderr = ((await page.textContent('section.view[data-view="buildlist"] pre.stderr')) ?? '').trim();
   return (await shownLines(page)).map((l) => `${l}\n`).join('') + (stderr ? `${stderr}\n` : '');
+}
+
+/** Replaces the tree by typing a txtar archive into the editor, and waits for its answer. */
+export async function editTree(page, text) {
+  await page.$eval('#txtar', (el, t) => {
+    el.value = t;
+    el.dispatchEvent(new Event('input'));
+  }, text);
+  await page.waitForSelector('body[data-example="custom"]');
+  await settled(page);
 }
 
 /** Picks example `name` and waits for its answer. */

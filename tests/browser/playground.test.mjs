@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { output, pick, settled, showView, shownLines, startSuite } from './page.mjs';
+import { editTree, output, pick, settled, showView, shownLines, startSuite } from './page.mjs';
 import { chainUniverse } from './universe.mjs';
 
 const BROKEN = `A go.mod with a bad version.
@@ -27,21 +27,10 @@ let page;
 
 before(async () => {
   suite = await startSuite();
-  page = await suite.newPage();
-  await page.goto(suite.server.url);
-  await settled(page);
+  page = await suite.openPage();
 });
 
 after(() => suite?.close());
-
-/** Replaces the tree by typing a txtar archive into the editor. */
-async function editTree(text) {
-  await page.$eval('#txtar', (el, t) => {
-    el.value = t;
-    el.dispatchEvent(new Event('input'));
-  }, text);
-  await page.waitForSelector('body[data-example="custom"]');
-}
 
 test('the WASM runs in a module worker', async () => {
   const urls = page.workers().map((w) => w.url());
@@ -90,8 +79,7 @@ test('in a workspace the go.mod view offers each module\'s go.mod', async () => 
 });
 
 test('diagnostics link to their line in the source view', async () => {
-  await editTree(BROKEN);
-  await settled(page);
+  await editTree(page, BROKEN);
   await showView(page, 'diagnostics');
   const items = await page.$$eval('section.view[data-view="diagnostics"] li', (lis) => lis.map((li) => li.textContent));
   assert.ok(
@@ -109,8 +97,7 @@ test('the page stays usable during long work, which can be cancelled', async (t)
   // A 3,000-module tree takes a while on a busy machine: wait longer for it (not a timing check).
   page.setDefaultTimeout(60_000);
   t.after(() => page.setDefaultTimeout(15_000));
-  await editTree(chainUniverse(3000));
-  await settled(page);
+  await editTree(page, chainUniverse(3000));
   await showView(page, 'buildlist');
   assert.equal((await shownLines(page)).length, 3001);
   // Queue many resolves of the 3,000-module tree in the worker.

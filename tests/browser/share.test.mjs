@@ -10,29 +10,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { golden, output, pick, printed, settled, showView, shownLines, startSuite } from './page.mjs';
+import { editTree, golden, output, pick, printed, settled, showView, shownLines, startSuite } from './page.mjs';
 
 let suite;
 let page;
 
 before(async () => {
   suite = await startSuite();
-  page = await suite.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
-  await page.goto(suite.server.url);
-  await settled(page);
+  page = await suite.openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
 });
 
 after(() => suite?.close());
-
-/** Replaces the tree by typing a txtar archive into the editor, and waits for its answer. */
-async function editTree(text) {
-  await page.$eval('#txtar', (el, t) => {
-    el.value = t;
-    el.dispatchEvent(new Event('input'));
-  }, text);
-  await page.waitForSelector('body[data-example="custom"]');
-  await settled(page);
-}
 
 /** Clicks a toolbar button that opens the dialog; returns `{ kind, message, text }` and closes it. */
 async function dialog(button) {
@@ -51,7 +39,7 @@ test('a share link reproduces an edited tree, the view and its state in a fresh 
   await pick(page, 'version-drift');
   await showView(page, 'buildlist');
   const text = (await page.inputValue('#txtar')).replace('go 1.16\n', 'go 1.16\n\n// shared\n');
-  await editTree(text);
+  await editTree(page, text);
   await page.fill('section.view[data-view="buildlist"] input.filter', 'example.com/b');
   const rows = await shownLines(page);
   assert.deepEqual(rows, ['example.com/b v1.1.0']);
@@ -59,9 +47,7 @@ test('a share link reproduces an edited tree, the view and its state in a fresh 
   assert.equal(kind, 'share');
   assert.match(url, /#s=[A-Za-z0-9_-]+$/);
 
-  const fresh = await suite.newPage();
-  await fresh.goto(url);
-  await settled(fresh);
+  const fresh = await suite.openPage({}, url);
   assert.equal(await fresh.inputValue('#txtar'), text);
   assert.equal(await fresh.getAttribute('body', 'data-view'), 'buildlist');
   assert.equal(await fresh.inputValue('section.view[data-view="buildlist"] input.filter'), 'example.com/b');
@@ -78,9 +64,7 @@ test('a share link reproduces the source view on a highlighted line', async () =
   const line = await page.textContent('section.view[data-view="source"] .line.current');
   const { text: url } = await dialog('#share');
 
-  const fresh = await suite.newPage();
-  await fresh.goto(url);
-  await settled(fresh);
+  const fresh = await suite.openPage({}, url);
   assert.equal(await fresh.inputValue('#example-picker'), 'replace-exclude');
   assert.equal(await fresh.getAttribute('body', 'data-view'), 'source');
   assert.equal(await fresh.textContent('section.view[data-view="source"] .line.current'), line);
@@ -104,7 +88,7 @@ test('a share link pasted into an open page (only the hash changes) is opened', 
 
 test('a tree too large for a link gets a clear message', async () => {
   const noise = randomBytes(40_000).toString('base64');
-  await editTree(`-- go.mod --\nmodule example.com/big\n\ngo 1.19\n-- big.go --\npackage big\n\n// ${noise}\n`);
+  await editTree(page, `-- go.mod --\nmodule example.com/big\n\ngo 1.19\n-- big.go --\npackage big\n\n// ${noise}\n`);
   const { kind, message } = await dialog('#share');
   assert.equal(kind, 'share-too-large');
   assert.match(message, /too large for a link: its compressed state is [\d,]+ characters, over the limit of 32,768/);
@@ -112,9 +96,7 @@ test('a tree too large for a link gets a clear message', async () => {
 });
 
 test('a damaged link says so, and the page still opens on an example', async () => {
-  const fresh = await suite.newPage();
-  await fresh.goto(`${suite.server.url}#s=AAAAbroken`);
-  await settled(fresh);
+  const fresh = await suite.openPage({}, `${suite.server.url}#s=AAAAbroken`);
   assert.equal(await fresh.inputValue('#example-picker'), 'pruning-go117');
   assert.ok((await shownLines(fresh)).length > 0);
   assert.match(await fresh.textContent('#status'), /^this share link is damaged or cut short: .*\. Showing an example instead\.$/);
@@ -174,18 +156,14 @@ test('the snippet generator embeds what is on screen', async () => {
 });
 
 test('?view= selects a view outside embed mode too', async () => {
-  const fresh = await suite.newPage();
-  await fresh.goto(`${suite.server.url}?view=diagnostics`);
-  await settled(fresh);
+  const fresh = await suite.openPage({}, `${suite.server.url}?view=diagnostics`);
   assert.equal(await fresh.getAttribute('body', 'data-view'), 'diagnostics');
   assert.ok(await fresh.isVisible('#actions'));
   await fresh.context().close();
 });
 
 test('?embed in the top window selects the view named in the URL', async () => {
-  const fresh = await suite.newPage();
-  await fresh.goto(`${suite.server.url}?embed&view=gomod`);
-  await settled(fresh);
+  const fresh = await suite.openPage({}, `${suite.server.url}?embed&view=gomod`);
   assert.ok(await fresh.evaluate(() => document.body.classList.contains('embed')));
   assert.equal(await fresh.getAttribute('body', 'data-view'), 'gomod');
   assert.equal(await fresh.isVisible('#actions'), false);

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { output, settled, showView, startSuite } from './page.mjs';
+import { output, showView, startSuite } from './page.mjs';
 import { anyBinary, nativeBench } from './native.mjs';
 
 let suite;
@@ -18,9 +18,7 @@ const view = 'section.view[data-view="timing"]';
 
 before(async () => {
   suite = await startSuite();
-  page = await suite.newPage({ viewport: { width: 1280, height: 1400 } });
-  await page.goto(suite.server.url);
-  await settled(page);
+  page = await suite.openPage({ viewport: { width: 1280, height: 1400 } });
   await showView(page, 'timing');
 });
 

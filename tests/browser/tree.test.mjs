@@ -20,14 +20,12 @@ let page;
 
 before(async () => {
   suite = await startSuite();
-  page = await suite.newPage({ viewport: { width: 1280, height: 1400 } });
-  await page.goto(suite.server.url);
+  page = await suite.openPage({ viewport: { width: 1280, height: 1400 } });
 });
 
 after(() => suite?.close());
 
 test('opens on an example with its build list', async () => {
-  await settled(page);
   assert.equal(await page.inputValue('#example-picker'), 'pruning-go117');
   assert.match(await page.inputValue('#txtar'), /^Graph pruning, main module at go 1\.17\./);
   assert.ok((await shownLines(page)).length > 0);

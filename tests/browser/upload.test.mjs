@@ -25,9 +25,7 @@ before(async () => {
   assert.ok(existsSync(bin), `${bin} is missing: run cargo build (or set MODSCOPE_BIN)`);
   tmp = mkdtempSync(join(tmpdir(), 'modscope-upload-'));
   suite = await startSuite();
-  page = await suite.newPage();
-  await page.goto(suite.server.url);
-  await settled(page);
+  page = await suite.openPage();
   await showView(page, 'buildlist');
 });
 

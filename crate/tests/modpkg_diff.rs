@@ -27,13 +27,7 @@ use std::path::Path;
 
 /// Differences that are known and tracked, with why. A mismatch whose text contains the key is
 /// counted apart and printed, not failed on.
-const KNOWN_GAPS: &[(&str, &str)] = &[(
-    "selected version",
-    "modscope, not Go: in pruned graphs under -mod=mod, roots are raised to the full graph's \
-     selection when a providing root's go.mod asks for more (updatePrunedRoots' spot check), \
-     but some universes with nested module paths still select another version than the go \
-     command (seed 2: 2 of 40). Every such mismatch is printed.",
-)];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 const INJECT: &[&str] = &[
     "ambiguous-import",
@@ -170,8 +164,9 @@ fn compare_pkgs(what: &str, theirs: &[Value], ours: &[Value], out: &mut Vec<Stri
     }
 }
 
-/// The template `-f` is checked with: fields, a nested struct behind `if`, a list through `join`.
-const FORMAT: &str = "{{.ImportPath}} {{.Name}}{{if .Module}} {{.Module.Path}}@{{.Module.Version}}{{end}} [{{join .Imports \",\"}}]{{if .Error}} E{{end}}{{if .Standard}} std{{end}}";
+/// The template `-f` is checked with: fields, a nested struct behind `if`, a list through `join`,
+/// a map ranged with key and value (Go ranges in sorted key order), a list ranged with its index.
+const FORMAT: &str = "{{.ImportPath}} {{.Name}}{{if .Module}} {{.Module.Path}}@{{.Module.Version}}{{end}} [{{join .Imports \",\"}}]{{range $k, $v := .ImportMap}} {{$k}}={{$v}}{{end}}{{range $i, $d := .Imports}}{{if eq $i 0}} first={{$d}}{{end}}{{end}}{{if .Error}} E{{end}}{{if .Standard}} std{{end}}";
 
 /// The line [`FORMAT`] gives for one of the go command's JSON packages.
 fn format_line(p: &Value) -> String {
@@ -189,6 +184,16 @@ fn format_line(p: &Value) -> String {
         .map(|a| a.iter().map(s).collect())
         .unwrap_or_default();
     l.push_str(&format!(" [{}]", imports.join(",")));
+    if let Some(m) = p["ImportMap"].as_object() {
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort();
+        for k in keys {
+            l.push_str(&format!(" {k}={}", s(&m[k])));
+        }
+    }
+    if let Some(first) = p["Imports"].as_array().and_then(|d| d.first()) {
+        l.push_str(&format!(" first={}", s(first)));
+    }
     if p["Error"].is_object() {
         l.push_str(" E");
     }

@@ -9,8 +9,8 @@
 
 use super::fs::OsFs;
 use crate::graph::list::{module_info, CachePaths};
-use crate::graph::load::{BuildMod, Loader};
-use crate::graph::VerId;
+use crate::graph::load::{BuildMod, GraphError, LoadedGraph, Loader, ModuleGraph, Requirements};
+use crate::graph::{Mv, VerId};
 use crate::module::{escape_path, escape_version};
 use crate::pkg::modload::{ModLookupError, ModuleRoot};
 use crate::source::{DirEntry, FileKind, Fs, FsError, MemFs, Metadata, ModuleSource};
@@ -256,4 +256,86 @@ pub fn lookup_error_text(source: &dyn ModuleSource, mode: BuildMod, e: &ModLooku
         },
         _ => e.to_string(),
     }
+}
+
+/// The go command's `spotCheckRoots`: every provider that is a root (by path) has a go.mod that
+/// loads and requires no more than the roots select.
+pub fn spot_check(l: &mut Loader<'_>, providers: &[Mv], roots: &[Mv]) -> bool {
+    let root_selected = |l: &Loader<'_>, path| {
+        roots
+            .iter()
+            .filter(|r| r.path == path)
+            .map(|r| r.ver)
+            .max_by(|a, b| l.names.cmp_ver(*a, *b))
+    };
+    for &m in providers {
+        if m.ver == VerId::MAIN || root_selected(l, m.path) != Some(m.ver) {
+            continue;
+        }
+        let Ok(summary) = l.summary(m) else {
+            return false;
+        };
+        for r in &summary.require {
+            if let Some(v) = root_selected(l, r.path) {
+                if l.names.cmp_ver(v, r.ver).is_lt() {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// The go command's `updatePrunedRoots` under `-mod=mod` after a round of package loading
+/// (Go 1.19 `modload/buildlist.go`): a module providing a loaded package that is not a root
+/// becomes one at the version that provided it; then, when roots were added, when the round
+/// loaded the full graph (`graph_loaded`: a lookup the roots did not answer, or requirements that
+/// were updated before), or when a providing root's go.mod asks for more than the roots select
+/// (the spot check), every root is raised to the version the full graph selects. `mg` is the
+/// full graph of `rs`. `None` when the roots stay as they are.
+pub fn update_pruned_roots(
+    l: &mut Loader<'_>,
+    rs: &Requirements,
+    mg: &ModuleGraph,
+    providers: &[Mv],
+    graph_loaded: bool,
+) -> Option<Result<LoadedGraph, GraphError>> {
+    let mut roots = rs.roots.clone();
+    let mut added = false;
+    let mut spot = Vec::new();
+    for &p in providers {
+        if p.ver == VerId::MAIN || l.is_main_path(p.path) {
+            continue;
+        }
+        if roots.iter().any(|r| r.path == p.path) {
+            if !spot.contains(&p) {
+                spot.push(p);
+            }
+        } else {
+            roots.push(p);
+            added = true;
+        }
+    }
+    let fresh;
+    let raised_by: Option<&ModuleGraph> = if added {
+        fresh = l.read_mod_graph(rs.pruning, &roots);
+        Some(&fresh)
+    } else if graph_loaded || !spot_check(l, &spot, &roots) {
+        Some(mg)
+    } else {
+        None
+    };
+    if let Some(g) = raised_by {
+        for r in roots.iter_mut() {
+            let v = g.graph.selected(r.path);
+            if v != VerId::NONE {
+                r.ver = v;
+            }
+        }
+    }
+    if roots == rs.roots {
+        return None;
+    }
+    // The new roots' graph; raising continues there until every root is selected.
+    l.add_package_roots(rs, &roots)
 }

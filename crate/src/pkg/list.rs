@@ -8,13 +8,15 @@
 //! that cannot be found is listed with its `Error` and no `Dir`.
 
 use crate::pkg::gopath::{Importer, LookupError, Resolver};
-use crate::pkg::load::PkgError;
+use crate::pkg::load::{import_position, PkgError};
 use crate::pkg::record::{Package, PackageError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A `go list` run over one resolver.
 pub struct Lister<'r, 'a> {
     resolver: &'r mut Resolver<'a>,
+    /// The working directory (error positions are shown relative to it when shorter).
+    cwd: String,
     packages: Vec<Package>,
     by_path: HashMap<String, usize>,
     loading: BTreeSet<String>,
@@ -26,6 +28,7 @@ impl<'r, 'a> Lister<'r, 'a> {
     pub fn new(resolver: &'r mut Resolver<'a>) -> Self {
         Lister {
             resolver,
+            cwd: String::new(),
             packages: Vec::new(),
             by_path: HashMap::new(),
             loading: BTreeSet::new(),
@@ -41,20 +44,29 @@ impl<'r, 'a> Lister<'r, 'a> {
             || arg.starts_with("./")
             || arg.starts_with("../")
             || arg.starts_with('/');
+        cwd.clone_into(&mut self.cwd);
         let res = if local {
             self.resolver.resolve_local(arg, cwd)
         } else {
             self.resolver.resolve(arg, None)
         };
-        self.load_resolution(res, &[])
+        let source = res.import_path.clone();
+        self.load_resolution(res, &source, &[], None)
     }
 
-    fn load_resolution(&mut self, res: crate::pkg::gopath::Resolution, stack: &[String]) -> usize {
+    /// Loads a resolved package reached through `source` (the import path as written, or the
+    /// command-line package's path) with `stack` the source paths of its importers; `pos` is
+    /// where the last importer imports it.
+    fn load_resolution(
+        &mut self,
+        res: crate::pkg::gopath::Resolution,
+        source: &str,
+        stack: &[String],
+        pos: Option<String>,
+    ) -> usize {
         if let Some(&i) = self.by_path.get(&res.import_path) {
             return i;
         }
-        let mut stack = stack.to_vec();
-        stack.push(res.import_path.clone());
         let mut p = Package {
             import_path: res.import_path.clone(),
             ..Default::default()
@@ -62,15 +74,19 @@ impl<'r, 'a> Lister<'r, 'a> {
         let found = match res.result {
             Ok(f) => f,
             Err(e) => {
+                // The go command blames the importer: the stack stops before the package and
+                // the position is the import's.
                 p.error = Some(PackageError {
-                    import_stack: stack.clone(),
-                    pos: String::new(),
+                    import_stack: stack.to_vec(),
+                    pos: pos.unwrap_or_default(),
                     err: lookup_error_text(&e),
                 });
                 p.incomplete = true;
                 return self.push(p);
             }
         };
+        let mut stack = stack.to_vec();
+        stack.push(source.to_string());
         p.dir = found.dir.clone();
         p.goroot = found.goroot;
         p.standard = Resolver::is_standard(&found);
@@ -140,7 +156,13 @@ impl<'r, 'a> Lister<'r, 'a> {
             let child = if self.loading.contains(&resolved) {
                 self.by_path.get(&resolved).copied()
             } else {
-                Some(self.load_resolution(r, &stack))
+                let pos = (!self.by_path.contains_key(&resolved)).then(|| {
+                    let mut files = dp.go_files.clone();
+                    files.extend(dp.cgo_files.iter().cloned());
+                    files.sort();
+                    import_position(self.resolver.fs(), &self.cwd, &found.dir, &files, src)
+                });
+                Some(self.load_resolution(r, src, &stack, pos))
             };
             if let Some(c) = child {
                 children.push(self.check_import(src, &found.dir, c, &stack));

@@ -250,6 +250,34 @@ pub fn load_dir(fs: &dyn Fs, dir: &str, ctx: &BuildContext) -> DirPackage {
     p
 }
 
+/// Where package files `files` of `importer_dir` import `imp`, as go list's `Error.Pos` shows it:
+/// `file:line:col` of the import spec (its name when it has one), the file relative to `cwd`
+/// when that is shorter; empty when no file imports it.
+pub fn import_position(
+    fs: &dyn crate::source::Fs,
+    cwd: &str,
+    importer_dir: &str,
+    files: &[String],
+    imp: &str,
+) -> String {
+    for f in files {
+        let full = format!("{importer_dir}/{f}");
+        let Ok(data) = fs.read(&full) else {
+            continue;
+        };
+        let h = crate::pkg::goscan::scan(&data);
+        if let Some(i) = h.imports.iter().find(|i| i.path == imp) {
+            let shown = crate::graph::load::short_path(cwd, &full);
+            let col = match &i.name {
+                Some(n) => i.col.saturating_sub(n.len() as u32 + 1).max(1),
+                None => i.col,
+            };
+            return format!("{shown}:{}:{col}", i.line);
+        }
+    }
+    String::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

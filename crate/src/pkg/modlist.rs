@@ -13,7 +13,7 @@
 
 use crate::graph::list::ModulePublic;
 use crate::pkg::constraint::BuildContext;
-use crate::pkg::load::{load_dir, PkgError};
+use crate::pkg::load::{import_position, load_dir, PkgError};
 use crate::pkg::modload::{import_from_modules, ModFound, ModLookupError, ModuleRoot, VendorMode};
 use crate::pkg::record::{Package, PackageError};
 use crate::report::trace::{Event, EventKind, Trace};
@@ -44,11 +44,74 @@ pub struct ModListEnv<'a> {
     pub error_text: &'a dyn Fn(&ModLookupError) -> String,
 }
 
+/// Finds `path` as the go command's `importFromModules` does in a pruned graph: among
+/// `roots_first` (main modules and root requirements at their root versions) when given, and in
+/// the full `build_list` only when no root provides it (an ambiguity among roots is final). The
+/// flag says whether the full list was consulted.
+pub fn import_roots_first(
+    fs: &dyn Fs,
+    goroot: &str,
+    roots_first: Option<&[ModuleRoot]>,
+    build_list: &[ModuleRoot],
+    vendor: Option<&VendorMode>,
+    path: &str,
+) -> (Result<ModFound, ModLookupError>, bool) {
+    let first = roots_first.map(|roots| import_from_modules(fs, goroot, roots, vendor, path));
+    match first {
+        Some(Err(ModLookupError::NoModule(_) | ModLookupError::NotInGoroot { .. })) | None => (
+            import_from_modules(fs, goroot, build_list, vendor, path),
+            true,
+        ),
+        Some(r) => (r, false),
+    }
+}
+
+/// The go command's check after the roots of a pruned graph changed (Go 1.19 `modload/load.go`
+/// `updateRequirements`): packages load again only when a loaded package's module is now
+/// selected at another version (`selected`: module path → selected version in the new graph),
+/// or when a package that failed would now be found (looked up with the new `roots_first`, then
+/// `build_list`). Otherwise the packages, errors included, stay as loaded, though the roots
+/// changed.
+pub fn reload_needed(
+    pkgs: &[&Package],
+    fs: &dyn Fs,
+    goroot: &str,
+    roots_first: &[ModuleRoot],
+    build_list: &[ModuleRoot],
+    selected: &dyn Fn(&str) -> Option<String>,
+) -> bool {
+    pkgs.iter().any(|p| {
+        if let Some(m) = p
+            .module
+            .as_ref()
+            .filter(|m| !m.main && !m.version.is_empty())
+        {
+            if selected(&m.path).as_deref() != Some(m.version.as_str()) {
+                return true;
+            }
+        }
+        p.error.is_some()
+            && import_roots_first(
+                fs,
+                goroot,
+                Some(roots_first),
+                build_list,
+                None,
+                &p.import_path,
+            )
+            .0
+            .is_ok()
+    })
+}
+
 /// A module-mode `go list` run.
 pub struct ModLister<'a> {
     env: ModListEnv<'a>,
     /// Lookup steps (candidates and probes) when recording.
     pub trace: Trace,
+    /// Whether a lookup consulted the full build list (the roots did not answer it): the go
+    /// command has then loaded the module graph, which decides how roots are updated.
+    pub graph_used: bool,
     packages: Vec<Package>,
     by_path: HashMap<String, usize>,
     loading: BTreeSet<String>,
@@ -65,6 +128,7 @@ impl<'a> ModLister<'a> {
         ModLister {
             env,
             trace,
+            graph_used: false,
             packages: Vec::new(),
             by_path: HashMap::new(),
             loading: BTreeSet::new(),
@@ -134,21 +198,15 @@ impl<'a> ModLister<'a> {
                 }
             }
         }
-        let first = self.env.roots_first.filter(|_| roots_first).map(|roots| {
-            import_from_modules(self.env.fs, self.env.goroot, roots, self.env.vendor, path)
-        });
-        let r = match first {
-            Some(Err(ModLookupError::NoModule(_) | ModLookupError::NotInGoroot { .. })) | None => {
-                import_from_modules(
-                    self.env.fs,
-                    self.env.goroot,
-                    self.env.build_list,
-                    self.env.vendor,
-                    path,
-                )
-            }
-            Some(r) => r,
-        };
+        let (r, full) = import_roots_first(
+            self.env.fs,
+            self.env.goroot,
+            self.env.roots_first.filter(|_| roots_first),
+            self.env.build_list,
+            self.env.vendor,
+            path,
+        );
+        self.graph_used |= full && self.env.vendor.is_none();
         if self.trace.enabled {
             let (detail, result) = match &r {
                 Ok(f)
@@ -174,23 +232,7 @@ impl<'a> ModLister<'a> {
     }
 
     fn import_pos(&self, importer_dir: &str, files: &[String], imp: &str) -> String {
-        for f in files {
-            let full = format!("{importer_dir}/{f}");
-            let Ok(data) = self.env.fs.read(&full) else {
-                continue;
-            };
-            let h = crate::pkg::goscan::scan(&data);
-            if let Some(i) = h.imports.iter().find(|i| i.path == imp) {
-                let shown = crate::graph::load::short_path(self.env.cwd, &full);
-                // The position of the import spec: its name when it has one (`_ "x"`).
-                let col = match &i.name {
-                    Some(n) => i.col.saturating_sub(n.len() as u32 + 1).max(1),
-                    None => i.col,
-                };
-                return format!("{shown}:{}:{col}", i.line);
-            }
-        }
-        String::new()
+        import_position(self.env.fs, self.env.cwd, importer_dir, files, imp)
     }
 
     fn load(&mut self, path: &str, stack: &[String], pos: Option<String>) -> usize {

@@ -4,4 +4,5 @@
 //! Layers below record what they do as [`trace::Event`]s into a [`trace::Trace`]; front ends render
 //! them (`-x` lines on stderr, the playground's lookup and cache views, Chrome-trace JSON).
 
+pub mod gotmpl;
 pub mod trace;

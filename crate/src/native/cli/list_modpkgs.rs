@@ -9,7 +9,9 @@ use crate::graph::list::ModulePublic;
 use crate::graph::load::{BuildMod, CmdKind};
 use crate::graph::VerId;
 use crate::native::modload::{with_loader, LoadRequest, ModCachePaths};
-use crate::native::modpkg::{build_list_roots, lookup_error_text, module_objects, ModuleTreeFs};
+use crate::native::modpkg::{
+    build_list_roots, lookup_error_text, module_objects, update_pruned_roots, ModuleTreeFs,
+};
 use crate::pkg::modlist::{ModListEnv, ModLister};
 use crate::pkg::record::Package;
 use crate::report::trace::Trace;
@@ -327,11 +329,11 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             return run.list(l);
         }
         // Modules providing loaded packages become roots of a pruned graph (-mod=mod), which can
-        // raise selected versions: list again until the roots are stable.
+        // raise selected versions: packages load again while that changes what they resolve to.
         let mut rounds = 0;
-        // Roots raised to the full graph's selection after a failed spot check (the next round's
-        // first lookup pass uses them).
-        let mut upgraded: Option<Vec<crate::graph::Mv>> = None;
+        // Whether the full graph of `rs` counts as loaded for the go command (requirements
+        // updated by an earlier round are).
+        let mut graph_loaded = false;
         loop {
             rounds += 1;
             let fs = ModuleTreeFs::new(&req.dir, source);
@@ -342,12 +344,7 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             let pruned = rs.pruning == crate::graph::load::Pruning::Pruned;
             let mut first_list: Vec<crate::graph::Mv> = l.main_versions();
             if pruned {
-                let roots_now = match &upgraded {
-                    Some(u) => u,
-                    None if rounds == 1 => &file_rs.roots,
-                    None => &rs.roots,
-                };
-                first_list.extend(roots_now.iter().copied());
+                first_list.extend(rs.roots.iter().copied());
             }
             let first = if pruned {
                 Some(build_list_roots(
@@ -415,33 +412,52 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                     })
                 })
                 .collect();
-            // The go command's updatePrunedRoots: when a root providing a package requires more
-            // than the roots select (or its go.mod does not load), the full graph is consulted
-            // and every root is raised to its selected version; packages load again from those.
-            if rounds < 10 && pruned && upgraded.is_none() && mode == BuildMod::Mod {
-                let roots_now: Vec<crate::graph::Mv> = first_list
-                    .iter()
-                    .copied()
-                    .filter(|v| v.ver != VerId::MAIN)
-                    .collect();
-                if !spot_check(l, &providers, &roots_now) {
-                    let raised: Vec<crate::graph::Mv> = roots_now
-                        .iter()
-                        .map(|r| crate::graph::Mv::new(r.path, mg.graph.selected(r.path)))
-                        .collect();
-                    if raised != roots_now {
-                        upgraded = Some(raised);
-                        continue;
+            // The go command's updateRequirements: the roots take in the providing modules and
+            // may be raised (updatePrunedRoots); packages load again only if that changes what a
+            // loaded package resolves to.
+            if rounds < 10 && pruned && mode == BuildMod::Mod {
+                let loaded = graph_loaded || lister.graph_used;
+                match update_pruned_roots(l, &rs, &mg, &providers, loaded) {
+                    None => {}
+                    Some(Ok((rs2, mg2, None))) => {
+                        let mut new_first = l.main_versions();
+                        new_first.extend(rs2.roots.iter().copied());
+                        let new_first = build_list_roots(
+                            l,
+                            &new_first,
+                            &req.env.gomodcache,
+                            &fs,
+                            sums.as_deref(),
+                        );
+                        let new_list = mg2.graph.build_list(&l.names);
+                        let new_all = build_list_roots(
+                            l,
+                            &new_list,
+                            &req.env.gomodcache,
+                            &fs,
+                            sums.as_deref(),
+                        );
+                        if reload_needed_in(
+                            l, &lister, &ids, &fs, &goroot, &new_first, &new_all, &mg2,
+                        ) {
+                            rs = rs2;
+                            mg = mg2;
+                            graph_loaded = true;
+                            continue;
+                        }
+                    }
+                    Some(Ok((_, _, Some(e)))) | Some(Err(e)) => {
+                        out.stderr = format!("go: {e}\n");
+                        out.exit = 1;
+                        return out;
                     }
                 }
-            }
-            if rounds < 10 {
+            } else if rounds < 10 {
                 match l.add_package_roots(&rs, &providers) {
                     None => {}
                     Some(Ok((rs2, mg2, None))) => {
                         rs = rs2;
                         mg = mg2;
-                        upgraded = None;
                         continue;
                     }
                     Some(Ok((_, _, Some(e)))) | Some(Err(e)) => {
@@ -464,6 +480,34 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
     })
 }
 
+/// Whether packages must load again after the roots changed to `new_first` with graph `mg`
+/// (`new_all` its build list): [`crate::pkg::modlist::reload_needed`] over everything loaded.
+#[allow(clippy::too_many_arguments)]
+fn reload_needed_in(
+    l: &crate::graph::load::Loader<'_>,
+    lister: &ModLister<'_>,
+    ids: &[usize],
+    fs: &ModuleTreeFs<'_>,
+    goroot: &str,
+    new_first: &[crate::pkg::modload::ModuleRoot],
+    new_all: &[crate::pkg::modload::ModuleRoot],
+    mg: &crate::graph::load::ModuleGraph,
+) -> bool {
+    let selected = |path: &str| {
+        let id = l.names.lookup_path(path)?;
+        let v = mg.graph.selected(id);
+        (v != VerId::NONE).then(|| l.names.ver_str(v).to_string())
+    };
+    crate::pkg::modlist::reload_needed(
+        &lister.output(ids, true),
+        fs,
+        goroot,
+        new_first,
+        new_all,
+        &selected,
+    )
+}
+
 /// The read error of the zip of the longest-path module of `candidates` that could provide
 /// `path`, if any.
 fn zip_error<'m>(
@@ -482,42 +526,6 @@ fn zip_error<'m>(
         }
         prefix = &prefix[..prefix.rfind('/')?];
     }
-}
-
-/// The go command's `spotCheckRoots`: every provider that is a root (by path) has a go.mod that
-/// loads and requires no more than the roots select.
-fn spot_check(
-    l: &mut crate::graph::load::Loader<'_>,
-    providers: &[crate::graph::Mv],
-    roots: &[crate::graph::Mv],
-) -> bool {
-    let root_selected = |l: &crate::graph::load::Loader<'_>, path| {
-        roots
-            .iter()
-            .filter(|r| r.path == path)
-            .map(|r| r.ver)
-            .max_by(|a, b| {
-                crate::version::semver::compare(l.names.ver_str(*a), l.names.ver_str(*b))
-            })
-    };
-    for &m in providers {
-        if m.ver == VerId::MAIN || root_selected(l, m.path) != Some(m.ver) {
-            continue;
-        }
-        let Ok(summary) = l.summary(m) else {
-            return false;
-        };
-        for r in &summary.require {
-            if let Some(v) = root_selected(l, r.path) {
-                if crate::version::semver::compare(l.names.ver_str(v), l.names.ver_str(r.ver))
-                    == std::cmp::Ordering::Less
-                {
-                    return false;
-                }
-            }
-        }
-    }
-    true
 }
 
 /// Listing in a pruned module whose full graph does not load: lookups use the main modules and

@@ -7,7 +7,9 @@
 //! `-m` is absent. Patterns: import paths, relative directories (`.`, `./x`), and `...` patterns
 //! over relative directories (`./...`) or import paths (`example.com/...`), matched as the go
 //! command matches them (no `vendor`, `testdata`, `_*` or `.*` directories; symbolic links are
-//! not followed; directories without Go files are skipped). `-f` takes Go templates.
+//! not followed; directories without Go files are skipped). `-f` takes Go templates
+//! ([`crate::report::gotmpl`]) over go list's package struct: the fields above, `Module`'s and
+//! `Error`'s fields, Go's printing and error texts, maps ranged in sorted key order.
 
 use super::{CliError, Outcome};
 use crate::graph::list::ModulePublic;
@@ -18,10 +20,10 @@ use crate::pkg::gopath::{GopathConfig, Resolver};
 use crate::pkg::list::Lister;
 use crate::pkg::load::{load_dir, PkgError};
 use crate::pkg::record::{Package, PackageError};
+use crate::report::gotmpl::{StructType, Template, Value};
 use crate::report::trace::Trace;
-use gtmpl_value::Value;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Options of package-mode `list`.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -65,112 +67,226 @@ pub struct PkgListOutput {
     pub exit: u8,
 }
 
-fn s(v: &str) -> Value {
-    Value::String(v.to_string())
-}
+/// Go 1.19's `*load.PackagePublic` as templates see it: the fields modscope reports.
+static PACKAGE_TYPE: StructType = StructType {
+    name: "*load.PackagePublic",
+    fields: &[
+        "Dir",
+        "ImportPath",
+        "Name",
+        "Root",
+        "Module",
+        "Goroot",
+        "Standard",
+        "Incomplete",
+        "GoFiles",
+        "IgnoredGoFiles",
+        "Imports",
+        "ImportMap",
+        "Deps",
+        "Error",
+        "DepsErrors",
+        "TestGoFiles",
+        "XTestGoFiles",
+    ],
+    absent: &[
+        "ImportComment",
+        "Doc",
+        "Target",
+        "Shlib",
+        "ConflictDir",
+        "ForTest",
+        "Export",
+        "BuildID",
+        "Match",
+        "DepOnly",
+        "BinaryOnly",
+        "Stale",
+        "StaleReason",
+        "CgoFiles",
+        "CompiledGoFiles",
+        "InvalidGoFiles",
+        "IgnoredOtherFiles",
+        "CFiles",
+        "CXXFiles",
+        "MFiles",
+        "HFiles",
+        "FFiles",
+        "SFiles",
+        "SwigFiles",
+        "SwigCXXFiles",
+        "SysoFiles",
+        "EmbedPatterns",
+        "EmbedFiles",
+        "CgoCFLAGS",
+        "CgoCPPFLAGS",
+        "CgoCXXFLAGS",
+        "CgoFFLAGS",
+        "CgoLDFLAGS",
+        "CgoPkgConfig",
+        "TestImports",
+        "TestEmbedPatterns",
+        "TestEmbedFiles",
+        "XTestImports",
+        "XTestEmbedPatterns",
+        "XTestEmbedFiles",
+    ],
+};
 
-fn list(v: &[String]) -> Value {
-    Value::Array(v.iter().map(|x| s(x)).collect())
+/// `*modinfo.ModulePublic` (its `String` method prints `go list -m`'s line).
+static MODULE_TYPE: StructType = StructType {
+    name: "*modinfo.ModulePublic",
+    fields: &[
+        "Path",
+        "Version",
+        "Replace",
+        "Time",
+        "Main",
+        "Indirect",
+        "Dir",
+        "GoMod",
+        "GoVersion",
+        "Error",
+    ],
+    absent: &[
+        "Query",
+        "Versions",
+        "Update",
+        "Retracted",
+        "Deprecated",
+        "Origin",
+        "Reuse",
+    ],
+};
+
+/// `*modinfo.ModuleError`.
+static MODULE_ERROR_TYPE: StructType = StructType {
+    name: "*modinfo.ModuleError",
+    fields: &["Err"],
+    absent: &[],
+};
+
+/// `*load.PackageError` (its `Error` method gives the text).
+static PACKAGE_ERROR_TYPE: StructType = StructType {
+    name: "*load.PackageError",
+    fields: &["ImportStack", "Pos", "Err"],
+    absent: &["IsImportCycle", "Hard"],
+};
+
+/// `*time.Time`: printed as Go prints a time (`2019-01-02 15:04:05 +0000 UTC`).
+static TIME_TYPE: StructType = StructType {
+    name: "*time.Time",
+    fields: &[],
+    absent: &[],
+};
+
+/// What `PackageError.Error()` returns: the position and message when the position is known,
+/// else the import stack (without a last entry the message names) and the message.
+fn package_error_text(e: &PackageError) -> String {
+    if !e.pos.is_empty() {
+        return format!("{}: {}", e.pos, e.err);
+    }
+    let mut stack: &[String] = &e.import_stack;
+    if let Some(last) = stack.last() {
+        if e.err.contains(&format!("package {last}")) || e.err.contains(&format!("\"{last}\"")) {
+            stack = &stack[..stack.len() - 1];
+        }
+    }
+    if stack.is_empty() {
+        return e.err.clone();
+    }
+    format!("package {}: {}", stack.join("\n\timports "), e.err)
 }
 
 fn error_value(e: &Option<PackageError>) -> Value {
     match e {
-        None => Value::Nil,
-        Some(e) => {
-            let mut m = HashMap::new();
-            m.insert("ImportStack".to_string(), list(&e.import_stack));
-            m.insert("Pos".to_string(), s(&e.pos));
-            m.insert("Err".to_string(), s(&e.err));
-            Value::Map(m)
-        }
+        None => Value::Nil(&PACKAGE_ERROR_TYPE),
+        Some(e) => Value::structure(
+            &PACKAGE_ERROR_TYPE,
+            vec![
+                Value::strings(&e.import_stack),
+                Value::str(&e.pos),
+                Value::str(&e.err),
+            ],
+            Some(package_error_text(e)),
+        ),
     }
 }
 
-/// The template value of a module (`*ModulePublic`: nil when absent, else every field).
+/// A `.info` time (RFC 3339, UTC) as Go's `time.Time.String` prints it.
+fn time_text(t: &str) -> String {
+    match t.strip_suffix('Z') {
+        Some(rest) if rest.len() >= 19 && rest.as_bytes().get(10) == Some(&b'T') => {
+            format!("{} {} +0000 UTC", &rest[..10], &rest[11..])
+        }
+        _ => t.to_string(),
+    }
+}
+
+/// The template value of a module (`*ModulePublic`: nil when absent).
 fn module_value(m: Option<&ModulePublic>) -> Value {
     let Some(m) = m else {
-        return Value::Nil;
+        return Value::Nil(&MODULE_TYPE);
     };
-    let mut o = HashMap::new();
-    o.insert("Path".to_string(), s(&m.path));
-    o.insert("Version".to_string(), s(&m.version));
-    o.insert("Replace".to_string(), module_value(m.replace.as_deref()));
-    o.insert("Time".to_string(), m.time.as_deref().map_or(Value::Nil, s));
-    o.insert("Main".to_string(), Value::Bool(m.main));
-    o.insert("Indirect".to_string(), Value::Bool(m.indirect));
-    o.insert("Dir".to_string(), s(&m.dir));
-    o.insert("GoMod".to_string(), s(&m.go_mod));
-    o.insert("GoVersion".to_string(), s(&m.go_version));
-    o.insert(
-        "Error".to_string(),
-        match &m.error {
-            None => Value::Nil,
-            Some(e) => {
-                let mut em = HashMap::new();
-                em.insert("Err".to_string(), s(&e.err));
-                Value::Map(em)
-            }
-        },
-    );
-    Value::Map(o)
+    let error = match &m.error {
+        None => Value::Nil(&MODULE_ERROR_TYPE),
+        Some(e) => Value::structure(&MODULE_ERROR_TYPE, vec![Value::str(&e.err)], None),
+    };
+    let time = match &m.time {
+        None => Value::Nil(&TIME_TYPE),
+        Some(t) => Value::structure(&TIME_TYPE, Vec::new(), Some(time_text(t))),
+    };
+    Value::structure(
+        &MODULE_TYPE,
+        vec![
+            Value::str(&m.path),
+            Value::str(&m.version),
+            module_value(m.replace.as_deref()),
+            time,
+            Value::Bool(m.main),
+            Value::Bool(m.indirect),
+            Value::str(&m.dir),
+            Value::str(&m.go_mod),
+            Value::str(&m.go_version),
+            error,
+        ],
+        Some(m.line()),
+    )
 }
 
 /// The template value of a package: every field present, zero values included (as a Go struct).
 fn template_value(p: &Package) -> Value {
-    let mut m = HashMap::new();
-    m.insert("Module".to_string(), module_value(p.module.as_ref()));
-    m.insert("Dir".to_string(), s(&p.dir));
-    m.insert("ImportPath".to_string(), s(&p.import_path));
-    m.insert("Name".to_string(), s(&p.name));
-    m.insert("Root".to_string(), s(&p.root));
-    m.insert("Goroot".to_string(), Value::Bool(p.goroot));
-    m.insert("Standard".to_string(), Value::Bool(p.standard));
-    m.insert("GoFiles".to_string(), list(&p.go_files));
-    m.insert("IgnoredGoFiles".to_string(), list(&p.ignored_go_files));
-    m.insert("TestGoFiles".to_string(), list(&p.test_go_files));
-    m.insert("XTestGoFiles".to_string(), list(&p.x_test_go_files));
-    m.insert("Imports".to_string(), list(&p.imports));
-    m.insert(
-        "ImportMap".to_string(),
-        Value::Map(
-            p.import_map
-                .iter()
-                .map(|(k, v)| (k.clone(), s(v)))
-                .collect(),
-        ),
-    );
-    m.insert("Deps".to_string(), list(&p.deps));
-    m.insert("Incomplete".to_string(), Value::Bool(p.incomplete));
-    m.insert("Error".to_string(), error_value(&p.error));
-    m.insert(
-        "DepsErrors".to_string(),
-        Value::Array(
-            p.deps_errors
-                .iter()
-                .map(|e| error_value(&Some(e.clone())))
-                .collect(),
-        ),
-    );
-    Value::Map(m)
-}
-
-fn join_func(args: &[Value]) -> Result<Value, gtmpl::FuncError> {
-    match (args.first(), args.get(1)) {
-        (Some(Value::Array(a)), Some(Value::String(sep))) => {
-            let parts: Vec<String> = a
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect();
-            Ok(Value::String(parts.join(sep)))
-        }
-        (Some(Value::Nil), Some(Value::String(_))) => Ok(Value::String(String::new())),
-        _ => Err(gtmpl::FuncError::Generic(
-            "join: want a list and a separator".into(),
-        )),
-    }
+    Value::structure(
+        &PACKAGE_TYPE,
+        vec![
+            Value::str(&p.dir),
+            Value::str(&p.import_path),
+            Value::str(&p.name),
+            Value::str(&p.root),
+            module_value(p.module.as_ref()),
+            Value::Bool(p.goroot),
+            Value::Bool(p.standard),
+            Value::Bool(p.incomplete),
+            Value::strings(&p.go_files),
+            Value::strings(&p.ignored_go_files),
+            Value::strings(&p.imports),
+            Value::string_map(&p.import_map),
+            Value::strings(&p.deps),
+            error_value(&p.error),
+            Value::List(
+                "[]*load.PackageError",
+                Rc::new(
+                    p.deps_errors
+                        .iter()
+                        .map(|e| error_value(&Some(e.clone())))
+                        .collect(),
+                ),
+            ),
+            Value::strings(&p.test_go_files),
+            Value::strings(&p.x_test_go_files),
+        ],
+        None,
+    )
 }
 
 fn is_local(arg: &str) -> bool {
@@ -386,7 +502,11 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
         let mut own = false;
         for p in &pkgs {
             if let Some(e) = &p.error {
-                let named = roots_ids.iter().any(|_| e.import_stack.len() <= 1);
+                // The package's own error (not an import's) on a named package.
+                let named = e.import_stack.len() <= 1
+                    && e.import_stack
+                        .last()
+                        .is_none_or(|top| *top == p.import_path);
                 own |= named;
                 if named || args.deps {
                     errs.push(if e.err.starts_with("cannot find package") {
@@ -429,25 +549,24 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
     out
 }
 
-/// Each package through the Go template `format` (`list -f`), one line each: the text, and the
-/// error (`template: …`) that ended it early, if any.
+/// Each package through the Go template `format` (`list -f`): the text, and the error
+/// (`template: …`) that ended it early, if any. As go list does, a newline follows a package's
+/// output unless the output so far ends in one (a package that prints nothing adds nothing).
 pub fn render<'p>(
     format: &str,
     pkgs: impl Iterator<Item = &'p Package>,
 ) -> (String, Option<String>) {
     let mut text = String::new();
-    let mut t = gtmpl::Template::default();
-    t.add_func("join", join_func);
-    if let Err(e) = t.parse(format) {
-        return (text, Some(format!("template: {e}")));
-    }
+    let t = match Template::parse("main", format) {
+        Ok(t) => t,
+        Err(e) => return (text, Some(e.to_string())),
+    };
     for p in pkgs {
-        match t.render(&gtmpl::Context::from(template_value(p))) {
-            Ok(line) => {
-                text.push_str(&line);
-                text.push('\n');
-            }
-            Err(e) => return (text, Some(format!("template: {e}"))),
+        if let Err(e) = t.execute(&template_value(p), &mut text) {
+            return (text, Some(e));
+        }
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
         }
     }
     (text, None)

@@ -1,30 +1,224 @@
 //! [`MemFs`]: an in-memory file tree (uploads in the browser, fixtures in tests).
 
 use super::{clean_path, DirEntry, EntryKind, Fs, FsError, Metadata};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// An in-memory tree of files. Directories exist implicitly: a directory is any proper prefix of a
 /// file's path. Each write bumps a counter that serves as the file's modification time, so change
 /// detection by (size, mtime) works on it as on a disk.
 ///
-/// Files are looked up by hash (`files`) and listed in order from `names`: resolving reads
-/// thousands of files by path, and ordered-map lookups compare long shared prefixes byte by byte
-/// (slow in WASM, where `memcmp` is a plain loop).
+/// Files and directories are looked up in [`PathTable`]s and listed in order from `names`:
+/// resolving reads thousands of files by path, and ordered-map lookups compare long shared
+/// prefixes byte by byte (slow in WASM, where `memcmp` is a plain loop). A lookup of a path that
+/// is already clean (what every caller passes) allocates nothing.
 #[derive(Debug, Clone, Default)]
 pub struct MemFs {
-    files: HashMap<String, (Arc<[u8]>, u64)>,
+    files: PathTable<(Arc<[u8]>, u64)>,
     names: BTreeSet<String>,
-    dirs: BTreeSet<String>,
+    dirs: PathTable<()>,
     generation: u64,
 }
 
-/// The key a path is stored under: cleaned, without a leading `/`; the root is `""`.
-fn key(path: &str) -> String {
+/// The key a path is stored under: cleaned, without a leading `/`; the root is `""`. Borrowed
+/// from `path` when it is already in that form.
+fn key(path: &str) -> Cow<'_, str> {
+    let bare = path.strip_prefix('/').unwrap_or(path);
+    if is_clean_relative(bare.as_bytes()) {
+        return Cow::Borrowed(bare);
+    }
     let cleaned = clean_path(path);
-    match cleaned.trim_start_matches('/') {
+    Cow::Owned(match cleaned.trim_start_matches('/') {
         "." => String::new(),
         rest => rest.to_string(),
+    })
+}
+
+/// True when `p` is a non-empty relative path that cleaning leaves as it is: no empty, `.` or
+/// `..` element (so no leading, trailing or doubled `/`).
+fn is_clean_relative(p: &[u8]) -> bool {
+    let mut start = 0;
+    for i in 0..=p.len() {
+        if i == p.len() || p[i] == b'/' {
+            let elem = &p[start..i];
+            if elem.is_empty() || elem == b"." || elem == b".." {
+                return false;
+            }
+            start = i + 1;
+        }
+    }
+    true
+}
+
+/// A 64-bit hash of a path, eight bytes at a time (WASM has 64-bit integer arithmetic, so this
+/// costs the same there as natively), finished so that every output bit depends on every input
+/// bit.
+fn path_hash(p: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (p.len() as u64).wrapping_mul(K);
+    let mut chunks = p.chunks_exact(8);
+    for c in &mut chunks {
+        h = (h.rotate_left(23) ^ word(c)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        h = (h.rotate_left(23) ^ word(rest)).wrapping_mul(K);
+    }
+    h ^= h >> 32;
+    h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
+    h ^ (h >> 29)
+}
+
+/// Up to eight bytes as a little-endian integer (missing bytes are zero).
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = b.len().min(8);
+    w[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(w)
+}
+
+/// Byte equality eight bytes at a time: the same answer as `a == b` without calling `memcmp`,
+/// which WASM runs one byte per iteration.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    word(ca.remainder()) == word(cb.remainder())
+}
+
+/// The hash function of a [`PathTable`] (replaceable so that tests can force collisions).
+type HashFn = fn(&[u8]) -> u64;
+
+/// A map from path keys to values, indexed by a 64-bit hash of the key: a lookup hashes the
+/// key once, finds the entry by that number, and compares the key itself only to confirm a hit.
+/// Keys whose hash collides with another key's are kept in a short `spill` list (a 64-bit hash
+/// makes that rare; it is still handled exactly).
+#[derive(Clone)]
+struct PathTable<V> {
+    /// By key hash: the first key stored with that hash, and its value.
+    main: FxHashMap<u64, (Box<str>, V)>,
+    /// Further keys whose hash is already in `main`.
+    spill: Vec<(u64, Box<str>, V)>,
+    hash: HashFn,
+}
+
+impl<V> Default for PathTable<V> {
+    fn default() -> Self {
+        PathTable::with_hash(path_hash)
+    }
+}
+
+impl<V> std::fmt::Debug for PathTable<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PathTable")
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+impl<V> PathTable<V> {
+    fn with_hash(hash: HashFn) -> Self {
+        PathTable {
+            main: FxHashMap::default(),
+            spill: Vec::new(),
+            hash,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.main.len() + self.spill.len()
+    }
+
+    fn get(&self, key: &str) -> Option<&V> {
+        let h = (self.hash)(key.as_bytes());
+        let (k, v) = self.main.get(&h)?;
+        if same_bytes(k.as_bytes(), key.as_bytes()) {
+            return Some(v);
+        }
+        self.spill
+            .iter()
+            .find(|(sh, k, _)| *sh == h && same_bytes(k.as_bytes(), key.as_bytes()))
+            .map(|(_, _, v)| v)
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Stores `value` under `key`; returns the value it replaces.
+    fn insert(&mut self, key: &str, value: V) -> Option<V> {
+        let h = (self.hash)(key.as_bytes());
+        let Some((k, v)) = self.main.get_mut(&h) else {
+            self.main.insert(h, (key.into(), value));
+            return None;
+        };
+        if same_bytes(k.as_bytes(), key.as_bytes()) {
+            return Some(std::mem::replace(v, value));
+        }
+        if let Some((_, _, v)) = self
+            .spill
+            .iter_mut()
+            .find(|(sh, k, _)| *sh == h && same_bytes(k.as_bytes(), key.as_bytes()))
+        {
+            return Some(std::mem::replace(v, value));
+        }
+        self.spill.push((h, key.into(), value));
+        None
+    }
+
+    /// Removes `key`; returns its value.
+    fn remove(&mut self, key: &str) -> Option<V> {
+        let h = (self.hash)(key.as_bytes());
+        let in_main = self
+            .main
+            .get(&h)
+            .is_some_and(|(k, _)| same_bytes(k.as_bytes(), key.as_bytes()));
+        if in_main {
+            let (_, v) = self.main.remove(&h)?;
+            // A spilled key with the same hash takes the freed place.
+            if let Some(i) = self.spill.iter().position(|(sh, _, _)| *sh == h) {
+                let (_, k, sv) = self.spill.swap_remove(i);
+                self.main.insert(h, (k, sv));
+            }
+            return Some(v);
+        }
+        let i = self
+            .spill
+            .iter()
+            .position(|(sh, k, _)| *sh == h && same_bytes(k.as_bytes(), key.as_bytes()))?;
+        Some(self.spill.swap_remove(i).2)
+    }
+
+    /// Keeps only the entries for which `keep(key)` is true.
+    fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let mut entries: Vec<(Box<str>, V)> = self.main.drain().map(|(_, e)| e).collect();
+        entries.extend(self.spill.drain(..).map(|(_, k, v)| (k, v)));
+        for (k, v) in entries {
+            if keep(&k) {
+                self.insert(&k, v);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.main.clear();
+        self.spill.clear();
+    }
+
+    fn values(&self) -> impl Iterator<Item = &V> {
+        self.main
+            .values()
+            .map(|(_, v)| v)
+            .chain(self.spill.iter().map(|(_, _, v)| v))
     }
 }
 
@@ -37,18 +231,21 @@ impl MemFs {
     /// Adds or replaces the file at `path`.
     pub fn insert(&mut self, path: &str, data: impl Into<Arc<[u8]>>) {
         let k = key(path);
-        let mut dir = k.as_str();
+        let mut dir: &str = &k;
         while let Some(i) = dir.rfind('/') {
             dir = &dir[..i];
-            if !self.dirs.insert(dir.to_string()) {
+            if self.dirs.insert(dir, ()).is_some() {
                 break;
             }
         }
         self.generation += 1;
-        if !self.files.contains_key(&k) {
-            self.names.insert(k.clone());
+        if self
+            .files
+            .insert(&k, (data.into(), self.generation))
+            .is_none()
+        {
+            self.names.insert(k.into_owned());
         }
-        self.files.insert(k, (data.into(), self.generation));
     }
 
     /// Removes the file at `path`; returns whether it existed. Directories left empty disappear.
@@ -56,7 +253,7 @@ impl MemFs {
         let k = key(path);
         let existed = self.files.remove(&k).is_some();
         if existed {
-            self.names.remove(&k);
+            self.names.remove(k.as_ref());
             self.rebuild_dirs();
         }
         existed
@@ -67,8 +264,8 @@ impl MemFs {
         let k = key(dir);
         let prefix = format!("{k}/");
         let before = self.files.len();
-        let gone = |p: &String| k.is_empty() || *p == k || p.starts_with(&prefix);
-        self.files.retain(|p, _| !gone(p));
+        let gone = |p: &str| k.is_empty() || p == k || p.starts_with(&prefix);
+        self.files.retain(|p| !gone(p));
         self.names.retain(|p| !gone(p));
         let removed = before - self.files.len();
         if removed > 0 {
@@ -83,7 +280,7 @@ impl MemFs {
             let mut dir = path.as_str();
             while let Some(i) = dir.rfind('/') {
                 dir = &dir[..i];
-                self.dirs.insert(dir.to_string());
+                self.dirs.insert(dir, ());
             }
         }
     }
@@ -100,7 +297,7 @@ impl MemFs {
 
     /// True when the tree holds no file.
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.files.len() == 0
     }
 
     /// Total bytes of all files.
@@ -127,7 +324,7 @@ impl Fs for MemFs {
     fn read_dir(&self, path: &str) -> Result<Vec<DirEntry>, FsError> {
         let k = key(path);
         if !k.is_empty() && !self.dirs.contains(&k) {
-            return Err(if self.files.contains_key(&k) {
+            return Err(if self.files.contains(&k) {
                 FsError::WrongKind {
                     path: path.to_string(),
                     what: "not a directory",
@@ -252,5 +449,122 @@ mod tests {
         assert!(!fs.is_dir("main/a"));
         assert_eq!(fs.remove_tree("main"), 2);
         assert_eq!(fs.len(), 1);
+    }
+
+    #[test]
+    fn keys_borrow_clean_paths_and_clean_the_rest() {
+        let slow = |p: &str| match clean_path(p).trim_start_matches('/') {
+            "." => String::new(),
+            rest => rest.to_string(),
+        };
+        for p in [
+            "",
+            "/",
+            ".",
+            "..",
+            "a",
+            "/a",
+            "a/b",
+            "/a/b",
+            "//a",
+            "a//b",
+            "a/",
+            "./a",
+            "a/.",
+            "a/./b",
+            "a/../b",
+            "../a",
+            "/../a",
+            "a/..",
+            ".a/b..",
+            "a/.../b",
+            "/a/b/c.mod",
+        ] {
+            let k = key(p);
+            assert_eq!(k, slow(p), "key({p:?})");
+            let clean = !matches!(p, "" | "/") && is_clean_relative(slow(p).as_bytes());
+            let borrowed = matches!(k, Cow::Borrowed(_));
+            // Every path whose key is a plain relative path is borrowed unless it needed
+            // cleaning.
+            if borrowed {
+                assert!(clean, "{p:?} borrowed but not clean");
+            }
+        }
+        assert!(matches!(
+            key("/proxy/example.com/a/@v/v1.0.0.mod"),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(key("proxy/a/../b"), Cow::Owned(_)));
+    }
+
+    #[test]
+    fn word_equality_and_hash_agree_with_bytes() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgh/",
+            "abcdefgi",
+            "proxy/example.com/a/@v/v1.0.0.mod",
+            "proxy/example.com/a/@v/v1.0.1.mod",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    same_bytes(a.as_bytes(), b.as_bytes()),
+                    a == b,
+                    "{a:?} {b:?}"
+                );
+                if a != b {
+                    assert_ne!(
+                        path_hash(a.as_bytes()),
+                        path_hash(b.as_bytes()),
+                        "{a:?} {b:?}"
+                    );
+                }
+            }
+        }
+        // A trailing zero byte is not the same as a shorter key.
+        assert!(!same_bytes(b"ab\0", b"ab"));
+        assert_ne!(path_hash(b"ab\0"), path_hash(b"ab"));
+    }
+
+    #[test]
+    fn colliding_keys_are_kept_apart() {
+        // Every key hashes alike: each lookup must fall back to comparing keys.
+        let mut t: PathTable<u32> = PathTable::with_hash(|_| 7);
+        assert_eq!(t.insert("a", 1), None);
+        assert_eq!(t.insert("b", 2), None);
+        assert_eq!(t.insert("c", 3), None);
+        assert_eq!(t.insert("b", 20), Some(2));
+        assert_eq!(
+            (t.get("a"), t.get("b"), t.get("c")),
+            (Some(&1), Some(&20), Some(&3))
+        );
+        assert_eq!(t.get("d"), None);
+        assert_eq!(t.len(), 3);
+        // Removing the entry in the main map promotes a spilled one.
+        assert_eq!(t.remove("a"), Some(1));
+        assert_eq!(
+            (t.get("a"), t.get("b"), t.get("c")),
+            (None, Some(&20), Some(&3))
+        );
+        assert_eq!(t.remove("c"), Some(3));
+        assert_eq!(t.remove("c"), None);
+        assert_eq!(t.get("b"), Some(&20));
+        t.insert("x", 9);
+        t.insert("y", 10);
+        t.retain(|k| k != "b");
+        assert_eq!(
+            (t.get("b"), t.get("x"), t.get("y")),
+            (None, Some(&9), Some(&10))
+        );
+        assert_eq!(t.len(), 2);
+        let mut sum: Vec<u32> = t.values().copied().collect();
+        sum.sort();
+        assert_eq!(sum, vec![9, 10]);
     }
 }

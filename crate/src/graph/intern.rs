@@ -128,6 +128,16 @@ impl Names {
         &self.versions[id.0 as usize]
     }
 
+    /// The shared string of a path id (cloning it copies no bytes).
+    pub fn path_arc(&self, id: PathId) -> &Arc<str> {
+        &self.paths[id.0 as usize]
+    }
+
+    /// The shared string of a version id (cloning it copies no bytes).
+    pub fn ver_arc(&self, id: VerId) -> &Arc<str> {
+        &self.versions[id.0 as usize]
+    }
+
     /// Number of interned paths.
     pub fn path_count(&self) -> usize {
         self.paths.len()
@@ -149,13 +159,21 @@ impl Names {
 
     /// `path@version` text (just `path` for the main module's empty version).
     pub fn display(&self, m: Mv) -> String {
-        let v = self.ver_str(m.ver);
-        if v.is_empty() {
-            self.path_str(m.path).to_string()
-        } else {
-            format!("{}@{}", self.path_str(m.path), v)
-        }
+        at(self.path_str(m.path), self.ver_str(m.ver))
     }
+}
+
+/// `path@version` (just `path` when `version` is empty), built in one allocation of the exact
+/// size.
+pub fn at(path: &str, version: &str) -> String {
+    if version.is_empty() {
+        return path.to_string();
+    }
+    let mut s = String::with_capacity(path.len() + 1 + version.len());
+    s.push_str(path);
+    s.push('@');
+    s.push_str(version);
+    s
 }
 
 #[cfg(test)]
@@ -175,5 +193,9 @@ mod tests {
         let m = n.mv("example.com/a", "v1.0.0");
         assert_eq!(n.display(m), "example.com/a@v1.0.0");
         assert_eq!(n.lookup_path("example.com/a"), Some(m.path));
+        let main = n.mv("example.com/m", "");
+        assert_eq!(n.display(main), "example.com/m");
+        assert_eq!(&**n.path_arc(m.path), "example.com/a");
+        assert_eq!(&**n.ver_arc(m.ver), "v1.0.0");
     }
 }

@@ -137,54 +137,63 @@ pub fn info_time(data: &[u8]) -> Result<String, String> {
 
 /// Reads `path@version`'s `.info` (recording the read): the `Time`, or the go command's error text.
 pub fn query_info(loader: &mut Loader<'_>, path: &str, version: &str) -> Result<String, String> {
-    let start = loader.now();
     let mv = loader.names.mv(path, version);
+    query_info_of(loader, mv)
+}
+
+/// [`query_info`] for an interned module version.
+fn query_info_of(loader: &mut Loader<'_>, mv: Mv) -> Result<String, String> {
+    let start = loader.now();
+    // Shared strings: cloning them copies no bytes.
+    let path = loader.names.path_arc(mv.path).clone();
+    let version = loader.names.ver_arc(mv.ver).clone();
     let ahead = loader.take_info(mv);
     let (cached, fetched, time) = match ahead {
         Some(pre) => (pre.cached, pre.fetched, pre.time),
         None => {
             let cached = loader
                 .modfile_cache()
-                .is_some_and(|c| c.info_cached(path, version));
+                .is_some_and(|c| c.info_cached(&path, &version));
             (
                 cached,
-                loader.modules().fetch(path, version, FileKind::Info),
+                loader.modules().fetch(&path, &version, FileKind::Info),
                 None,
             )
         }
     };
+    let mut subject = String::with_capacity(path.len() + version.len() + 6);
+    subject.push_str(&path);
+    subject.push('@');
+    subject.push_str(&version);
+    subject.push_str(".info");
     match fetched {
         Ok(f) => {
             let (kind, detail) = if cached {
                 (EventKind::CacheHit, String::new())
             } else {
-                (EventKind::Read, f.location.clone())
+                (EventKind::Read, f.location)
             };
-            loader.record(kind, format!("{path}@{version}.info"), detail, start);
+            loader.record(kind, subject, detail, start);
             time.unwrap_or_else(|| info_time(&f.data))
                 .map_err(|e| format!("{path}@{version}: invalid .info: {e}"))
         }
         Err(e) => {
-            loader.record(
-                EventKind::NotFound,
-                format!("{path}@{version}.info"),
-                e.message().to_string(),
-                start,
-            );
+            loader.record(EventKind::NotFound, subject, e.message().to_string(), start);
             Err(format!("{path}@{version}: {}", e.message()))
         }
     }
 }
 
-fn complete(loader: &mut Loader<'_>, cache: &dyn CachePaths, m: &mut ModulePublic) {
+/// Fills in `m`, the description of module version `mv` (its `path` and `version`): the time
+/// from its `.info`, the go version from its go.mod, and where native front ends keep it.
+fn complete(loader: &mut Loader<'_>, cache: &dyn CachePaths, m: &mut ModulePublic, mv: Mv) {
     if !m.version.is_empty() {
-        match query_info(loader, &m.path, &m.version) {
+        match query_info_of(loader, mv) {
             Ok(t) if !t.is_empty() => m.time = Some(t),
             Ok(_) => {}
             Err(e) => m.error = Some(ModuleInfoError { err: e }),
         }
     }
-    let mv = loader.names.mv(&m.path, &m.version);
     let read = loader.raw_summary(mv);
     if m.go_version.is_empty() {
         if let Ok(s) = &read {
@@ -247,7 +256,7 @@ pub fn module_info(
     }
     let actual = match loader.replacement(m) {
         None => {
-            complete(loader, cache, &mut info);
+            complete(loader, cache, &mut info, m);
             return info;
         }
         Some(_) => loader.resolve(m),
@@ -261,7 +270,7 @@ pub fn module_info(
         r.dir = loader.replacement_dir(&r.path);
         r.go_mod = format!("{}/go.mod", r.dir);
     }
-    complete(loader, cache, &mut r);
+    complete(loader, cache, &mut r, actual);
     info.dir = r.dir.clone();
     info.go_mod = r.go_mod.clone();
     info.go_version = r.go_version.clone();

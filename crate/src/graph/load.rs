@@ -10,7 +10,7 @@
 //! clock. Nothing here writes files: where `go -mod=mod` would rewrite go.mod, the loader computes
 //! the build list the go command ends up with and records a diagnostic describing the rewrite.
 
-use super::intern::{Mv, Names, PathId, VerId};
+use super::intern::{at, Mv, Names, PathId, VerId};
 use super::mvs::{self, BuildListError, Graph, ModuleError, Reqs};
 use crate::clock::Clock;
 use crate::error::{Code, Diagnostic};
@@ -790,8 +790,9 @@ impl<'a> Loader<'a> {
     }
 
     fn read_raw(&mut self, actual: Mv) -> Result<Arc<Summary>, ModuleError> {
-        let path = self.names.path_str(actual.path).to_string();
-        let version = self.names.ver_str(actual.ver).to_string();
+        // Shared strings: cloning them copies no bytes.
+        let path = self.names.path_arc(actual.path).clone();
+        let version = self.names.ver_arc(actual.ver).clone();
         let start = self.env.clock.now_nanos();
         let (name, data) = if actual.ver == VerId::MAIN {
             if self.work.is_some() {
@@ -812,7 +813,7 @@ impl<'a> Loader<'a> {
             }
             match self.env.fs.read(&file) {
                 Ok(d) => {
-                    self.event(EventKind::Read, path.clone(), file.clone(), start);
+                    self.event(EventKind::Read, path.to_string(), file.clone(), start);
                     let name = short_path(&self.opts.cwd, &file);
                     if let Some(c) = self.env.cache {
                         let origin = GoModOrigin::File { path: &file };
@@ -825,7 +826,7 @@ impl<'a> Loader<'a> {
                                 self.env.fs,
                                 &mut self.trace,
                             )
-                            .map_err(|err| ModuleError::new(path.clone(), "", err))?;
+                            .map_err(|err| ModuleError::new(&*path, "", err))?;
                         return Ok(self.summarize(actual, &parsed));
                     }
                     (name, d)
@@ -836,7 +837,7 @@ impl<'a> Loader<'a> {
                     } else {
                         EventKind::Read
                     };
-                    self.event(kind, path.clone(), file.clone(), start);
+                    self.event(kind, path.to_string(), file.clone(), start);
                     let shown = short_path(&self.opts.cwd, &file);
                     let detail = match &e {
                         FsError::NotFound { .. } => {
@@ -845,7 +846,7 @@ impl<'a> Loader<'a> {
                         other => other.to_string(),
                     };
                     return Err(ModuleError::new(
-                        path,
+                        &*path,
                         "",
                         format!("reading {shown}: {detail}"),
                     ));
@@ -867,7 +868,7 @@ impl<'a> Loader<'a> {
                     self.mod_fetched.insert(actual);
                     self.event(
                         EventKind::Read,
-                        format!("{path}@{version}"),
+                        at(&path, &version),
                         f.location.clone(),
                         start,
                     );
@@ -898,15 +899,11 @@ impl<'a> Loader<'a> {
                                 self.env.fs,
                                 &mut self.trace,
                             )
-                            .map_err(|err| ModuleError::new(path.clone(), version.clone(), err))?;
+                            .map_err(|err| ModuleError::new(&*path, &*version, err))?;
                         return Ok(self.summarize(actual, &parsed));
                     }
                     let parsed = handover("go.mod", &f.data).map_err(|err| {
-                        ModuleError::new(
-                            path.clone(),
-                            version.clone(),
-                            format!("parsing go.mod: {err}"),
-                        )
+                        ModuleError::new(&*path, &*version, format!("parsing go.mod: {err}"))
                     })?;
                     return Ok(self.summarize(actual, &parsed));
                 }
@@ -916,23 +913,13 @@ impl<'a> Loader<'a> {
                     } else {
                         EventKind::Read
                     };
-                    self.event(
-                        kind,
-                        format!("{path}@{version}"),
-                        e.message().to_string(),
-                        start,
-                    );
-                    return Err(ModuleError::new(path, version, e.message()));
+                    self.event(kind, at(&path, &version), e.message().to_string(), start);
+                    return Err(ModuleError::new(&*path, &*version, e.message()));
                 }
             }
         };
-        let parsed = (self.env.parse)(&name, &data).map_err(|err| {
-            ModuleError::new(
-                path.clone(),
-                version.clone(),
-                format!("parsing {name}: {err}"),
-            )
-        })?;
+        let parsed = (self.env.parse)(&name, &data)
+            .map_err(|err| ModuleError::new(&*path, &*version, format!("parsing {name}: {err}")))?;
         Ok(self.summarize(actual, &parsed))
     }
 
@@ -947,11 +934,10 @@ impl<'a> Loader<'a> {
         if let Some(g) = &go {
             self.raw_go_version.insert(actual, g.clone());
         }
-        let require = parsed
-            .require
-            .iter()
-            .map(|(p, v)| self.names.mv(p, v))
-            .collect();
+        let mut require = Vec::with_capacity(parsed.require.len());
+        for (p, v) in &parsed.require {
+            require.push(self.names.mv(p, v));
+        }
         Arc::new(Summary {
             module,
             pruning: pruning_for_go(go.as_deref()),
@@ -1002,7 +988,7 @@ impl<'a> Loader<'a> {
         let mut g = Graph::new(&self.names, &mains);
         if pruning != Pruning::Workspace {
             if let Some(&main) = mains.first() {
-                g.require(&self.names, main, roots.to_vec());
+                g.require(&self.names, main, roots);
             }
         }
         let mut mg = ModuleGraph {
@@ -1222,7 +1208,7 @@ impl<'a> Loader<'a> {
                 None => {
                     let s = match self.summary(m) {
                         Ok(s) => {
-                            mg.graph.require(&self.names, m, s.require.clone());
+                            mg.graph.require(&self.names, m, &s.require);
                             Some(s)
                         }
                         Err(e) => {

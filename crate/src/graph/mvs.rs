@@ -123,10 +123,14 @@ impl fmt::Display for BuildListError {
 impl std::error::Error for BuildListError {}
 
 /// The incremental requirement graph: nodes are module versions, edges are recorded per node.
+/// Every node's requirement list lives in one flat vector (`edges`); a node maps to its range.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     roots: Vec<Mv>,
-    required: FxHashMap<Mv, Vec<Mv>>,
+    /// Per node with recorded requirements: its range in `edges`.
+    required: FxHashMap<Mv, (u32, u32)>,
+    /// Every recorded requirement list, one after another.
+    edges: Vec<Mv>,
     /// Every node reachable so far; `true` for roots.
     is_root: FxHashMap<Mv, bool>,
     /// Selected version per path, indexed by `PathId` (`VerId::NONE` when absent).
@@ -171,22 +175,28 @@ impl Graph {
 
     /// Records the requirements of `m`. Returns false (and changes nothing) if `m` is not reachable
     /// or its requirements were already recorded.
-    pub fn require(&mut self, names: &Names, m: Mv, reqs: Vec<Mv>) -> bool {
+    pub fn require(&mut self, names: &Names, m: Mv, reqs: impl AsRef<[Mv]>) -> bool {
+        let reqs = reqs.as_ref();
         if !self.is_root.contains_key(&m) || self.required.contains_key(&m) {
             return false;
         }
-        for &dep in &reqs {
+        for &dep in reqs {
             self.is_root.entry(dep).or_insert(false);
             self.raise(names, dep);
         }
-        self.required.insert(m, reqs);
+        let start = self.edges.len();
+        self.edges.extend_from_slice(reqs);
+        self.required
+            .insert(m, (start as u32, (start + reqs.len()) as u32));
         self.order.push(m);
         true
     }
 
     /// The recorded requirements of `m`, or `None` when they were not loaded (pruned out).
     pub fn required_by(&self, m: Mv) -> Option<&[Mv]> {
-        self.required.get(&m).map(Vec::as_slice)
+        self.required
+            .get(&m)
+            .and_then(|&(a, b)| self.edges.get(a as usize..b as usize))
     }
 
     /// The selected version of `path` (`VerId::NONE` when the path is not in the graph).
@@ -234,7 +244,7 @@ impl Graph {
         }
         while let Some(m) = queue.pop_front() {
             f(m);
-            if let Some(reqs) = self.required.get(&m) {
+            if let Some(reqs) = self.required_by(m) {
                 for &r in reqs {
                     if r.ver != VerId::NONE && enqueued.insert(r) {
                         queue.push_back(r);
@@ -264,7 +274,7 @@ impl Graph {
                 path.reverse();
                 return path;
             }
-            if let Some(reqs) = self.required.get(&m) {
+            if let Some(reqs) = self.required_by(m) {
                 for &r in reqs {
                     if let std::collections::hash_map::Entry::Vacant(e) = first.entry(r) {
                         e.insert(Some(m));
@@ -339,7 +349,7 @@ fn load_all(
                 queue.push_back(r);
             }
         }
-        g.require(names, m, required);
+        g.require(names, m, &required);
     }
     (g, errs)
 }

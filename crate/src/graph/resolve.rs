@@ -41,8 +41,19 @@ pub fn go_error_text(message: &str) -> String {
     }
 }
 
-/// The dependency go.mod parser the graph uses: lax mode.
+/// The dependency go.mod parser the graph uses: lax mode. A file in the plainest form of the
+/// grammar (what nearly every published go.mod is) is read by [`quick_dep`] without building a
+/// syntax tree; any other file, including every one with an error, goes through the full
+/// parser, which reports what the go command reports.
 pub fn parse_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
+    match quick_dep(data) {
+        Some(d) => Ok(d),
+        None => full_dep(name, data),
+    }
+}
+
+/// [`parse_dep`] through the full lax parser.
+fn full_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
     let f = modfile::parse_lax(name, data).map_err(|d| diag_text(&d))?;
     Ok(DepGoMod {
         module: f.module.map(|m| m.path),
@@ -53,6 +64,124 @@ pub fn parse_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
             .map(|r| (r.module.path, r.module.version))
             .collect(),
     })
+}
+
+/// Bytes a token may hold on the quick path: printable ASCII that the go.mod lexer reads as part
+/// of an identifier, that an unquoted string reads as itself, and that never starts a comment or
+/// a string (no quotes, brackets, braces, commas or parentheses). `/` is allowed; `//` is cut as
+/// a comment before tokens are split and `/*` sends the file to the full parser.
+static QUICK_TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b <= 0x7e {
+        t[b] = !matches!(
+            b as u8,
+            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',' | b'"' | b'\'' | b'`' | b'\\'
+        );
+        b += 1;
+    }
+    t
+};
+
+/// What the quick reader is inside of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuickBlock {
+    /// File level.
+    None,
+    /// `require ( … )`.
+    Require,
+    /// A block the lax parser skips (`exclude ( … )`, `replace ( … )`, unknown verbs).
+    Skipped,
+}
+
+/// Reads a dependency go.mod written in the plainest form of the grammar, with the answer the
+/// full lax parser gives, or `None` when the file uses anything else — a quoted string, a
+/// non-ASCII or control byte, a `/*`, brackets, a `retract` or `ignore` directive, a go version
+/// the lax parser would fix, a version that is not canonical for its path, a repeated `module`
+/// or `go` line, an unclosed block — so that the full parser reads it and reports any error.
+/// Only `module`, `go` and `require` are read; other directives are skipped as the lax parser
+/// skips them, provided they are made of plain tokens.
+pub fn quick_dep(data: &[u8]) -> Option<DepGoMod> {
+    let mut out = DepGoMod::default();
+    let mut block = QuickBlock::None;
+    let mut toks: [&[u8]; 8] = [&[]; 8];
+    for raw in data.split(|&b| b == b'\n') {
+        // Code, then an optional comment: the lexer ends a token at `//` and reads the rest of
+        // the line as the comment, whatever it holds (only plain ASCII is accepted here).
+        let (code, comment) = match raw.windows(2).position(|w| w == b"//") {
+            Some(i) => (&raw[..i], true),
+            None => (raw, false),
+        };
+        if !raw
+            .iter()
+            .all(|&b| (0x20..=0x7e).contains(&b) || b == b'\t' || b == b'\r')
+        {
+            return None;
+        }
+        if code.windows(2).any(|w| w == b"/*") {
+            return None;
+        }
+        let mut n = 0;
+        for t in code
+            .split(|&b| b == b' ' || b == b'\t' || b == b'\r')
+            .filter(|t| !t.is_empty())
+        {
+            if n == toks.len() {
+                return None;
+            }
+            toks[n] = t;
+            n += 1;
+        }
+        let toks = &toks[..n];
+        let plain = |t: &[u8]| t.iter().all(|&b| QUICK_TOKEN[b as usize]);
+        match (block, toks) {
+            (_, []) => {}
+            (QuickBlock::None, [verb, b"("]) if !comment && plain(verb) => {
+                block = match *verb {
+                    b"require" => QuickBlock::Require,
+                    b"module" | b"retract" | b"ignore" => return None,
+                    _ => QuickBlock::Skipped,
+                };
+            }
+            (QuickBlock::Require | QuickBlock::Skipped, [b")"]) if !comment => {
+                block = QuickBlock::None;
+            }
+            _ if !toks.iter().all(|t| plain(t)) => return None,
+            (QuickBlock::Require, [path, version]) => quick_require(&mut out, path, version)?,
+            (QuickBlock::Skipped, _) => {}
+            (QuickBlock::Require, _) => return None,
+            (QuickBlock::None, [verb, rest @ ..]) => match (*verb, rest) {
+                (b"module", [path]) if out.module.is_none() => {
+                    out.module = Some(std::str::from_utf8(path).ok()?.to_string());
+                }
+                (b"go", [v]) if out.go.is_none() => {
+                    let v = std::str::from_utf8(v).ok()?;
+                    if !modfile::rule::is_go_version(v) {
+                        return None;
+                    }
+                    out.go = Some(v.to_string());
+                }
+                (b"require", [path, version]) => quick_require(&mut out, path, version)?,
+                (b"module" | b"go" | b"require" | b"retract" | b"ignore", _) => return None,
+                _ => {}
+            },
+        }
+    }
+    (block == QuickBlock::None).then_some(out)
+}
+
+/// One `require path version` on the quick path: kept when the version is canonical and fits
+/// the path's major version (what the full parser accepts as written), else `None`.
+fn quick_require(out: &mut DepGoMod, path: &[u8], version: &[u8]) -> Option<()> {
+    let path = std::str::from_utf8(path).ok()?;
+    let version = std::str::from_utf8(version).ok()?;
+    let (_, major) = crate::module::split_path_version(path)?;
+    let canonical = crate::module::canonical_version_for_major(version, major).ok()??;
+    if canonical != version {
+        return None;
+    }
+    out.require.push((path.to_string(), version.to_string()));
+    Some(())
 }
 
 /// A parsed `replace` line as the loader takes it.
@@ -375,7 +504,7 @@ pub fn resolve<F: Fs + Send + Sync>(fs: F, opts: &ResolveOptions, clock: &dyn Cl
         Err(e) => return out.fail(&e.to_string()),
     };
     let out = resolve_with(&mut loader, out);
-    let out = finish(&loader, out);
+    let out = finish(&mut loader, out);
     // A checksum mismatch stops the go command: its message is all it prints.
     match verify.fatal() {
         Some(fatal) => Resolution {
@@ -421,18 +550,20 @@ fn resolve_with(l: &mut Loader<'_>, mut out: Resolution) -> Resolution {
 }
 
 /// The build list, its JSON records, the graph edges, diagnostics and trace of a loader a front
-/// end set up itself (with its own modfile cache or `-go=`), as [`resolve`] answers them.
+/// end set up itself (with its own modfile cache or `-go=`), as [`resolve`] answers them. The
+/// loader's trace moves into the answer (the loader's own is left empty).
 pub fn resolve_loader(l: &mut Loader<'_>) -> Resolution {
     let out = resolve_with(l, Resolution::default());
     finish(l, out)
 }
 
-/// Adds the loader's diagnostics and trace (its messages are already on stderr).
-fn finish(l: &Loader<'_>, mut out: Resolution) -> Resolution {
+/// Adds the loader's diagnostics and moves its trace into the answer (its messages are already
+/// on stderr).
+fn finish(l: &mut Loader<'_>, mut out: Resolution) -> Resolution {
     let mut diags = l.diagnostics.clone();
     diags.append(&mut out.diagnostics);
     out.diagnostics = diags;
-    out.trace = l.trace.events.clone();
+    out.trace = std::mem::take(&mut l.trace.events);
     out
 }
 
@@ -487,5 +618,118 @@ mod tests {
         assert!(r.lines.is_empty());
         assert_eq!(r.stderr, "go: go.mod file not found in current directory or any parent directory; see 'go help modules'\n");
         assert!(r.diagnostics.iter().any(|d| d.code == RESOLVE_FAILED));
+    }
+
+    /// Every answer of the quick reader must be the full parser's answer.
+    fn check_quick(data: &[u8]) -> bool {
+        match quick_dep(data) {
+            Some(q) => {
+                assert_eq!(
+                    full_dep("go.mod", data).as_ref(),
+                    Ok(&q),
+                    "quick and full parses differ on {:?}",
+                    String::from_utf8_lossy(data)
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn quick_dep_reads_plain_files_as_the_full_parser_does() {
+        let plain = [
+            "module example.com/a\n\ngo 1.17\n\nrequire (\n\texample.com/b v1.2.3\n\texample.com/c/v2 v2.0.0 // indirect\n)\n",
+            "module example.com/a // Deprecated: use b\ngo 1.21rc1\nrequire example.com/b v0.0.0-20200101000000-abcdefabcdef\n",
+            "// leading comment\r\nmodule x\r\n\r\nrequire gopkg.in/yaml.v2 v2.4.0\r\n",
+            "module m\nexclude example.com/b v1.0.0\nreplace example.com/b v1.0.0 => example.com/c v1.1.0\nreplace (\n\texample.com/d => ../d\n)\ntoolchain go1.21.0\n",
+            "module m\nrequire example.com/b v3.0.0+incompatible\n",
+            "",
+            "require example.com/b v1.0.0\n",
+        ];
+        for text in plain {
+            assert!(check_quick(text.as_bytes()), "not read quickly: {text:?}");
+        }
+        let q = quick_dep(plain[0].as_bytes()).unwrap();
+        assert_eq!(q.module.as_deref(), Some("example.com/a"));
+        assert_eq!(q.go.as_deref(), Some("1.17"));
+        assert_eq!(
+            q.require,
+            vec![
+                ("example.com/b".to_string(), "v1.2.3".to_string()),
+                ("example.com/c/v2".to_string(), "v2.0.0".to_string())
+            ]
+        );
+        // Everything else is left to the full parser (which reports the errors among them).
+        let other = [
+            "module \"example.com/a\"\n",
+            "module a\nmodule b\n",
+            "module a\ngo 1.17\ngo 1.18\n",
+            "module a\ngo 1.17.0-rc1\n",
+            "module a\ngo v1.17\n",
+            "module a\nrequire example.com/b v1.2\n",
+            "module a\nrequire example.com/b/v2 v1.0.0\n",
+            "module a\nrequire example.com/b v2.0.0\n",
+            "module a\nrequire (\n\texample.com/b v1.0.0\n",
+            "module a\nrequire (\n\texample.com/b\n)\n",
+            "module a\nrequire ( // c\n)\n",
+            "module a\nretract v1.0.0\n",
+            "module a\n/* c */\n",
+            "module a\nrequire example.com/b v1.0.0 extra\n",
+            "module a\n)\n",
+            "module a\nrequire (example.com/b v1.0.0)\n",
+            "module é\n",
+            "module a\x0b\n",
+        ];
+        for text in other {
+            assert!(
+                quick_dep(text.as_bytes()).is_none(),
+                "read quickly: {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn quick_dep_agrees_with_the_full_parser_on_generated_and_mutated_files() {
+        let files = crate::example::universe::generate(crate::example::universe::UniverseParams {
+            modules: 200,
+            seed: 7,
+        })
+        .unwrap();
+        let mods: Vec<Vec<u8>> = files
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".mod"))
+            .map(|(_, data)| data.to_vec())
+            .collect();
+        assert!(mods.len() > 100);
+        let quick = mods.iter().filter(|m| check_quick(m)).count();
+        assert!(
+            quick * 10 >= mods.len() * 9,
+            "{quick} of {} read quickly",
+            mods.len()
+        );
+        // Mutations: each byte of a few files deleted, and replaced by bytes that matter to the
+        // grammar.
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let bytes = b"()\"`/*\\ \t\r\nv0.+-@=>x,[]\x00\xc3";
+        for m in mods.iter().take(12) {
+            for i in 0..m.len() {
+                let mut d = m.clone();
+                d.remove(i);
+                check_quick(&d);
+                let mut r = m.clone();
+                r[i] = bytes[(next() % bytes.len() as u64) as usize];
+                check_quick(&r);
+                let mut ins = m.clone();
+                ins.insert(i, bytes[(next() % bytes.len() as u64) as usize]);
+                check_quick(&ins);
+            }
+        }
     }
 }

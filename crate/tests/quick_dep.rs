@@ -1,0 +1,95 @@
+//! The graph's quick dependency go.mod reader (`graph::resolve::quick_dep`) gives the full lax
+//! parser's answer on every file it accepts: the real go.mod files of `shared/corpus/realmods`
+//! (each as it is and with every line, in turn, removed) and the go.mod files under `tests/`.
+
+mod common;
+
+use modscope::graph::load::DepGoMod;
+use modscope::graph::resolve::quick_dep;
+use modscope::modfile;
+use std::path::{Path, PathBuf};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n == "go.mod" || n.ends_with(".mod"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// The full lax parser's answer, as `parse_dep` makes it when the quick reader declines.
+fn full(data: &[u8]) -> Result<DepGoMod, ()> {
+    let f = modfile::parse_lax("go.mod", data).map_err(|_| ())?;
+    Ok(DepGoMod {
+        module: f.module.map(|m| m.path),
+        go: f.go.map(|g| g.version),
+        require: f
+            .require
+            .into_iter()
+            .map(|r| (r.module.path, r.module.version))
+            .collect(),
+    })
+}
+
+/// Checks one file; true when the quick reader accepted it.
+fn agrees(name: &str, data: &[u8]) -> bool {
+    let Some(q) = quick_dep(data) else {
+        return false;
+    };
+    assert_eq!(full(data), Ok(q), "{name}: quick and full parses differ");
+    true
+}
+
+#[test]
+fn quick_reader_agrees_with_the_full_parser_on_real_files() {
+    let mut files = Vec::new();
+    walk(&common::shared_dir().join("corpus/realmods"), &mut files);
+    let corpus = files.len();
+    assert!(corpus > 20, "only {corpus} go.mod files in the corpus");
+    let tests_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
+    walk(&tests_dir, &mut files);
+    let mut quick = 0;
+    let mut variants = 0;
+    for p in &files {
+        let data = std::fs::read(p).unwrap();
+        let name = p.display().to_string();
+        quick += usize::from(agrees(&name, &data));
+        // Each line removed in turn: blocks left open, directives without their module line …
+        let lines: Vec<&[u8]> = data.split_inclusive(|&b| b == b'\n').collect();
+        if lines.len() > 120 {
+            continue;
+        }
+        for i in 0..lines.len() {
+            let v: Vec<u8> = lines
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .flat_map(|(_, l)| l.iter().copied())
+                .collect();
+            variants += usize::from(agrees(&format!("{name} without line {}", i + 1), &v));
+        }
+    }
+    // Most real files are plain enough for the quick reader; the test would prove little if
+    // it declined them all.
+    assert!(
+        quick * 2 >= corpus,
+        "only {quick} of {corpus} files read quickly"
+    );
+    assert!(variants > 0);
+    eprintln!(
+        "{quick} of {} files and {variants} variants read quickly",
+        files.len()
+    );
+}

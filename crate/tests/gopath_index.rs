@@ -60,15 +60,34 @@ fn all_answers(
     cfg: &GopathConfig,
     index: Option<&mut GopkgIndex>,
 ) -> (Vec<String>, Vec<EventKind>) {
+    answers_for(base, cfg, index, QUERIES, true)
+}
+
+/// Answers to `queries` (importer dir relative to `base`, import path); with `trace` off the
+/// resolver memoises answers per importer context, with it on every lookup is done in full.
+fn answers_for(
+    base: &Path,
+    cfg: &GopathConfig,
+    index: Option<&mut GopkgIndex>,
+    queries: &[(Option<&str>, &str)],
+    trace: bool,
+) -> (Vec<String>, Vec<EventKind>) {
     let fs = OsFs::new(base);
     let clock = FrozenClock;
-    let mut r = Resolver::new(&fs, cfg, Trace::recording(), &clock);
+    let t = if trace {
+        Trace::recording()
+    } else {
+        Trace::off()
+    };
+    let mut r = Resolver::new(&fs, cfg, t, &clock);
     if let Some(ix) = index {
         r = r.with_index(ix);
     }
     let b = base.to_string_lossy().to_string();
-    let out = QUERIES
+    // Each query twice: the second answer may come from the memo.
+    let out = queries
         .iter()
+        .chain(queries)
         .map(|(from, p)| answer(&mut r, from.map(|f| format!("{b}/{f}")).as_deref(), p))
         .collect();
     (out, r.trace.events.iter().map(|e| e.kind).collect())
@@ -135,6 +154,15 @@ fn scenario(racy_window: bool) {
         "package a\n",
     ); // ancestor vendor
     let (want, _) = all_answers(&base, &cfg, None);
+    // Tracing off: answers memoised by importer context, dropped when a subtree is re-walked.
+    let mut quiet = GopkgIndex::decode(&saved).expect("decodes");
+    let (got_quiet, _) = answers_for(&base, &cfg, Some(&mut quiet), QUERIES, false);
+    assert_eq!(got_quiet, want, "memoised answers after edits");
+    // Validated up front by parallel stats: changed directories are not validated.
+    let mut pre = GopkgIndex::decode(&saved).expect("decodes");
+    gopkg_index_store::prevalidate(&mut pre, 2);
+    let (got_pre, _) = answers_for(&base, &cfg, Some(&mut pre), QUERIES, false);
+    assert_eq!(got_pre, want, "prevalidated answers after edits");
     let mut loaded = GopkgIndex::decode(&saved).expect("decodes");
     let (got, events) = all_answers(&base, &cfg, Some(&mut loaded));
     assert_eq!(
@@ -292,4 +320,128 @@ fn property_index_on_equals_index_off() {
             assert_eq!(on, off, "seed {seed} round {round}");
         }
     }
+}
+
+fn tree_config(b: &str) -> GopathConfig {
+    GopathConfig {
+        goroot: format!("{b}/goroot"),
+        goroot_mode: GorootMode::Fs,
+        gopath: vec![format!("{b}/gp1"), format!("{b}/gp2")],
+        ctx: BuildContext::default(),
+    }
+}
+
+#[test]
+fn go_mod_files_added_and_removed_between_runs() {
+    // Minimal module compatibility reads go.mod files; the index records which directories hold
+    // one, so adding or removing a go.mod must be noticed as for any other entry.
+    let base = std::env::temp_dir().join(format!("modscope-gopkg-gomod-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let _guard = TempTree(base.clone());
+    write(&base, "goroot/src/fmt/f.go", "package fmt\n");
+    write(
+        &base,
+        "gp1/src/example.com/app/go.mod",
+        "module example.com/app\n",
+    );
+    write(&base, "gp1/src/example.com/app/app.go", "package app\n");
+    write(&base, "gp1/src/example.com/app2/app.go", "package app\n");
+    write(
+        &base,
+        "gp2/src/example.com/lib/go.mod",
+        "module example.com/lib/v2\n",
+    );
+    write(&base, "gp2/src/example.com/lib/x/x.go", "package x\n");
+    write(
+        &base,
+        "gp2/src/example.com/other/go.mod",
+        "module example.com/other\n",
+    );
+    write(&base, "gp2/src/example.com/other/y/y.go", "package y\n");
+    let b = base.to_string_lossy().to_string();
+    let cfg = tree_config(&b);
+    let roots = cfg.roots();
+    let queries: &[(Option<&str>, &str)] = &[
+        (Some("gp1/src/example.com/app"), "example.com/lib/v2/x"),
+        (Some("gp1/src/example.com/app2"), "example.com/lib/v2/x"),
+        (Some("gp1/src/example.com/app"), "example.com/other/v3/y"),
+        (Some("gp1/src/example.com/app2"), "example.com/other/v3/y"),
+    ];
+    let index = GopkgIndex::from_walks(&roots, walk_roots(&roots, 2), None);
+    let (before_off, _) = answers_for(&base, &cfg, None, queries, false);
+    let mut fresh = GopkgIndex::decode(&index.encode()).expect("decodes");
+    let (before_on, _) = answers_for(&base, &cfg, Some(&mut fresh), queries, false);
+    assert_eq!(before_on, before_off);
+    assert!(
+        before_off[0].starts_with("example.com/lib/x "),
+        "{before_off:?}"
+    );
+    assert!(before_off[1].starts_with("ERR "), "{before_off:?}");
+    let saved = index.encode();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    std::fs::remove_file(base.join("gp1/src/example.com/app/go.mod")).unwrap();
+    write(
+        &base,
+        "gp1/src/example.com/app2/go.mod",
+        "module example.com/app2\n",
+    );
+    write(
+        &base,
+        "gp2/src/example.com/other/go.mod",
+        "module example.com/other/v3\n",
+    );
+    let (want, _) = answers_for(&base, &cfg, None, queries, false);
+    assert!(want[0].starts_with("ERR "), "{want:?}");
+    assert!(want[1].starts_with("example.com/lib/x "), "{want:?}");
+    assert!(want[3].starts_with("example.com/other/y "), "{want:?}");
+    for trace in [false, true] {
+        let mut loaded = GopkgIndex::decode(&saved).expect("decodes");
+        let (got, _) = answers_for(&base, &cfg, Some(&mut loaded), queries, trace);
+        assert_eq!(got, want, "trace {trace}");
+    }
+    let mut pre = GopkgIndex::decode(&saved).expect("decodes");
+    gopkg_index_store::prevalidate(&mut pre, 2);
+    let (got, _) = answers_for(&base, &cfg, Some(&mut pre), queries, false);
+    assert_eq!(got, want, "prevalidated");
+}
+
+#[test]
+fn prevalidated_records_are_not_stat_again() {
+    let base = std::env::temp_dir().join(format!("modscope-gopkg-pre-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let _guard = TempTree(base.clone());
+    write(&base, "goroot/src/fmt/f.go", "package fmt\n");
+    write(&base, "gp1/src/example.com/a/a.go", "package a\n");
+    write(&base, "gp1/src/example.com/app/app.go", "package app\n");
+    write(&base, "gp2/src/example.com/b/b.go", "package b\n");
+    let b = base.to_string_lossy().to_string();
+    let cfg = tree_config(&b);
+    let roots = cfg.roots();
+    let saved = GopkgIndex::from_walks(&roots, walk_roots(&roots, 2), None).encode();
+    let mut ix = GopkgIndex::decode(&saved).expect("decodes");
+    let n = ix.len();
+    assert_eq!(ix.unchecked().len(), n, "a loaded index trusts nothing yet");
+    assert_eq!(gopkg_index_store::prevalidate(&mut ix, 2), n);
+    assert!(ix.unchecked().is_empty());
+    let (want, _) = all_answers(&base, &cfg, None);
+    let (got, events) = all_answers(&base, &cfg, Some(&mut ix));
+    assert_eq!(got, want);
+    assert_eq!(ix.stats.validated, n as u64, "no record validated twice");
+    assert!(!events.contains(&EventKind::IndexRebuild));
+    // A stat that shows another mtime, or no directory, validates nothing.
+    let mut ix = GopkgIndex::decode(&saved).expect("decodes");
+    let ids = ix.unchecked();
+    let changed = modscope::source::Metadata {
+        kind: modscope::source::EntryKind::Dir,
+        size: 0,
+        mtime_ns: Some(1),
+    };
+    for &id in &ids {
+        ix.apply_stat(id, Some(&changed));
+        ix.apply_stat(id, None);
+    }
+    assert_eq!(ix.unchecked().len(), n);
+    let (got, events) = all_answers(&base, &cfg, Some(&mut ix));
+    assert_eq!(got, want);
+    assert!(!events.contains(&EventKind::IndexRebuild), "{events:?}");
 }

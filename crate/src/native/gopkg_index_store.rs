@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::pkg::gopath::Root;
 use crate::pkg::index::GopkgIndex;
 use crate::report::trace::{Event, EventKind, Trace};
+use crate::source::{EntryKind, Metadata};
 use std::path::PathBuf;
 
 /// The cache directory for gopkg index files.
@@ -84,6 +85,64 @@ pub fn open(roots: &[Root], trace: &mut Trace, clock: &dyn Clock) -> GopkgIndex 
         eprintln!("modscope: warning: saving gopkg index: {e}");
     }
     ix
+}
+
+/// The `stat` of `path` as the core's [`Metadata`] (the same mtime the walk records).
+fn stat(path: &str) -> Option<Metadata> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(Metadata {
+        kind: if m.is_dir() {
+            EntryKind::Dir
+        } else {
+            EntryKind::File
+        },
+        size: m.len(),
+        mtime_ns: m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos() as u64),
+    })
+}
+
+/// Validates every not yet validated directory record of a freshly loaded index up front, with
+/// `threads` threads each `stat`ing a share of them; returns how many were validated.
+///
+/// This is the same check a lookup makes the first time it relies on a record (see
+/// [`crate::pkg::index`]), done ahead of use and in parallel: worth it when a run resolves
+/// imports from all over the trees (a whole-tree `list`, `bench gopkg`), not for a few lookups.
+/// Records whose directory changed, is racy or has no mtime are left unvalidated, so the lookup
+/// that first needs them lists or re-walks them as usual.
+pub fn prevalidate(ix: &mut GopkgIndex, threads: usize) -> usize {
+    let ids = ix.unchecked();
+    if ids.is_empty() {
+        return 0;
+    }
+    let threads = threads.clamp(1, 64);
+    let per = ids.len().div_ceil(threads);
+    let shared: &GopkgIndex = ix;
+    let results: Vec<Vec<(u32, Option<Metadata>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ids
+            .chunks(per)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&id| (id, stat(&shared.dir_path(id))))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let before = ix.stats.validated;
+    for (id, meta) in results.into_iter().flatten() {
+        ix.apply_stat(id, meta.as_ref());
+    }
+    (ix.stats.validated - before) as usize
 }
 
 /// Writes the index atomically (temporary file + rename).

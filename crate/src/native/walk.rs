@@ -34,6 +34,7 @@ fn walk_one(src: &Path, job: &Job) -> (WalkedDir, Vec<Job>) {
         rel: job.rel.clone(),
         mtime_ns: None,
         has_go: false,
+        has_gomod: false,
         children: Vec::new(),
         opaque: job.ancestors.len() > MAX_DEPTH,
     };
@@ -65,10 +66,12 @@ fn walk_one(src: &Path, job: &Job) -> (WalkedDir, Vec<Job>) {
             }
         } else {
             w.has_go |= name.ends_with(".go");
+            w.has_gomod |= name == "go.mod";
             continue;
         };
         if !meta.is_dir() {
             w.has_go |= name.ends_with(".go");
+            w.has_gomod |= name == "go.mod";
             continue;
         }
         let id = (meta.dev(), meta.ino());

@@ -27,7 +27,7 @@ use crate::pkg::index::{FxMap, GopkgIndex};
 use crate::pkg::load::{load_dir, DirPackage, PkgError};
 use crate::pkg::stdlib::{is_standard_import_path, StdLib};
 use crate::report::trace::{Event, EventKind, Trace};
-use crate::source::{EntryKind, Fs};
+use crate::source::Fs;
 use std::rc::Rc;
 
 /// Where the GOROOT's packages come from.
@@ -115,6 +115,17 @@ pub struct Probe {
     pub is_dir: bool,
     /// It holds at least one non-directory entry whose name ends in `.go`.
     pub has_go_files: bool,
+    /// It holds a non-directory entry named `go.mod`.
+    pub has_go_mod: bool,
+}
+
+impl Probe {
+    /// Nothing there.
+    pub const ABSENT: Probe = Probe {
+        is_dir: false,
+        has_go_files: false,
+        has_go_mod: false,
+    };
 }
 
 /// Why an import path could not be resolved (the go command's wording).
@@ -201,6 +212,54 @@ pub struct Resolver<'a> {
     vendor_chains: FxMap<String, Rc<[String]>>,
     /// With the index: module path declared by the go.mod in each directory asked about.
     go_mods: FxMap<String, String>,
+    /// With the index: memoised answers (see [`Resolver::resolve_ref`]).
+    memo: AnswerMemo,
+    /// The answer [`Resolver::resolve_ref`] returns when it memoises nothing.
+    last: Option<Resolution>,
+}
+
+/// Everything about an importer that a lookup's answer depends on, besides the import path and
+/// the trees: importers with equal contexts get equal answers for the same path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ImporterCtx {
+    /// There is an importer (command-line paths have none).
+    has_importer: bool,
+    /// The tree holding it, as the caller gave it.
+    root: Option<usize>,
+    /// The existing `vendor` directories above it, innermost first (rel paths in `root`).
+    vendor_chain: Rc<[String]>,
+    /// The `vendor` directories listed in a not-found error (full paths).
+    tried_vendor: Vec<String>,
+    /// A go.mod naming a module sits at or above it (minimal module compatibility applies).
+    go_mod_above: bool,
+    /// It is inside GOROOT (decides where `vendor/…` paths are searched first).
+    in_goroot: bool,
+}
+
+/// Final answers memoised for a session with the gopkg index: importer directory → context id,
+/// and per context, import path → answer. Cleared whenever the index re-walks a subtree.
+#[derive(Debug, Default)]
+struct AnswerMemo {
+    /// The index generation ([`GopkgIndex::generation`]) the memo was filled under.
+    generation: u64,
+    /// Importer directory → (the root the caller gave, context id).
+    by_dir: FxMap<Box<str>, (Option<usize>, u32)>,
+    /// Context → id.
+    ctx_ids: FxMap<ImporterCtx, u32>,
+    /// Per context id: import path → answer id.
+    per_ctx: Vec<FxMap<Box<str>, u32>>,
+    /// The answers.
+    answers: Vec<Resolution>,
+}
+
+impl AnswerMemo {
+    fn clear(&mut self, generation: u64) {
+        self.generation = generation;
+        self.by_dir.clear();
+        self.ctx_ids.clear();
+        self.per_ctx.clear();
+        self.answers.clear();
+    }
 }
 
 fn join(a: &str, b: &str) -> String {
@@ -280,6 +339,8 @@ impl<'a> Resolver<'a> {
             clock,
             vendor_chains: FxMap::default(),
             go_mods: FxMap::default(),
+            memo: AnswerMemo::default(),
+            last: None,
         }
     }
 
@@ -315,24 +376,13 @@ impl<'a> Resolver<'a> {
             return Probe {
                 is_dir: rel.is_empty() || lib.is_dir(rel),
                 has_go_files: lib.is_package(rel),
+                has_go_mod: false,
             };
         }
         if let Some(index) = self.index.as_deref_mut() {
             return index.probe(self.fs, root, rel, &mut self.trace, self.clock);
         }
-        let dir = join(&self.srcs[root], rel);
-        match self.fs.read_dir(&dir) {
-            Ok(entries) => Probe {
-                is_dir: true,
-                has_go_files: entries
-                    .iter()
-                    .any(|e| e.kind == EntryKind::File && e.name.ends_with(".go")),
-            },
-            Err(_) => Probe {
-                is_dir: false,
-                has_go_files: false,
-            },
-        }
+        crate::pkg::index::fs_probe(self.fs, &join(&self.srcs[root], rel))
     }
 
     fn is_dir(&mut self, root: usize, rel: &str) -> bool {
@@ -389,6 +439,110 @@ impl<'a> Resolver<'a> {
 
     /// Resolves `path` as imported by `importer` (`None` for a command-line argument).
     pub fn resolve(&mut self, path: &str, importer: Option<&Importer>) -> Resolution {
+        if self.index.is_none() || self.trace.enabled {
+            return self.resolve_uncached(path, importer);
+        }
+        self.resolve_ref(path, importer).clone()
+    }
+
+    /// Resolves like [`Resolver::resolve`] but lends the answer instead of copying it.
+    ///
+    /// With the gopkg index and tracing off, answers are memoised for the session by (importer
+    /// context, import path), where the context is everything about the importer a lookup
+    /// depends on (its vendor directories, go.mod above it, tree); a repeated lookup is two hash
+    /// probes and no allocation. The memo is dropped whenever the index re-walks a subtree.
+    /// Without the index (the linear scan) or with tracing on, every call does the full lookup.
+    pub fn resolve_ref(&mut self, path: &str, importer: Option<&Importer>) -> &Resolution {
+        let Some(generation) = self.index.as_deref().map(GopkgIndex::generation) else {
+            let res = self.resolve_uncached(path, importer);
+            return self.last.insert(res);
+        };
+        if self.trace.enabled {
+            let res = self.resolve_uncached(path, importer);
+            return self.last.insert(res);
+        }
+        if generation != self.memo.generation {
+            self.memo.clear(generation);
+        }
+        let ctx = match importer {
+            None => None,
+            Some(imp) => match self.memo.by_dir.get(imp.dir.as_str()) {
+                Some(&(root, c)) if root == imp.root => Some(c),
+                _ => None,
+            },
+        };
+        let ctx = match ctx {
+            Some(c) => c,
+            None => {
+                let key = self.importer_ctx(importer);
+                if self.index_generation() != generation {
+                    self.memo.clear(self.index_generation());
+                    let res = self.resolve_uncached(path, importer);
+                    return self.last.insert(res);
+                }
+                let next = self.memo.per_ctx.len() as u32;
+                let c = *self.memo.ctx_ids.entry(key).or_insert(next);
+                if c == next {
+                    self.memo.per_ctx.push(FxMap::default());
+                }
+                if let Some(imp) = importer {
+                    self.memo
+                        .by_dir
+                        .insert(imp.dir.as_str().into(), (imp.root, c));
+                }
+                c
+            }
+        };
+        if let Some(&id) = self.memo.per_ctx[ctx as usize].get(path) {
+            return &self.memo.answers[id as usize];
+        }
+        let res = self.resolve_uncached(path, importer);
+        if self.index_generation() != generation {
+            self.memo.clear(self.index_generation());
+            return self.last.insert(res);
+        }
+        let id = self.memo.answers.len() as u32;
+        self.memo.answers.push(res);
+        self.memo.per_ctx[ctx as usize].insert(path.into(), id);
+        &self.memo.answers[id as usize]
+    }
+
+    fn index_generation(&self) -> u64 {
+        self.index.as_deref().map_or(0, GopkgIndex::generation)
+    }
+
+    /// The context of `importer` (see [`ImporterCtx`]); computing it probes (through the index)
+    /// the same directories a lookup from there would.
+    fn importer_ctx(&mut self, importer: Option<&Importer>) -> ImporterCtx {
+        let mut ctx = ImporterCtx {
+            has_importer: importer.is_some(),
+            root: importer.and_then(|i| i.root),
+            vendor_chain: Rc::from(Vec::new()),
+            tried_vendor: Vec::new(),
+            go_mod_above: false,
+            in_goroot: false,
+        };
+        let Some(imp) = importer else {
+            return ctx;
+        };
+        if let Some(root) = imp.root.filter(|&r| r < self.roots.len()) {
+            if let Some(rel) = has_subdir(&self.srcs[root], &imp.dir) {
+                let rel = rel.to_string();
+                ctx.vendor_chain = self.vendor_chain(&imp.dir, root, &rel);
+                ctx.go_mod_above = self.go_mod_at_or_above(root, &rel);
+            }
+        }
+        ctx.tried_vendor = self.tried_vendor_dirs(&imp.dir);
+        ctx.in_goroot = self
+            .roots
+            .iter()
+            .position(|r| r.kind == RootKind::Goroot)
+            .is_some_and(|g| has_subdir(&self.roots[g].dir, &imp.dir).is_some());
+        ctx
+    }
+
+    /// The full lookup behind [`Resolver::resolve`].
+    fn resolve_uncached(&mut self, path: &str, importer: Option<&Importer>) -> Resolution {
         let early = if path.is_empty() || path.starts_with('/') {
             Some(LookupError::Invalid(path.to_string()))
         } else if path.starts_with("mod/") {
@@ -472,14 +626,7 @@ impl<'a> Resolver<'a> {
         };
         if self.index.is_some() {
             // With the index, the vendor directories above an importer are found once per session.
-            let chain = match self.vendor_chains.get(imp.dir.as_str()) {
-                Some(c) => c.clone(),
-                None => {
-                    let c: Rc<[String]> = self.vendor_dirs(root, rel).into();
-                    self.vendor_chains.insert(imp.dir.clone(), c.clone());
-                    c
-                }
-            };
+            let chain = self.vendor_chain(&imp.dir, root, rel);
             for vendor in chain.iter() {
                 if let Some(target) = self.try_vendor(root, vendor, path) {
                     return target;
@@ -512,14 +659,82 @@ impl<'a> Resolver<'a> {
         self.module_import_path(path, root, &rel)
     }
 
+    /// The existing `vendor` directories above importer `dir` (`rel` in `root`), found once per
+    /// session.
+    fn vendor_chain(&mut self, dir: &str, root: usize, rel: &str) -> Rc<[String]> {
+        if let Some(c) = self.vendor_chains.get(dir) {
+            return c.clone();
+        }
+        let c: Rc<[String]> = self.vendor_dirs(root, rel).into();
+        self.vendor_chains.insert(dir.to_string(), c.clone());
+        c
+    }
+
+    /// Whether a go.mod naming a module sits in `rel` or a directory above it (within `root`).
+    fn go_mod_at_or_above(&mut self, root: usize, rel: &str) -> bool {
+        let mut level = rel;
+        loop {
+            if !self.go_mod_path_at(root, level).is_empty() {
+                return true;
+            }
+            if level.is_empty() {
+                return false;
+            }
+            level = match level.rfind('/') {
+                Some(i) => &level[..i],
+                None => "",
+            };
+        }
+    }
+
+    /// The existing `vendor` directories go/build lists as tried for an importer in `src_dir`
+    /// (full paths, innermost first): those above it in the first tree whose `src` holds it.
+    fn tried_vendor_dirs(&mut self, src_dir: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let tree = (0..self.roots.len()).find_map(|r| {
+            let sub = has_subdir(&self.roots[r].dir, src_dir)?;
+            let rel = sub.strip_prefix("src/")?;
+            (!sub.contains("/testdata/")).then_some((r, rel))
+        });
+        let Some((r, mut level)) = tree else {
+            return out;
+        };
+        let mut vendor = String::new();
+        loop {
+            vendor.clear();
+            if !level.is_empty() {
+                vendor.push_str(level);
+                vendor.push('/');
+            }
+            vendor.push_str("vendor");
+            if self.is_dir(r, &vendor) {
+                out.push(self.dir_of(r, &vendor));
+            }
+            if level.is_empty() {
+                break;
+            }
+            level = match level.rfind('/') {
+                Some(i) => &level[..i],
+                None => "",
+            };
+        }
+        out
+    }
+
     /// The existing `vendor` directories from `rel` up to `<root>/src`, innermost first.
     fn vendor_dirs(&mut self, root: usize, rel: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut level = rel;
+        let mut vendor = String::new();
         loop {
-            let vendor = join(level, "vendor");
+            vendor.clear();
+            if !level.is_empty() {
+                vendor.push_str(level);
+                vendor.push('/');
+            }
+            vendor.push_str("vendor");
             if self.is_dir(root, &vendor) {
-                out.push(vendor);
+                out.push(vendor.clone());
             }
             if level.is_empty() {
                 break;
@@ -554,6 +769,10 @@ impl<'a> Resolver<'a> {
         if self.embedded_goroot(root) {
             return String::new();
         }
+        // The index knows which directories hold a go.mod: read only those.
+        if self.index.is_some() && !self.probe(root, rel).has_go_mod {
+            return String::new();
+        }
         let file = join(&self.dir_of(root, rel), "go.mod");
         if self.index.is_some() {
             if let Some(m) = self.go_mods.get(&file) {
@@ -580,22 +799,7 @@ impl<'a> Resolver<'a> {
             return path.to_string();
         }
         // Only code in a tree with a go.mod at or above the importer gets the rewrite.
-        let mut level = rel;
-        let mut has_go_mod = false;
-        loop {
-            if !self.go_mod_path_at(root, level).is_empty() {
-                has_go_mod = true;
-                break;
-            }
-            if level.is_empty() {
-                break;
-            }
-            level = match level.rfind('/') {
-                Some(i) => &level[..i],
-                None => "",
-            };
-        }
-        if !has_go_mod || self.find_dir(path).is_some() {
+        if !self.go_mod_at_or_above(root, rel) || self.find_dir(path).is_some() {
             return path.to_string();
         }
         let mut limit = path.len();
@@ -645,30 +849,11 @@ impl<'a> Resolver<'a> {
         // Vendor directories that exist but do not hold the package (go/build's own vendor pass;
         // cmd/go's pass above found nothing there, so this only collects the list of places tried).
         if let (Some(dir), true) = (src_dir, search_vendor) {
-            for r in 0..self.roots.len() {
-                let Some(sub) = has_subdir(&self.roots[r].dir, dir) else {
-                    continue;
-                };
-                let sub = sub.to_string();
-                if !sub.starts_with("src/") || sub.contains("/testdata/") {
-                    continue;
-                }
-                let mut level = sub["src/".len()..].to_string();
-                loop {
-                    let vendor = join(&level, "vendor");
-                    if self.is_dir(r, &vendor) {
-                        tried_vendor.push(self.dir_of(r, &join(&vendor, path)));
-                    }
-                    if level.is_empty() {
-                        break;
-                    }
-                    level = match level.rfind('/') {
-                        Some(i) => level[..i].to_string(),
-                        None => String::new(),
-                    };
-                }
-                break;
-            }
+            tried_vendor = self
+                .tried_vendor_dirs(dir)
+                .iter()
+                .map(|v| join(v, path))
+                .collect();
         }
         let goroot = self.roots.iter().position(|r| r.kind == RootKind::Goroot);
         let goroot_first = match (src_dir, goroot) {

@@ -45,7 +45,7 @@
 use crate::clock::Clock;
 use crate::pkg::gopath::{Found, Probe, Root, RootKind};
 use crate::report::trace::{Event, EventKind, Trace};
-use crate::source::{EntryKind, Fs};
+use crate::source::{EntryKind, Fs, Metadata};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -93,6 +93,8 @@ pub struct DirRecord {
     pub mtime_ns: Option<u64>,
     /// Holds a non-directory entry named `*.go`.
     pub has_go: bool,
+    /// Holds a non-directory entry named `go.mod`.
+    pub has_gomod: bool,
     /// Number of subdirectories.
     pub children: u32,
     /// Not walked: probes below go to the file system.
@@ -108,6 +110,8 @@ pub struct WalkedDir {
     pub mtime_ns: Option<u64>,
     /// Holds `*.go` files.
     pub has_go: bool,
+    /// Holds a `go.mod` file.
+    pub has_gomod: bool,
     /// Names of subdirectories.
     pub children: Vec<String>,
     /// Not walked further.
@@ -151,7 +155,18 @@ pub enum IndexDecodeError {
     OtherRoots,
 }
 
-const MAGIC: &str = "modscope gopkg index 1";
+const MAGIC: &str = "modscope gopkg index 2";
+
+/// What a fresh `stat` says about a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Same directory, same trustworthy mtime: the record holds.
+    Unchanged,
+    /// Gone, not a directory, or another mtime: the subtree must be re-walked.
+    Changed,
+    /// The mtime cannot be trusted (missing or racy): compare a listing.
+    List,
+}
 
 /// The gopkg index over a list of roots.
 #[derive(Debug, Clone, Default)]
@@ -163,6 +178,7 @@ pub struct GopkgIndex {
     built_at_ns: Option<u64>,
     memo: FxMap<Box<str>, Found>,
     dirty: bool,
+    generation: u64,
     /// Session counters.
     pub stats: IndexStats,
 }
@@ -201,12 +217,16 @@ pub fn walk_fs(fs: &dyn Fs, src: &str, rel: &str) -> Vec<WalkedDir> {
             rel: rel.clone(),
             mtime_ns,
             has_go: false,
+            has_gomod: false,
             children: Vec::new(),
             opaque: depth >= MAX_DEPTH,
         };
         for e in entries {
             match e.kind {
-                EntryKind::File => w.has_go |= e.name.ends_with(".go"),
+                EntryKind::File => {
+                    w.has_go |= e.name.ends_with(".go");
+                    w.has_gomod |= e.name == "go.mod";
+                }
                 EntryKind::Dir => w.children.push(e.name),
             }
         }
@@ -265,6 +285,7 @@ impl GopkgIndex {
             rel,
             mtime_ns: w.mtime_ns,
             has_go: w.has_go,
+            has_gomod: w.has_gomod,
             children: w.children.len() as u32,
             opaque: w.opaque,
         });
@@ -317,31 +338,89 @@ impl GopkgIndex {
         if self.checked[i] {
             return true;
         }
-        let rec = &self.recs[i];
-        let dir = join(&self.src(rec.root as usize), &rec.rel);
-        let Ok(meta) = fs.stat(&dir) else {
-            return false;
+        let dir = self.dir_path(id);
+        let meta = fs.stat(&dir).ok();
+        let ok = match self.judge(id, meta.as_ref()) {
+            Verdict::Unchanged => {
+                self.stats.validated += 1;
+                true
+            }
+            Verdict::Changed => false,
+            Verdict::List => {
+                // No trustworthy mtime: compare a fresh listing with the record.
+                self.stats.listed += 1;
+                self.listing_matches(fs, id, &dir)
+            }
+        };
+        if ok {
+            self.checked[i] = true;
+        }
+        ok
+    }
+
+    /// What a `stat` result (`None`: the path is gone) says about record `id`.
+    fn judge(&self, id: u32, meta: Option<&Metadata>) -> Verdict {
+        let Some(meta) = meta else {
+            return Verdict::Changed;
         };
         if meta.kind != EntryKind::Dir {
-            return false;
+            return Verdict::Changed;
         }
         let racy = match (meta.mtime_ns, self.built_at_ns) {
             (Some(m), Some(b)) => m.saturating_add(RACY_NS) >= b,
             (Some(_), None) => false,
             (None, _) => true,
         };
-        let ok = if !racy && meta.mtime_ns == rec.mtime_ns {
-            self.stats.validated += 1;
-            true
+        if racy {
+            Verdict::List
+        } else if meta.mtime_ns == self.recs[id as usize].mtime_ns {
+            Verdict::Unchanged
         } else {
-            // No trustworthy mtime: compare a fresh listing with the record.
-            self.stats.listed += 1;
-            self.listing_matches(fs, id, &dir)
-        };
-        if ok {
+            Verdict::Changed
+        }
+    }
+
+    /// The directory record `id` stands for (`<root>/src/<rel>`).
+    pub fn dir_path(&self, id: u32) -> String {
+        let rec = &self.recs[id as usize];
+        let root = &self.roots[rec.root as usize].dir;
+        let mut out = String::with_capacity(root.len() + rec.rel.len() + 5);
+        out.push_str(root);
+        if !root.is_empty() && !root.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str("src");
+        if !rec.rel.is_empty() {
+            out.push('/');
+            out.push_str(&rec.rel);
+        }
+        out
+    }
+
+    /// Records not yet validated in this session that a `stat` can validate (live, not opaque),
+    /// for [`GopkgIndex::apply_stat`]: the native front end stats them in parallel ahead of use.
+    pub fn unchecked(&self) -> Vec<u32> {
+        (0..self.recs.len() as u32)
+            .filter(|&id| {
+                let i = id as usize;
+                self.alive[i] && !self.checked[i] && !self.recs[i].opaque
+            })
+            .collect()
+    }
+
+    /// Takes a `stat` of record `id`'s directory made during this session (`None` when it
+    /// failed). An unchanged, non-racy mtime validates the record for the session; anything else
+    /// leaves it to be checked again when a lookup first relies on it (and then listed or
+    /// rebuilt), so a stat made ahead of use can never validate a changed directory.
+    pub fn apply_stat(&mut self, id: u32, meta: Option<&Metadata>) {
+        let i = id as usize;
+        if i >= self.recs.len() || !self.alive[i] || self.checked[i] {
+            return;
+        }
+        if self.judge(id, meta) == Verdict::Unchanged {
+            self.stats.validated += 1;
             self.checked[i] = true;
         }
-        ok
     }
 
     fn listing_matches(&self, fs: &dyn Fs, id: u32, dir: &str) -> bool {
@@ -350,11 +429,15 @@ impl GopkgIndex {
             return false;
         };
         let mut has_go = false;
+        let mut has_gomod = false;
         let mut children = 0u32;
         let map = &self.roots[rec.root as usize].map;
         for e in &entries {
             match e.kind {
-                EntryKind::File => has_go |= e.name.ends_with(".go"),
+                EntryKind::File => {
+                    has_go |= e.name.ends_with(".go");
+                    has_gomod |= e.name == "go.mod";
+                }
                 EntryKind::Dir => {
                     children += 1;
                     if !rec.opaque && !map.contains_key(join(&rec.rel, &e.name).as_str()) {
@@ -363,7 +446,7 @@ impl GopkgIndex {
                 }
             }
         }
-        has_go == rec.has_go && children == rec.children
+        has_go == rec.has_go && has_gomod == rec.has_gomod && children == rec.children
     }
 
     /// Re-walks the subtree at `rel` in `root` (or its nearest existing ancestor) and replaces it.
@@ -405,6 +488,7 @@ impl GopkgIndex {
             self.insert(root as u16, w);
         }
         self.stats.rebuilds += 1;
+        self.generation += 1;
         let dir = join(&src, &top);
         trace.push_with(|| {
             Event::new(
@@ -445,10 +529,7 @@ impl GopkgIndex {
                     self.refresh(fs, root, "", trace, clock);
                     continue;
                 }
-                return Probe {
-                    is_dir: false,
-                    has_go_files: false,
-                };
+                return Probe::ABSENT;
             };
             if !self.validate(fs, id) {
                 let r = self.recs[id as usize].rel.to_string();
@@ -460,18 +541,22 @@ impl GopkgIndex {
                 return Probe {
                     is_dir: true,
                     has_go_files: rec.has_go,
+                    has_go_mod: rec.has_gomod,
                 };
             }
             if rec.opaque {
                 return fs_probe(fs, &join(&self.src(root), rel));
             }
-            return Probe {
-                is_dir: false,
-                has_go_files: false,
-            };
+            return Probe::ABSENT;
         }
         // The tree keeps changing under us: answer from the file system.
         fs_probe(fs, &join(&self.src(root), rel))
+    }
+
+    /// Counts the subtrees re-walked in this session: answers derived from the index are valid
+    /// while it stays the same.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// A memoised final answer for a non-vendored import searched in the given GOROOT order.
@@ -504,12 +589,19 @@ impl GopkgIndex {
                 continue;
             }
             let m = rec.mtime_ns.map_or("-".to_string(), |m| m.to_string());
-            let flags = match (rec.has_go, rec.opaque) {
-                (true, true) => "go",
-                (true, false) => "g",
-                (false, true) => "o",
-                (false, false) => "-",
-            };
+            let mut flags = String::new();
+            if rec.has_go {
+                flags.push('g');
+            }
+            if rec.has_gomod {
+                flags.push('m');
+            }
+            if rec.opaque {
+                flags.push('o');
+            }
+            if flags.is_empty() {
+                flags.push('-');
+            }
             body.push_str(&format!(
                 "d {} {m} {flags} {} {}\n",
                 rec.root, rec.children, rec.rel
@@ -576,6 +668,7 @@ impl GopkgIndex {
                     rel: rel.into(),
                     mtime_ns,
                     has_go: flags.contains('g'),
+                    has_gomod: flags.contains('m'),
                     children,
                     opaque: flags.contains('o'),
                 });
@@ -594,17 +687,21 @@ impl GopkgIndex {
     }
 }
 
-fn fs_probe(fs: &dyn Fs, dir: &str) -> Probe {
+/// Probes `dir` on the file system: one listing.
+pub fn fs_probe(fs: &dyn Fs, dir: &str) -> Probe {
     match fs.read_dir(dir) {
-        Ok(entries) => Probe {
-            is_dir: true,
-            has_go_files: entries
-                .iter()
-                .any(|e| e.kind == EntryKind::File && e.name.ends_with(".go")),
-        },
-        Err(_) => Probe {
-            is_dir: false,
-            has_go_files: false,
-        },
+        Ok(entries) => {
+            let file = |f: &dyn Fn(&str) -> bool| {
+                entries
+                    .iter()
+                    .any(|e| e.kind == EntryKind::File && f(&e.name))
+            };
+            Probe {
+                is_dir: true,
+                has_go_files: file(&|n| n.ends_with(".go")),
+                has_go_mod: file(&|n| n == "go.mod"),
+            }
+        }
+        Err(_) => Probe::ABSENT,
     }
 }

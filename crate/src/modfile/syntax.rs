@@ -535,16 +535,7 @@ impl<'a> Parser<'a, '_> {
         loop {
             let t = self.lex()?;
             if t.kind.is_eol() {
-                let mut line = Line {
-                    comments: Comments::default(),
-                    start: start.pos(),
-                    end: end.pos(),
-                    tokens,
-                    in_block: false,
-                };
-                if t.kind == Kind::EolComment {
-                    line.comments.suffix.push(self.comment(&t, true));
-                }
+                let line = self.end_line(start.pos(), end.pos(), tokens, false, &t);
                 return Ok(Stmt::Line(line));
             }
             if t.kind == Kind::LParen {
@@ -559,20 +550,8 @@ impl<'a> Parser<'a, '_> {
                     let rparen = self.lex()?;
                     if self.peek().is_eol() {
                         let eol = self.lex()?;
-                        let mut block = LineBlock {
-                            comments: Comments::default(),
-                            start: start.pos(),
-                            tokens,
-                            lparen: Paren {
-                                comments: Comments::default(),
-                                pos: t.pos.pos(),
-                            },
-                            lines: Vec::new(),
-                            rparen: Paren {
-                                comments: Comments::default(),
-                                pos: rparen.pos.pos(),
-                            },
-                        };
+                        let mut block = open_block(start.pos(), tokens, t.pos.pos());
+                        block.rparen.pos = rparen.pos.pos();
                         if eol.kind == Kind::EolComment {
                             // The whole empty block is on one line: it takes the comment.
                             block.comments.suffix.push(self.comment(&eol, true));
@@ -597,17 +576,7 @@ impl<'a> Parser<'a, '_> {
         tokens: Tokens<'a>,
         lparen: Token,
     ) -> PResult<LineBlock<'a>> {
-        let mut block = LineBlock {
-            comments: Comments::default(),
-            start,
-            tokens,
-            lparen: Paren {
-                comments: Comments::default(),
-                pos: lparen.pos.pos(),
-            },
-            lines: Vec::new(),
-            rparen: Paren::default(),
-        };
+        let mut block = open_block(start, tokens, lparen.pos.pos());
         let mut comments: Vec<Comment<'a>> = Vec::new();
         loop {
             match self.peek() {
@@ -677,21 +646,51 @@ impl<'a> Parser<'a, '_> {
         loop {
             let t = self.lex()?;
             if t.kind.is_eol() {
-                let mut line = Line {
-                    comments: Comments::default(),
-                    start: start.pos(),
-                    end: end.pos(),
-                    tokens,
-                    in_block: true,
-                };
-                if t.kind == Kind::EolComment {
-                    line.comments.suffix.push(self.comment(&t, true));
-                }
-                return Ok(line);
+                return Ok(self.end_line(start.pos(), end.pos(), tokens, true, &t));
             }
             tokens.push(Cow::Borrowed(self.text(&t)));
             end = t.end;
         }
+    }
+
+    /// The line from `start` to `end` with its `tokens`, ended by `eol` (a newline, or a
+    /// comment that becomes the line's suffix comment).
+    #[inline]
+    fn end_line(
+        &self,
+        start: Pos,
+        end: Pos,
+        tokens: Tokens<'a>,
+        in_block: bool,
+        eol: &Token,
+    ) -> Line<'a> {
+        let mut line = Line {
+            comments: Comments::default(),
+            start,
+            end,
+            tokens,
+            in_block,
+        };
+        if eol.kind == Kind::EolComment {
+            line.comments.suffix.push(self.comment(eol, true));
+        }
+        line
+    }
+}
+
+/// A block opened at `start` by the verb `tokens` and a `(` at `lparen`: no lines yet, and no
+/// closing parenthesis.
+fn open_block(start: Pos, tokens: Tokens<'_>, lparen: Pos) -> LineBlock<'_> {
+    LineBlock {
+        comments: Comments::default(),
+        start,
+        tokens,
+        lparen: Paren {
+            comments: Comments::default(),
+            pos: lparen,
+        },
+        lines: Vec::new(),
+        rparen: Paren::default(),
     }
 }
 

@@ -69,7 +69,14 @@ impl<'a> ModuleTreeFs<'a> {
         }
     }
 
-    fn with_mount<R>(&self, path: &str, f: impl FnOnce(&MemFs) -> R) -> Option<R> {
+    /// Runs `f` on the mounted tree holding `path`; `None` when no mount holds it. Under a
+    /// module whose zip cannot be read every access fails with the fetch error, as the go
+    /// command's fetch of that module does.
+    fn with_mount<R>(
+        &self,
+        path: &str,
+        f: impl FnOnce(&MemFs) -> Result<R, FsError>,
+    ) -> Option<Result<R, FsError>> {
         let dir = {
             let mounts = self.mounts.borrow();
             mounts
@@ -81,7 +88,11 @@ impl<'a> ModuleTreeFs<'a> {
         let mounts = self.mounts.borrow();
         match mounts.get(&dir).and_then(|m| m.fs.as_ref()) {
             Some(Ok(fs)) => Some(f(fs)),
-            _ => Some(f(&MemFs::new())),
+            Some(Err(message)) => Some(Err(FsError::Other {
+                path: path.to_string(),
+                message: message.clone(),
+            })),
+            None => Some(f(&MemFs::new())),
         }
     }
 }

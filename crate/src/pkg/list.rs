@@ -9,18 +9,16 @@
 
 use crate::pkg::gopath::{Importer, LookupError, Resolver};
 use crate::pkg::load::{import_position, PkgError};
-use crate::pkg::record::{Package, PackageError};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::pkg::record::{Package, PackageGraph};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A `go list` run over one resolver.
 pub struct Lister<'r, 'a> {
     resolver: &'r mut Resolver<'a>,
     /// The working directory (error positions are shown relative to it when shorter).
     cwd: String,
-    packages: Vec<Package>,
-    by_path: HashMap<String, usize>,
+    graph: PackageGraph,
     loading: BTreeSet<String>,
-    children: HashMap<usize, Vec<usize>>,
 }
 
 impl<'r, 'a> Lister<'r, 'a> {
@@ -29,10 +27,8 @@ impl<'r, 'a> Lister<'r, 'a> {
         Lister {
             resolver,
             cwd: String::new(),
-            packages: Vec::new(),
-            by_path: HashMap::new(),
+            graph: PackageGraph::default(),
             loading: BTreeSet::new(),
-            children: HashMap::new(),
         }
     }
 
@@ -64,7 +60,7 @@ impl<'r, 'a> Lister<'r, 'a> {
         stack: &[String],
         pos: Option<String>,
     ) -> usize {
-        if let Some(&i) = self.by_path.get(&res.import_path) {
+        if let Some(i) = self.graph.find(&res.import_path) {
             return i;
         }
         let mut p = Package {
@@ -76,13 +72,12 @@ impl<'r, 'a> Lister<'r, 'a> {
             Err(e) => {
                 // The go command blames the importer: the stack stops before the package and
                 // the position is the import's.
-                p.error = Some(PackageError {
-                    import_stack: stack.to_vec(),
-                    pos: pos.unwrap_or_default(),
-                    err: lookup_error_text(&e),
-                });
-                p.incomplete = true;
-                return self.push(p);
+                p.fail(
+                    stack.to_vec(),
+                    pos.unwrap_or_default(),
+                    lookup_error_text(&e),
+                );
+                return self.graph.push(p);
             }
         };
         let mut stack = stack.to_vec();
@@ -100,14 +95,9 @@ impl<'r, 'a> Lister<'r, 'a> {
         p.test_go_files = dp.test_go_files.clone();
         p.x_test_go_files = dp.xtest_go_files.clone();
         if let Some(e) = &dp.error {
-            p.error = Some(PackageError {
-                import_stack: stack.clone(),
-                pos: String::new(),
-                err: pkg_error_text(e),
-            });
-            p.incomplete = true;
+            p.fail(stack.clone(), String::new(), pkg_error_text(e));
         }
-        let id = self.push(p);
+        let id = self.graph.push(p);
         self.loading.insert(res.import_path.clone());
         let importer = Importer {
             import_path: res.import_path.clone(),
@@ -120,7 +110,7 @@ impl<'r, 'a> Lister<'r, 'a> {
         // Cgo packages also depend on what cgo's generated code imports (not listed in Imports).
         let mut implicit: Vec<String> = Vec::new();
         if !dp.cgo_files.is_empty() {
-            let std = self.packages[id].standard;
+            let std = self.graph.get(id).standard;
             let path = res.import_path.as_str();
             implicit.push("unsafe".into());
             if !(std && path == "runtime/cgo") {
@@ -154,9 +144,9 @@ impl<'r, 'a> Lister<'r, 'a> {
                 imports.push(resolved.clone());
             }
             let child = if self.loading.contains(&resolved) {
-                self.by_path.get(&resolved).copied()
+                self.graph.find(&resolved)
             } else {
-                let pos = (!self.by_path.contains_key(&resolved)).then(|| {
+                let pos = self.graph.find(&resolved).is_none().then(|| {
                     let mut files = dp.go_files.clone();
                     files.extend(dp.cgo_files.iter().cloned());
                     files.sort();
@@ -169,31 +159,10 @@ impl<'r, 'a> Lister<'r, 'a> {
             }
         }
         self.loading.remove(&res.import_path);
-        let mut deps = BTreeSet::new();
-        let mut incomplete = false;
-        let mut deps_errors = Vec::new();
-        for &c in &children {
-            let cp = &self.packages[c];
-            deps.insert(cp.import_path.clone());
-            deps.extend(cp.deps.iter().cloned());
-            incomplete |= cp.incomplete;
-        }
-        for d in &deps {
-            if let Some(e) = self
-                .by_path
-                .get(d)
-                .and_then(|&i| self.packages[i].error.clone())
-            {
-                deps_errors.push(e);
-            }
-        }
-        let p = &mut self.packages[id];
+        let p = self.graph.get_mut(id);
         p.imports = imports;
         p.import_map = import_map;
-        p.deps = deps.into_iter().collect();
-        p.incomplete |= incomplete;
-        p.deps_errors = deps_errors;
-        self.children.insert(id, children);
+        self.graph.set_imports(id, children);
         id
     }
 
@@ -207,7 +176,7 @@ impl<'r, 'a> Lister<'r, 'a> {
         child: usize,
         stack: &[String],
     ) -> usize {
-        let c = &self.packages[child];
+        let c = self.graph.get(child);
         let parent_dir = |i: usize| -> Option<String> {
             let i = if i > 0 { i - 1 } else { i };
             let trunc = (i + c.dir.len()).checked_sub(c.import_path.len())?;
@@ -254,65 +223,14 @@ impl<'r, 'a> Lister<'r, 'a> {
         let mut copy = c.clone();
         let mut import_stack = stack.to_vec();
         import_stack.push(copy.import_path.clone());
-        copy.error = Some(PackageError {
-            import_stack,
-            pos: String::new(),
-            err,
-        });
-        copy.incomplete = true;
-        let id = self.packages.len();
-        self.packages.push(copy);
-        if let Some(k) = self.children.get(&child).cloned() {
-            self.children.insert(id, k);
-        }
-        id
-    }
-
-    fn push(&mut self, p: Package) -> usize {
-        let id = self.packages.len();
-        self.by_path.insert(p.import_path.clone(), id);
-        self.packages.push(p);
-        id
+        copy.fail(import_stack, String::new(), err);
+        self.graph.push_variant(copy, child)
     }
 
     /// The packages to print: the arguments' packages in order, or with `deps` every package
     /// reached, dependencies first.
     pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&Package> {
-        if !deps {
-            let mut seen = BTreeSet::new();
-            return roots
-                .iter()
-                .filter(|r| seen.insert(**r))
-                .map(|&r| &self.packages[r])
-                .collect();
-        }
-        let mut seen = vec![false; self.packages.len()];
-        let mut out = Vec::new();
-        for &r in roots {
-            self.post_order(r, &mut seen, &mut out);
-        }
-        out.into_iter().map(|i| &self.packages[i]).collect()
-    }
-
-    fn post_order(&self, id: usize, seen: &mut [bool], out: &mut Vec<usize>) {
-        // Iterative post-order: deep import chains must not exhaust the stack.
-        let mut stack: Vec<(usize, usize)> = vec![(id, 0)];
-        if seen[id] {
-            return;
-        }
-        seen[id] = true;
-        while let Some((node, next)) = stack.pop() {
-            let kids = self.children.get(&node).map(Vec::as_slice).unwrap_or(&[]);
-            if let Some(&k) = kids.get(next) {
-                stack.push((node, next + 1));
-                if !seen[k] {
-                    seen[k] = true;
-                    stack.push((k, 0));
-                }
-            } else {
-                out.push(node);
-            }
-        }
+        self.graph.output(roots, deps, false)
     }
 }
 

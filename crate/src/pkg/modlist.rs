@@ -15,10 +15,10 @@ use crate::graph::list::ModulePublic;
 use crate::pkg::constraint::BuildContext;
 use crate::pkg::load::{import_position, load_dir, PkgError};
 use crate::pkg::modload::{import_from_modules, ModFound, ModLookupError, ModuleRoot, VendorMode};
-use crate::pkg::record::{Package, PackageError};
+use crate::pkg::record::{Package, PackageGraph};
 use crate::report::trace::{Event, EventKind, Trace};
 use crate::source::Fs;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// What a module-mode lister reads: files, GOROOT, the build list and how modules are shown.
 pub struct ModListEnv<'a> {
@@ -112,10 +112,8 @@ pub struct ModLister<'a> {
     /// Whether a lookup consulted the full build list (the roots did not answer it): the go
     /// command has then loaded the module graph, which decides how roots are updated.
     pub graph_used: bool,
-    packages: Vec<Package>,
-    by_path: HashMap<String, usize>,
+    graph: PackageGraph,
     loading: BTreeSet<String>,
-    children: HashMap<usize, Vec<usize>>,
 }
 
 fn pkg_error_text(e: &PkgError) -> String {
@@ -129,10 +127,8 @@ impl<'a> ModLister<'a> {
             env,
             trace,
             graph_used: false,
-            packages: Vec::new(),
-            by_path: HashMap::new(),
+            graph: PackageGraph::default(),
             loading: BTreeSet::new(),
-            children: HashMap::new(),
         }
     }
 
@@ -236,7 +232,7 @@ impl<'a> ModLister<'a> {
     }
 
     fn load(&mut self, path: &str, stack: &[String], pos: Option<String>) -> usize {
-        if let Some(&i) = self.by_path.get(path) {
+        if let Some(i) = self.graph.find(path) {
             return i;
         }
         let mut p = Package {
@@ -252,13 +248,12 @@ impl<'a> ModLister<'a> {
         let found = match self.lookup_in(path, from_main) {
             Ok(f) => f,
             Err(e) => {
-                p.error = Some(PackageError {
-                    import_stack: stack.to_vec(),
-                    pos: pos.unwrap_or_default(),
-                    err: (self.env.error_text)(&e),
-                });
-                p.incomplete = true;
-                return self.push(p);
+                p.fail(
+                    stack.to_vec(),
+                    pos.unwrap_or_default(),
+                    (self.env.error_text)(&e),
+                );
+                return self.graph.push(p);
             }
         };
         p.dir = found.dir.clone();
@@ -268,13 +263,12 @@ impl<'a> ModLister<'a> {
             && !self.env.fs.is_dir(&found.dir)
         {
             // Vendor mode: neither the main module nor vendor/ has it.
-            p.error = Some(PackageError {
-                import_stack: stack.to_vec(),
-                pos: pos.unwrap_or_default(),
-                err: format!("cannot find package \".\" in:\n\t{}", found.dir),
-            });
-            p.incomplete = true;
-            return self.push(p);
+            p.fail(
+                stack.to_vec(),
+                pos.unwrap_or_default(),
+                format!("cannot find package \".\" in:\n\t{}", found.dir),
+            );
+            return self.graph.push(p);
         }
         let mut stack = stack.to_vec();
         stack.push(path.to_string());
@@ -288,14 +282,9 @@ impl<'a> ModLister<'a> {
         p.name = dp.name.clone();
         p.go_files = dp.go_files.clone();
         if let Some(e) = &dp.error {
-            p.error = Some(PackageError {
-                import_stack: stack.clone(),
-                pos: String::new(),
-                err: pkg_error_text(e),
-            });
-            p.incomplete = true;
+            p.fail(stack.clone(), String::new(), pkg_error_text(e));
         }
-        let id = self.push(p);
+        let id = self.graph.push(p);
         self.loading.insert(path.to_string());
         let mut imports = Vec::new();
         let mut children = Vec::new();
@@ -309,21 +298,20 @@ impl<'a> ModLister<'a> {
             }
             if self.loading.contains(src) {
                 // An import cycle: the package reached again gets the error, as go list reports it.
-                if let Some(&c) = self.by_path.get(src) {
-                    let pk = &mut self.packages[c];
+                if let Some(c) = self.graph.find(src) {
+                    let pk = self.graph.get_mut(c);
                     if pk.error.is_none() {
-                        pk.error = Some(PackageError {
-                            import_stack: stack.iter().cloned().chain([src.clone()]).collect(),
-                            pos: String::new(),
-                            err: "import cycle not allowed".into(),
-                        });
-                        pk.incomplete = true;
+                        pk.fail(
+                            stack.iter().cloned().chain([src.clone()]).collect(),
+                            String::new(),
+                            "import cycle not allowed".into(),
+                        );
                     }
                     children.push(c);
                 }
                 continue;
             }
-            let pos = if self.by_path.contains_key(src) {
+            let pos = if self.graph.find(src).is_some() {
                 None
             } else {
                 Some(self.import_pos(&found.dir, &files, src))
@@ -334,7 +322,7 @@ impl<'a> ModLister<'a> {
         // which -deps lists but Imports does not show.
         if dp.name == "main" && !dp.imports.iter().any(|i| i == "runtime") && path != "runtime" {
             if self.loading.contains("runtime") {
-                if let Some(&c) = self.by_path.get("runtime") {
+                if let Some(c) = self.graph.find("runtime") {
                     children.push(c);
                 }
             } else {
@@ -342,82 +330,15 @@ impl<'a> ModLister<'a> {
             }
         }
         self.loading.remove(path);
-        let mut deps = BTreeSet::new();
-        let mut incomplete = false;
-        for &c in &children {
-            let cp = &self.packages[c];
-            deps.insert(cp.import_path.clone());
-            deps.extend(cp.deps.iter().cloned());
-            incomplete |= cp.incomplete;
-        }
-        let mut deps_errors = Vec::new();
-        for d in &deps {
-            if let Some(e) = self
-                .by_path
-                .get(d)
-                .and_then(|&i| self.packages[i].error.clone())
-            {
-                deps_errors.push(e);
-            }
-        }
-        let pk = &mut self.packages[id];
-        pk.imports = imports;
-        pk.deps = deps.into_iter().collect();
-        pk.incomplete |= incomplete;
-        pk.deps_errors = deps_errors;
-        self.children.insert(id, children);
-        id
-    }
-
-    fn push(&mut self, p: Package) -> usize {
-        let id = self.packages.len();
-        self.by_path.insert(p.import_path.clone(), id);
-        self.packages.push(p);
+        self.graph.get_mut(id).imports = imports;
+        self.graph.set_imports(id, children);
         id
     }
 
     /// The packages to print: the named ones, or with `deps` every package reachable from them
     /// in post-order (dependencies first, imports in sorted order).
     pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&Package> {
-        let mut out = Vec::new();
-        let mut seen = vec![false; self.packages.len()];
-        if !deps {
-            for &r in roots {
-                if !seen[r] {
-                    seen[r] = true;
-                    out.push(&self.packages[r]);
-                }
-            }
-            return out;
-        }
-        // Iterative post-order walk; children in sorted import-path order.
-        for &r in roots {
-            if seen[r] {
-                continue;
-            }
-            seen[r] = true;
-            let mut stack: Vec<(usize, usize)> = vec![(r, 0)];
-            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                let mut kids: Vec<usize> = self.children.get(&node).cloned().unwrap_or_default();
-                kids.sort_by(|a, b| {
-                    self.packages[*a]
-                        .import_path
-                        .cmp(&self.packages[*b].import_path)
-                });
-                if *next < kids.len() {
-                    let k = kids[*next];
-                    *next += 1;
-                    if !seen[k] {
-                        seen[k] = true;
-                        stack.push((k, 0));
-                    }
-                } else {
-                    out.push(&self.packages[node]);
-                    stack.pop();
-                }
-            }
-        }
-        out
+        self.graph.output(roots, deps, true)
     }
 }
 

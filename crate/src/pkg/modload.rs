@@ -10,7 +10,7 @@
 //! module provides it. It is not "longest prefix wins".
 
 use crate::pkg::stdlib::{is_standard_import_path, StdLib};
-use crate::source::{EntryKind, Fs};
+use crate::source::{EntryKind, Fs, FsError};
 
 /// A module of the build list, as lookup needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +96,9 @@ pub enum ModLookupError {
     /// No module of the build list provides it.
     #[error("no required module provides package {0}; to add it:\n\tgo get {0}")]
     NoModule(String),
+    /// A candidate module's files could not be fetched (the fetch error's text).
+    #[error("{0}")]
+    Fetch(String),
 }
 
 /// The vendor-mode inputs: the main module and the vendor directory's module list.
@@ -237,6 +240,13 @@ pub fn import_from_modules(
             match &m.dir {
                 None => missing_sum.push(m.path.clone()),
                 Some(mdir) => {
+                    // The go command fetches every candidate, longest path first; one that
+                    // cannot be fetched ends the lookup, even when another provides the package.
+                    if !m.local {
+                        if let Err(FsError::Other { message, .. }) = fs.read_dir(mdir) {
+                            return Err(ModLookupError::Fetch(message));
+                        }
+                    }
                     if let Some(d) = dir_in_module(fs, path, m, mdir) {
                         found.push((m.path.clone(), m.version.clone(), d));
                     }

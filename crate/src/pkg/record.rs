@@ -4,10 +4,15 @@
 //! Fields are a subset of Go 1.19's `load.PackagePublic`, declared in its order so that the JSON
 //! text lists them as `go list -json` does; zero values are omitted as Go's `omitempty` omits
 //! them. GOPATH mode fills `Root` and the file lists; module mode fills `Module`.
+//!
+//! [`PackageGraph`] is the store both listers (GOPATH and module mode) load into: packages by
+//! import path, their import edges, the fields that follow from the edges (`Deps`,
+//! `Incomplete`, `DepsErrors`) and go list's output order.
 
 use crate::graph::list::ModulePublic;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A package error as `go list -json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,6 +84,17 @@ pub struct Package {
 }
 
 impl Package {
+    /// Records the package's error (with its import stack and position) and marks it
+    /// incomplete.
+    pub fn fail(&mut self, import_stack: Vec<String>, pos: String, err: String) {
+        self.error = Some(PackageError {
+            import_stack,
+            pos,
+            err,
+        });
+        self.incomplete = true;
+    }
+
     /// The go command's `-json` text for the package: tab-indented, `<`, `>`, `&`, U+2028 and
     /// U+2029 escaped as Go's encoder escapes them, one trailing newline.
     pub fn go_json(&self) -> String {
@@ -100,6 +116,121 @@ impl Package {
             }
         }
         out.push('\n');
+        out
+    }
+}
+
+/// Loaded packages, each once by import path, with their import edges.
+#[derive(Debug, Default)]
+pub struct PackageGraph {
+    packages: Vec<Package>,
+    by_path: HashMap<String, usize>,
+    children: HashMap<usize, Vec<usize>>,
+}
+
+impl PackageGraph {
+    /// Adds `p` as the package of its import path; its index.
+    pub fn push(&mut self, p: Package) -> usize {
+        let id = self.packages.len();
+        self.by_path.insert(p.import_path.clone(), id);
+        self.packages.push(p);
+        id
+    }
+
+    /// Adds `p` as a variant of package `of` (same imports, e.g. with an error for one importer)
+    /// that is not found by import path; its index.
+    pub fn push_variant(&mut self, p: Package, of: usize) -> usize {
+        let id = self.packages.len();
+        self.packages.push(p);
+        if let Some(k) = self.children.get(&of).cloned() {
+            self.children.insert(id, k);
+        }
+        id
+    }
+
+    /// The index of the package with import path `path`.
+    pub fn find(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).copied()
+    }
+
+    /// The package at `id`.
+    pub fn get(&self, id: usize) -> &Package {
+        &self.packages[id]
+    }
+
+    /// The package at `id`, to change.
+    pub fn get_mut(&mut self, id: usize) -> &mut Package {
+        &mut self.packages[id]
+    }
+
+    /// Records the imports of `id` (`children`, in import order) and fills what follows from
+    /// them: `Deps` (the sorted transitive set), `Incomplete` and `DepsErrors`.
+    pub fn set_imports(&mut self, id: usize, children: Vec<usize>) {
+        let mut deps = BTreeSet::new();
+        let mut incomplete = false;
+        for &c in &children {
+            let cp = &self.packages[c];
+            deps.insert(cp.import_path.clone());
+            deps.extend(cp.deps.iter().cloned());
+            incomplete |= cp.incomplete;
+        }
+        let deps_errors: Vec<PackageError> = deps
+            .iter()
+            .filter_map(|d| self.find(d))
+            .filter_map(|i| self.packages[i].error.clone())
+            .collect();
+        let p = &mut self.packages[id];
+        p.deps = deps.into_iter().collect();
+        p.incomplete |= incomplete;
+        p.deps_errors = deps_errors;
+        self.children.insert(id, children);
+    }
+
+    fn kids(&self, id: usize, sorted: bool) -> Cow<'_, [usize]> {
+        let kids = self.children.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+        if !sorted {
+            return Cow::Borrowed(kids);
+        }
+        let mut ks = kids.to_vec();
+        ks.sort_by(|a, b| {
+            self.packages[*a]
+                .import_path
+                .cmp(&self.packages[*b].import_path)
+        });
+        Cow::Owned(ks)
+    }
+
+    /// The packages to print: the named ones (`roots`, each once), or with `deps` every package
+    /// reachable from them in post-order, dependencies first; `sorted` visits each package's
+    /// imports in import-path order instead of import order.
+    pub fn output(&self, roots: &[usize], deps: bool, sorted: bool) -> Vec<&Package> {
+        let mut seen = vec![false; self.packages.len()];
+        let mut out = Vec::new();
+        for &r in roots {
+            if seen[r] {
+                continue;
+            }
+            seen[r] = true;
+            if !deps {
+                out.push(&self.packages[r]);
+                continue;
+            }
+            // Iterative post-order: deep import chains must not exhaust the stack.
+            let mut stack: Vec<(usize, Cow<'_, [usize]>, usize)> =
+                vec![(r, self.kids(r, sorted), 0)];
+            while let Some((node, kids, next)) = stack.last_mut() {
+                if let Some(&k) = kids.get(*next) {
+                    *next += 1;
+                    if !seen[k] {
+                        seen[k] = true;
+                        stack.push((k, self.kids(k, sorted), 0));
+                    }
+                } else {
+                    out.push(&self.packages[*node]);
+                    stack.pop();
+                }
+            }
+        }
         out
     }
 }
@@ -131,5 +262,38 @@ mod tests {
              \"ImportMap\": {\n\t\t\"x\": \"y\"\n\t},\n\t\"Error\": {\n\t\t\"ImportStack\": [],\n\t\t\
              \"Err\": \"a \\u0026 b\\u2028\"\n\t}\n}\n"
         );
+    }
+
+    #[test]
+    fn graph_fills_deps_and_walks_in_post_order() {
+        let mut g = PackageGraph::default();
+        let pkg = |p: &str| Package {
+            import_path: p.into(),
+            ..Default::default()
+        };
+        let root = g.push(pkg("r"));
+        let z = g.push(pkg("z"));
+        let a = g.push(pkg("a"));
+        let mut bad = pkg("bad");
+        bad.fail(vec!["r".into()], "r.go:3:8".into(), "nope".into());
+        let bad = g.push(bad);
+        g.set_imports(a, vec![bad]);
+        g.set_imports(root, vec![z, a]);
+        let p = g.get(root);
+        assert_eq!(p.deps, vec!["a", "bad", "z"]);
+        assert!(p.incomplete);
+        assert_eq!(p.deps_errors.len(), 1);
+        let order = |sorted| -> Vec<String> {
+            g.output(&[root], true, sorted)
+                .iter()
+                .map(|p| p.import_path.clone())
+                .collect()
+        };
+        assert_eq!(order(false), vec!["z", "bad", "a", "r"]);
+        assert_eq!(order(true), vec!["bad", "a", "z", "r"]);
+        assert_eq!(g.output(&[a, root, a], false, true).len(), 2);
+        let v = g.push_variant(pkg("a"), a);
+        assert_eq!(g.find("a"), Some(a));
+        assert_eq!(g.output(&[v], true, false).len(), 2);
     }
 }

@@ -286,10 +286,15 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             }
             None => None,
         };
-        // Package loading starts from go.mod's roots; the full graph (whose selection raising
-        // roots does not change) serves the second lookup pass.
+        // Package loading starts from go.mod's roots, and the second lookup pass uses the full
+        // graph of those roots: raising them first would drop the requirements of a root whose
+        // version is raised (a pruned graph keeps every root's requirements).
         if rs.pruning == crate::graph::load::Pruning::Pruned {
             rs = file_rs.clone();
+            let file_mg = l.read_mod_graph(rs.pruning, &rs.roots);
+            if file_mg.find_error(&l.names).is_none() {
+                mg = file_mg;
+            }
         }
         let source = l.modules();
         let mode = l.options().build_mod;
@@ -372,16 +377,8 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             }
             let module_of =
                 |p: &str, v: &str| modules.get(&(p.to_string(), v.to_string())).cloned();
-            let error_text = |e: &crate::pkg::modload::ModLookupError| {
-                // A candidate module whose zip cannot be read: the go command's fetch error
-                // (longest module path first), not "cannot find module".
-                if let crate::pkg::modload::ModLookupError::NoModule(p) = e {
-                    if let Some(msg) = zip_error(&fs, p, first.iter().flatten().chain(&roots)) {
-                        return msg;
-                    }
-                }
-                lookup_error_text(source, mode, e)
-            };
+            let error_text =
+                |e: &crate::pkg::modload::ModLookupError| lookup_error_text(source, mode, e);
             let env = ModListEnv {
                 fs: &fs,
                 goroot: &goroot,
@@ -506,26 +503,6 @@ fn reload_needed_in(
         new_all,
         &selected,
     )
-}
-
-/// The read error of the zip of the longest-path module of `candidates` that could provide
-/// `path`, if any.
-fn zip_error<'m>(
-    fs: &ModuleTreeFs<'_>,
-    path: &str,
-    candidates: impl Iterator<Item = &'m crate::pkg::modload::ModuleRoot> + Clone,
-) -> Option<String> {
-    let mut prefix = path;
-    loop {
-        for m in candidates.clone().filter(|m| m.path == prefix && !m.local) {
-            if let Some(dir) = &m.dir {
-                if let Err(msg) = fs.ensure(dir) {
-                    return Some(msg);
-                }
-            }
-        }
-        prefix = &prefix[..prefix.rfind('/')?];
-    }
 }
 
 /// Listing in a pruned module whose full graph does not load: lookups use the main modules and

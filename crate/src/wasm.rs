@@ -9,6 +9,9 @@
 //! `--json` (the core's serde types, serialized JSON-compatibly). This module owns no types of its
 //! own beyond the handle and its option parsing, and the core never knows it runs in a browser.
 
+pub mod alloc;
+pub mod mem;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -26,6 +29,11 @@ use crate::inspect::tree::{proxy_of, resolve_tree, TreeOptions};
 use crate::inspect::why::{why_all, why_paths, why_version};
 use crate::modfile;
 use crate::source::{Fs, FsError, MemFs};
+
+/// Small blocks from size-class free lists, the rest from the standard library's allocator (see
+/// [`alloc`]).
+#[global_allocator]
+static ALLOCATOR: alloc::Pools<std::alloc::System> = alloc::Pools::new(std::alloc::System);
 
 /// Runs once when the module is instantiated: routes Rust panics to `console.error` with a message.
 #[wasm_bindgen(start)]

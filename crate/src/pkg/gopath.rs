@@ -214,6 +214,8 @@ pub struct Resolver<'a> {
     go_mods: FxMap<String, String>,
     /// With the index: memoised answers (see [`Resolver::resolve_ref`]).
     memo: AnswerMemo,
+    /// With the index: per root, facts about directory levels above importers.
+    levels: Vec<LevelMemo>,
     /// The answer [`Resolver::resolve_ref`] returns when it memoises nothing.
     last: Option<Resolution>,
 }
@@ -234,6 +236,15 @@ struct ImporterCtx {
     go_mod_above: bool,
     /// It is inside GOROOT (decides where `vendor/…` paths are searched first).
     in_goroot: bool,
+}
+
+/// Per tree, facts about one directory level memoised for a session with the index.
+#[derive(Debug, Default)]
+struct LevelMemo {
+    /// Level → the existing `vendor` directories from there up, innermost first.
+    chains: FxMap<Box<str>, Rc<[String]>>,
+    /// Level → a go.mod naming a module sits there or above.
+    go_mod: FxMap<Box<str>, bool>,
 }
 
 /// Final answers memoised for a session with the gopkg index: importer directory → context id,
@@ -340,13 +351,34 @@ impl<'a> Resolver<'a> {
             vendor_chains: FxMap::default(),
             go_mods: FxMap::default(),
             memo: AnswerMemo::default(),
+            levels: Vec::new(),
             last: None,
         }
     }
 
     /// Routes every probe through the gopkg index.
     pub fn with_index(mut self, index: &'a mut GopkgIndex) -> Self {
+        // Size the session's memos for a run over the whole trees once, instead of growing them
+        // by doubling (rehashing, and fresh pages the kernel must zero) in the first pass.
+        let mut dirs = vec![0usize; self.roots.len()];
+        let mut packages = 0;
+        for r in index.records() {
+            if let Some(d) = dirs.get_mut(r.root as usize) {
+                *d += 1;
+            }
+            packages += usize::from(r.has_go);
+        }
         self.index = Some(index);
+        self.memo.by_dir.reserve(packages);
+        self.vendor_chains.reserve(packages);
+        self.levels = dirs
+            .into_iter()
+            .map(|n| {
+                let mut l = LevelMemo::default();
+                l.chains.reserve(n);
+                l
+            })
+            .collect();
         self
     }
 
@@ -461,9 +493,7 @@ impl<'a> Resolver<'a> {
             let res = self.resolve_uncached(path, importer);
             return self.last.insert(res);
         }
-        if generation != self.memo.generation {
-            self.memo.clear(generation);
-        }
+        self.sync_generation(generation);
         let ctx = match importer {
             None => None,
             Some(imp) => match self.memo.by_dir.get(imp.dir.as_str()) {
@@ -476,7 +506,7 @@ impl<'a> Resolver<'a> {
             None => {
                 let key = self.importer_ctx(importer);
                 if self.index_generation() != generation {
-                    self.memo.clear(self.index_generation());
+                    self.sync_generation(self.index_generation());
                     let res = self.resolve_uncached(path, importer);
                     return self.last.insert(res);
                 }
@@ -498,13 +528,22 @@ impl<'a> Resolver<'a> {
         }
         let res = self.resolve_uncached(path, importer);
         if self.index_generation() != generation {
-            self.memo.clear(self.index_generation());
+            self.sync_generation(self.index_generation());
             return self.last.insert(res);
         }
         let id = self.memo.answers.len() as u32;
         self.memo.answers.push(res);
         self.memo.per_ctx[ctx as usize].insert(path.into(), id);
         &self.memo.answers[id as usize]
+    }
+
+    /// Drops everything memoised from the index when it re-walked a subtree since.
+    fn sync_generation(&mut self, generation: u64) {
+        if generation != self.memo.generation {
+            self.memo.clear(generation);
+            self.levels.clear();
+            self.vendor_chains.clear();
+        }
     }
 
     fn index_generation(&self) -> u64 {
@@ -543,6 +582,9 @@ impl<'a> Resolver<'a> {
 
     /// The full lookup behind [`Resolver::resolve`].
     fn resolve_uncached(&mut self, path: &str, importer: Option<&Importer>) -> Resolution {
+        if self.index.is_some() {
+            self.sync_generation(self.index_generation());
+        }
         let early = if path.is_empty() || path.starts_with('/') {
             Some(LookupError::Invalid(path.to_string()))
         } else if path.starts_with("mod/") {
@@ -665,13 +707,62 @@ impl<'a> Resolver<'a> {
         if let Some(c) = self.vendor_chains.get(dir) {
             return c.clone();
         }
-        let c: Rc<[String]> = self.vendor_dirs(root, rel).into();
+        let c = self.level_chain(root, rel);
         self.vendor_chains.insert(dir.to_string(), c.clone());
         c
     }
 
+    /// With the index: the existing `vendor` directories from `rel` up to `<root>/src`, innermost
+    /// first, memoised per directory level so that importers sharing ancestors probe each level
+    /// once: a level's chain is its own `vendor` (if any) followed by its parent's chain.
+    fn level_chain(&mut self, root: usize, rel: &str) -> Rc<[String]> {
+        if self.levels.len() < self.roots.len() {
+            self.levels
+                .resize_with(self.roots.len(), LevelMemo::default);
+        }
+        // Walk up to the nearest level already known.
+        let mut pending: Vec<&str> = Vec::new();
+        let mut level = rel;
+        let mut known: Rc<[String]> = Rc::from(Vec::new());
+        loop {
+            if let Some(c) = self.levels[root].chains.get(level) {
+                known = c.clone();
+                break;
+            }
+            pending.push(level);
+            if level.is_empty() {
+                break;
+            }
+            level = match level.rfind('/') {
+                Some(i) => &level[..i],
+                None => "",
+            };
+        }
+        // Then down again, each level adding its own vendor directory.
+        let mut vendor = String::new();
+        for level in pending.into_iter().rev() {
+            vendor.clear();
+            if !level.is_empty() {
+                vendor.push_str(level);
+                vendor.push('/');
+            }
+            vendor.push_str("vendor");
+            if self.is_dir(root, &vendor) {
+                let mut c = Vec::with_capacity(known.len() + 1);
+                c.push(vendor.clone());
+                c.extend(known.iter().cloned());
+                known = c.into();
+            }
+            self.levels[root].chains.insert(level.into(), known.clone());
+        }
+        known
+    }
+
     /// Whether a go.mod naming a module sits in `rel` or a directory above it (within `root`).
     fn go_mod_at_or_above(&mut self, root: usize, rel: &str) -> bool {
+        if self.index.is_some() && !self.embedded_goroot(root) {
+            return self.level_go_mod(root, rel);
+        }
         let mut level = rel;
         loop {
             if !self.go_mod_path_at(root, level).is_empty() {
@@ -687,6 +778,26 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// [`Resolver::go_mod_at_or_above`] with the index, memoised per directory level.
+    fn level_go_mod(&mut self, root: usize, rel: &str) -> bool {
+        if self.levels.len() < self.roots.len() {
+            self.levels
+                .resize_with(self.roots.len(), LevelMemo::default);
+        }
+        if let Some(&b) = self.levels[root].go_mod.get(rel) {
+            return b;
+        }
+        let here = !self.go_mod_path_at(root, rel).is_empty();
+        let b = here
+            || match rel.rfind('/') {
+                _ if rel.is_empty() => false,
+                Some(i) => self.level_go_mod(root, &rel[..i]),
+                None => self.level_go_mod(root, ""),
+            };
+        self.levels[root].go_mod.insert(rel.into(), b);
+        b
+    }
+
     /// The existing `vendor` directories go/build lists as tried for an importer in `src_dir`
     /// (full paths, innermost first): those above it in the first tree whose `src` holds it.
     fn tried_vendor_dirs(&mut self, src_dir: &str) -> Vec<String> {
@@ -699,6 +810,10 @@ impl<'a> Resolver<'a> {
         let Some((r, mut level)) = tree else {
             return out;
         };
+        if self.index.is_some() {
+            let chain = self.level_chain(r, level);
+            return chain.iter().map(|v| self.dir_of(r, v)).collect();
+        }
         let mut vendor = String::new();
         loop {
             vendor.clear();
@@ -709,32 +824,6 @@ impl<'a> Resolver<'a> {
             vendor.push_str("vendor");
             if self.is_dir(r, &vendor) {
                 out.push(self.dir_of(r, &vendor));
-            }
-            if level.is_empty() {
-                break;
-            }
-            level = match level.rfind('/') {
-                Some(i) => &level[..i],
-                None => "",
-            };
-        }
-        out
-    }
-
-    /// The existing `vendor` directories from `rel` up to `<root>/src`, innermost first.
-    fn vendor_dirs(&mut self, root: usize, rel: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut level = rel;
-        let mut vendor = String::new();
-        loop {
-            vendor.clear();
-            if !level.is_empty() {
-                vendor.push_str(level);
-                vendor.push('/');
-            }
-            vendor.push_str("vendor");
-            if self.is_dir(root, &vendor) {
-                out.push(vendor.clone());
             }
             if level.is_empty() {
                 break;

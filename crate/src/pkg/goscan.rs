@@ -308,7 +308,7 @@ pub fn is_valid_import(path: &str) -> bool {
 }
 
 /// Unquotes an interpreted Go string literal (quotes included); `None` if it is malformed.
-fn unquote(raw: &[u8]) -> Option<String> {
+pub(crate) fn unquote(raw: &[u8]) -> Option<String> {
     let inner = raw.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
     let text = std::str::from_utf8(inner).ok()?;
     let mut out = String::with_capacity(text.len());

@@ -85,34 +85,7 @@ pub(crate) fn sprintln(args: &[Value]) -> String {
 
 /// Go's `strconv.Quote`.
 pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if !c.is_ascii() && (c.is_control() || c.is_whitespace() && c != ' ') => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::version::quote::quote_str(s)
 }
 
 /// One parsed `%` directive.
@@ -161,6 +134,12 @@ fn bad_verb(verb: char, v: &Value, out: &mut String) {
     out.push_str("%!");
     out.push(verb);
     out.push('(');
+    typed_value(v, out);
+    out.push(')');
+}
+
+/// `type=value` as fmt shows an operand it could not format (`<nil>` for nil).
+fn typed_value(v: &Value, out: &mut String) {
     match v {
         Value::Missing | Value::UntypedNil => out.push_str("<nil>"),
         _ => {
@@ -169,7 +148,6 @@ fn bad_verb(verb: char, v: &Value, out: &mut String) {
             value(v, out);
         }
     }
-    out.push(')');
 }
 
 /// Formats one operand for a verb; lists and maps apply the verb to each element.
@@ -220,20 +198,13 @@ fn one(verb: char, spec: &Spec, v: &Value, out: &mut String) {
         ('q', Value::Struct(st)) if st.text.is_some() => {
             spec.pad(quote(st.text.as_deref().unwrap_or("")), out, false)
         }
-        ('q', Value::Int(i)) => match u32::try_from(*i).ok().and_then(char::from_u32) {
-            Some(c) => {
-                let q = quote(&c.to_string());
-                let inner = &q[1..q.len() - 1];
-                let inner = if inner == "\\\"" { "\"" } else { inner };
-                let t = if c == '\'' {
-                    "'\\''".to_string()
-                } else {
-                    format!("'{inner}'")
-                };
-                spec.pad(t, out, false);
-            }
-            None => spec.pad("'\u{FFFD}'".to_string(), out, false),
-        },
+        ('q', Value::Int(i)) => {
+            let c = u32::try_from(*i)
+                .ok()
+                .and_then(char::from_u32)
+                .unwrap_or('\u{FFFD}');
+            spec.pad(crate::version::quote::quote_rune(c), out, false);
+        }
         ('d', Value::Int(i)) => int(*i, 10, false, spec, out),
         ('x', Value::Int(i)) => int(*i, 16, false, spec, out),
         ('X', Value::Int(i)) => int(*i, 16, true, spec, out),
@@ -362,14 +333,7 @@ pub(crate) fn sprintf(format: &str, args: &[Value]) -> String {
             if i > 0 {
                 out.push_str(", ");
             }
-            match a {
-                Value::Missing | Value::UntypedNil => out.push_str("<nil>"),
-                _ => {
-                    out.push_str(a.type_name());
-                    out.push('=');
-                    value(a, &mut out);
-                }
-            }
+            typed_value(a, &mut out);
         }
         out.push(')');
     }

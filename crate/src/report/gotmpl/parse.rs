@@ -420,7 +420,12 @@ fn lex_action(
                     }
                 }
                 let quoted = &src[i..=k];
-                let inner = unquote(&format!("\"{}\"", &quoted[1..quoted.len() - 1]));
+                let body = &quoted[1..quoted.len() - 1];
+                let inner = match body {
+                    "\\'" => Some("'".to_string()),
+                    "\"" => Some("\"".to_string()),
+                    _ => unquote(&format!("\"{body}\"")),
+                };
                 let mut chars = inner.as_deref().unwrap_or("").chars();
                 let (Some(ch), None) = (chars.next(), chars.next()) else {
                     return Err((format!("malformed character constant: {quoted}"), i));
@@ -513,49 +518,7 @@ fn number_end(src: &str, mut i: usize) -> usize {
 
 /// The value of a Go double-quoted string literal (with its quotes).
 fn unquote(q: &str) -> Option<String> {
-    let inner = q.strip_prefix('"')?.strip_suffix('"')?;
-    let mut out = String::with_capacity(inner.len());
-    let mut it = inner.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let e = it.next()?;
-        match e {
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            'a' => out.push('\u{7}'),
-            'b' => out.push('\u{8}'),
-            'f' => out.push('\u{c}'),
-            'v' => out.push('\u{b}'),
-            '\\' => out.push('\\'),
-            '"' => out.push('"'),
-            '\'' => out.push('\''),
-            'x' | 'u' | 'U' => {
-                let n = match e {
-                    'x' => 2,
-                    'u' => 4,
-                    _ => 8,
-                };
-                let hex: String = (0..n).filter_map(|_| it.next()).collect();
-                if hex.len() != n {
-                    return None;
-                }
-                out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-            }
-            '0'..='7' => {
-                let mut v = e.to_digit(8)?;
-                for _ in 0..2 {
-                    v = v * 8 + it.next()?.to_digit(8)?;
-                }
-                out.push(char::from_u32(v)?);
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
+    crate::pkg::goscan::unquote(q.as_bytes())
 }
 
 /// The value of a Go integer constant (decimal, hex, octal, binary, `_` separators).

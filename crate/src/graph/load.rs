@@ -386,6 +386,9 @@ pub struct Loader<'a> {
     /// Go version of each main module as the go command reports it.
     pub main_go_version: FxHashMap<PathId, String>,
     replace_conflicts: FxHashSet<Mv>,
+    /// The distinct `go` lines seen, shared by every summary that has one (a graph has thousands
+    /// of go.mod files and a handful of go versions).
+    go_lines: FxHashSet<Arc<str>>,
     parallel: Option<&'a dyn Parallel>,
     preread: FxHashMap<Mv, PreRead>,
     preinfo: FxHashMap<Mv, PreInfo>,
@@ -506,6 +509,7 @@ impl<'a> Loader<'a> {
             diagnostics: Vec::new(),
             main_go_version: FxHashMap::default(),
             replace_conflicts: FxHashSet::default(),
+            go_lines: FxHashSet::default(),
             parallel: None,
             preread: FxHashMap::default(),
             preinfo: FxHashMap::default(),
@@ -926,11 +930,17 @@ impl<'a> Loader<'a> {
     /// The graph's summary of a parsed dependency go.mod read for `actual`.
     fn summarize(&mut self, actual: Mv, parsed: &DepGoMod) -> Arc<Summary> {
         let module = parsed.module.as_deref().map(|p| self.names.path(p));
-        let go: Option<Arc<str>> = parsed
-            .go
-            .as_deref()
-            .filter(|g| !g.is_empty())
-            .map(Arc::from);
+        let go: Option<Arc<str>> = match parsed.go.as_deref() {
+            Some(g) if !g.is_empty() => Some(match self.go_lines.get(g) {
+                Some(a) => a.clone(),
+                None => {
+                    let a: Arc<str> = Arc::from(g);
+                    self.go_lines.insert(a.clone());
+                    a
+                }
+            }),
+            _ => None,
+        };
         if let Some(g) = &go {
             self.raw_go_version.insert(actual, g.clone());
         }

@@ -105,35 +105,12 @@ pub fn quick_dep(data: &[u8]) -> Option<DepGoMod> {
     let mut out = DepGoMod::default();
     let mut block = QuickBlock::None;
     let mut toks: [&[u8]; 8] = [&[]; 8];
-    for raw in data.split(|&b| b == b'\n') {
-        // Code, then an optional comment: the lexer ends a token at `//` and reads the rest of
-        // the line as the comment, whatever it holds (only plain ASCII is accepted here).
-        let (code, comment) = match raw.windows(2).position(|w| w == b"//") {
-            Some(i) => (&raw[..i], true),
-            None => (raw, false),
-        };
-        if !raw
-            .iter()
-            .all(|&b| (0x20..=0x7e).contains(&b) || b == b'\t' || b == b'\r')
-        {
-            return None;
-        }
-        if code.windows(2).any(|w| w == b"/*") {
-            return None;
-        }
-        let mut n = 0;
-        for t in code
-            .split(|&b| b == b' ' || b == b'\t' || b == b'\r')
-            .filter(|t| !t.is_empty())
-        {
-            if n == toks.len() {
-                return None;
-            }
-            toks[n] = t;
-            n += 1;
-        }
+    let mut i = 0;
+    while i < data.len() {
+        let (n, comment, next) = quick_line(data, i, &mut toks)?;
+        i = next;
         let toks = &toks[..n];
-        let plain = |t: &[u8]| t.iter().all(|&b| QUICK_TOKEN[b as usize]);
+        let plain = |t: &[u8]| t.first().is_some_and(|&b| QUICK_TOKEN[b as usize]);
         match (block, toks) {
             (_, []) => {}
             (QuickBlock::None, [verb, b"("]) if !comment && plain(verb) => {
@@ -168,6 +145,77 @@ pub fn quick_dep(data: &[u8]) -> Option<DepGoMod> {
         }
     }
     (block == QuickBlock::None).then_some(out)
+}
+
+/// Splits the line of `data` that starts at `i` into tokens (into `toks`), in one pass: returns
+/// how many, whether the line ends in a comment, and where the next line starts. A token is a
+/// run of [`QUICK_TOKEN`] bytes, or a `(` or `)` standing alone between spaces; `None` for
+/// anything else (more than `toks` holds, a `/*`, a byte outside printable ASCII, tab and CR).
+fn quick_line<'d>(
+    data: &'d [u8],
+    mut i: usize,
+    toks: &mut [&'d [u8]; 8],
+) -> Option<(usize, bool, usize)> {
+    let space = |b: u8| b == b' ' || b == b'\t' || b == b'\r';
+    let mut n = 0;
+    loop {
+        while i < data.len() && space(data[i]) {
+            i += 1;
+        }
+        let Some(&b) = data.get(i) else {
+            return Some((n, false, i));
+        };
+        if b == b'\n' {
+            return Some((n, false, i + 1));
+        }
+        let tok = if b == b'/' && data.get(i + 1) == Some(&b'/') {
+            // A comment to end of line: the lexer takes its bytes as they are; only plain
+            // ASCII is accepted here.
+            let end = data[i..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(data.len(), |k| i + k);
+            if !data[i..end]
+                .iter()
+                .all(|&c| (0x20..=0x7e).contains(&c) || c == b'\t' || c == b'\r')
+            {
+                return None;
+            }
+            return Some((n, true, end + 1));
+        } else if b == b'(' || b == b')' {
+            let after = data.get(i + 1).copied();
+            let before_ok = i == 0 || space(data[i - 1]) || data[i - 1] == b'\n';
+            if !before_ok || !after.is_none_or(|c| space(c) || c == b'\n') {
+                return None;
+            }
+            i += 1;
+            &data[i - 1..i]
+        } else {
+            let start = i;
+            while let Some(&c) = data.get(i) {
+                if !QUICK_TOKEN[c as usize] {
+                    break;
+                }
+                if c == b'/' {
+                    match data.get(i + 1) {
+                        Some(b'/') => break,
+                        Some(b'*') => return None,
+                        _ => {}
+                    }
+                }
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            &data[start..i]
+        };
+        if n == toks.len() {
+            return None;
+        }
+        toks[n] = tok;
+        n += 1;
+    }
 }
 
 /// One `require path version` on the quick path: kept when the version is canonical and fits

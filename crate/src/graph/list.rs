@@ -121,6 +121,9 @@ impl CachePaths for NoCache {
 
 /// The `Time` of an `.info` file's bytes (empty when it has none), or why they are not one.
 pub fn info_time(data: &[u8]) -> Result<String, String> {
+    if let Some(t) = quick_info_time(data) {
+        return Ok(t.to_string());
+    }
     #[derive(serde::Deserialize)]
     struct Info {
         #[serde(rename = "Time", default)]
@@ -133,6 +136,28 @@ pub fn info_time(data: &[u8]) -> Result<String, String> {
         .and_then(|t| t.as_str())
         .unwrap_or_default()
         .to_string())
+}
+
+/// The `Time` of an `.info` file in the exact form proxies write, `{"Version":"…","Time":"…"}`
+/// (then optional JSON white space), with both strings plain printable ASCII (no quote, no
+/// backslash); `None` for anything else, which the JSON decoder then reads.
+fn quick_info_time(data: &[u8]) -> Option<&str> {
+    fn plain(s: &[u8]) -> bool {
+        s.iter()
+            .all(|&b| (0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\')
+    }
+    let rest = data.strip_prefix(b"{\"Version\":\"")?;
+    let q = rest.iter().position(|&b| b == b'"')?;
+    let (version, rest) = rest.split_at(q);
+    let rest = rest.strip_prefix(b"\",\"Time\":\"")?;
+    let q = rest.iter().position(|&b| b == b'"')?;
+    let (time, rest) = rest.split_at(q);
+    let rest = rest.strip_prefix(b"\"}")?;
+    let json_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    if !plain(version) || !plain(time) || !rest.iter().all(json_space) {
+        return None;
+    }
+    std::str::from_utf8(time).ok()
 }
 
 /// Reads `path@version`'s `.info` (recording the read): the `Time`, or the go command's error text.
@@ -487,4 +512,45 @@ pub fn loading_messages(l: &Loader<'_>, stderr: &mut String, exit: &mut u8) {
 fn with_messages(l: &Loader<'_>, mut out: Listed) -> Listed {
     loading_messages(l, &mut out.stderr, &mut out.exit);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_time_reads_the_proxy_form_quickly_and_everything_else_as_json() {
+        let quick = [
+            (
+                "{\"Version\":\"v1.0.0\",\"Time\":\"2023-01-02T12:00:00Z\"}\n",
+                "2023-01-02T12:00:00Z",
+            ),
+            ("{\"Version\":\"v1.0.0\",\"Time\":\"\"}", ""),
+            ("{\"Version\":\"v1.0.0\",\"Time\":\"x\"} \r\n\t", "x"),
+        ];
+        for (text, want) in quick {
+            assert_eq!(quick_info_time(text.as_bytes()), Some(want), "{text:?}");
+            assert_eq!(info_time(text.as_bytes()).as_deref(), Ok(want));
+        }
+        let json = [
+            (
+                "{\"Time\":\"2023-01-02T12:00:00Z\",\"Version\":\"v1.0.0\"}",
+                Ok("2023-01-02T12:00:00Z"),
+            ),
+            ("{\"Version\":\"v1.0.0\",\"Time\":\"a\\u0041\"}", Ok("aA")),
+            ("{\"Version\":\"v1.0.0\",\"Time\":5}", Ok("")),
+            ("{\"Version\":\"v1.0.0\"}", Ok("")),
+            ("{\"Version\":\"v1.0.0\",\"Time\":\"x\"}}", Err(())),
+            ("{\"Version\":\"v1.0.0\",\"Time\":\"x\"", Err(())),
+            ("{\"Version\":\"v1.0.0\",\"Time\":\"x\"} x", Err(())),
+        ];
+        for (text, want) in json {
+            assert_eq!(quick_info_time(text.as_bytes()), None, "{text:?}");
+            assert_eq!(
+                info_time(text.as_bytes()).as_deref().map_err(|_| ()),
+                want,
+                "{text:?}"
+            );
+        }
+    }
 }

@@ -388,7 +388,7 @@ pub struct Loader<'a> {
     replace_conflicts: FxHashSet<Mv>,
     /// The distinct `go` lines seen, shared by every summary that has one (a graph has thousands
     /// of go.mod files and a handful of go versions).
-    go_lines: FxHashSet<Arc<str>>,
+    go_lines: FxHashMap<Arc<str>, Pruning>,
     parallel: Option<&'a dyn Parallel>,
     preread: FxHashMap<Mv, PreRead>,
     preinfo: FxHashMap<Mv, PreInfo>,
@@ -509,7 +509,7 @@ impl<'a> Loader<'a> {
             diagnostics: Vec::new(),
             main_go_version: FxHashMap::default(),
             replace_conflicts: FxHashSet::default(),
-            go_lines: FxHashSet::default(),
+            go_lines: FxHashMap::default(),
             parallel: None,
             preread: FxHashMap::default(),
             preinfo: FxHashMap::default(),
@@ -930,16 +930,18 @@ impl<'a> Loader<'a> {
     /// The graph's summary of a parsed dependency go.mod read for `actual`.
     fn summarize(&mut self, actual: Mv, parsed: &DepGoMod) -> Arc<Summary> {
         let module = parsed.module.as_deref().map(|p| self.names.path(p));
-        let go: Option<Arc<str>> = match parsed.go.as_deref() {
-            Some(g) if !g.is_empty() => Some(match self.go_lines.get(g) {
-                Some(a) => a.clone(),
+        // The go line and the pruning it decides, computed once per distinct line.
+        let (go, pruning) = match parsed.go.as_deref() {
+            Some(g) if !g.is_empty() => match self.go_lines.get_key_value(g) {
+                Some((a, &p)) => (Some(a.clone()), p),
                 None => {
                     let a: Arc<str> = Arc::from(g);
-                    self.go_lines.insert(a.clone());
-                    a
+                    let p = pruning_for_go(Some(g));
+                    self.go_lines.insert(a.clone(), p);
+                    (Some(a), p)
                 }
-            }),
-            _ => None,
+            },
+            _ => (None, pruning_for_go(None)),
         };
         if let Some(g) = &go {
             self.raw_go_version.insert(actual, g.clone());
@@ -950,7 +952,7 @@ impl<'a> Loader<'a> {
         }
         Arc::new(Summary {
             module,
-            pruning: pruning_for_go(go.as_deref()),
+            pruning,
             go,
             require,
         })

@@ -39,17 +39,22 @@ fn key(path: &str) -> Cow<'_, str> {
 /// True when `p` is a non-empty relative path that cleaning leaves as it is: no empty, `.` or
 /// `..` element (so no leading, trailing or doubled `/`).
 fn is_clean_relative(p: &[u8]) -> bool {
+    // Only the slashes need a look: each ends an element that must be neither empty, `.` nor
+    // `..`, and so must the last element.
+    let ok = |e: &[u8]| match e {
+        [] | [b'.'] | [b'.', b'.'] => false,
+        _ => true,
+    };
     let mut start = 0;
-    for i in 0..=p.len() {
-        if i == p.len() || p[i] == b'/' {
-            let elem = &p[start..i];
-            if elem.is_empty() || elem == b"." || elem == b".." {
+    for (i, &b) in p.iter().enumerate() {
+        if b == b'/' {
+            if !ok(&p[start..i]) {
                 return false;
             }
             start = i + 1;
         }
     }
-    true
+    ok(&p[start..])
 }
 
 /// A 64-bit hash of a path, eight bytes at a time (WASM has 64-bit integer arithmetic, so this

@@ -41,10 +41,7 @@ fn key(path: &str) -> Cow<'_, str> {
 fn is_clean_relative(p: &[u8]) -> bool {
     // Only the slashes need a look: each ends an element that must be neither empty, `.` nor
     // `..`, and so must the last element.
-    let ok = |e: &[u8]| match e {
-        [] | [b'.'] | [b'.', b'.'] => false,
-        _ => true,
-    };
+    let ok = |e: &[u8]| !matches!(e, [] | [b'.'] | [b'.', b'.']);
     let mut start = 0;
     for (i, &b) in p.iter().enumerate() {
         if b == b'/' {

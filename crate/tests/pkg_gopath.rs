@@ -175,3 +175,25 @@ fn embedded_goroot_knows_the_standard_library() {
     assert!(p.imports.contains(&"golang.org/x/net/idna".to_string()));
     assert!(r.resolve("nosuch/pkg", None).result.is_err());
 }
+
+/// An importer naming a tree the resolver was not configured with (an out-of-range `root`) is
+/// looked up as if it had no tree — no vendor expansion — with the index and without, never a
+/// panic. (From inside example.com/app's tree, example.com/q would be its vendored copy.)
+#[test]
+fn importer_with_unknown_root_resolves_without_vendor_expansion() {
+    let fs = tree();
+    let cfg = config();
+    let clock = FrozenClock;
+    let run_outside = |r: &mut Resolver| {
+        let mut imp = importer(r, "example.com/app");
+        imp.root = Some(usize::MAX);
+        let res = r.resolve("example.com/q", Some(&imp));
+        res.result.map(|f| f.dir).map_err(|e| e.to_string())
+    };
+    let want = Ok("/t/b/src/example.com/q".to_string());
+    let mut scan = Resolver::new(&fs, &cfg, Trace::off(), &clock);
+    assert_eq!(run_outside(&mut scan), want);
+    let mut index = GopkgIndex::build(&fs, &cfg.roots(), None);
+    let mut r = Resolver::new(&fs, &cfg, Trace::off(), &clock).with_index(&mut index);
+    assert_eq!(run_outside(&mut r), want);
+}

@@ -660,7 +660,9 @@ impl<'a> Resolver<'a> {
         let Some(imp) = importer else {
             return path.to_string();
         };
-        let Some(root) = imp.root else {
+        // An importer outside the configured trees (or naming one that does not exist) has no
+        // vendor directories to expand through.
+        let Some(root) = imp.root.filter(|&r| r < self.srcs.len()) else {
             return path.to_string();
         };
         let Some(rel) = has_subdir(&self.srcs[root], &imp.dir) else {

@@ -15,7 +15,7 @@
 use super::entry::{new_entry, Entry, EntryRecord};
 use super::key::{ContentHash, FileStamp};
 use super::lru::Lru;
-use super::snapshot::{FileKey, InfoKey, ModuleKey, Snapshot};
+use super::snapshot::{FileKey, InfoKey, ModuleKey, Snapshot, SnapshotView};
 use crate::graph::load::{DepGoMod, GoModOrigin, ModFileCache, ParseFnRef};
 use crate::report::trace::{Event, EventKind, Trace};
 use crate::source::{EntryKind, Fetched, FileKind, Fs, ModuleSource, SourceError};
@@ -152,6 +152,15 @@ fn mkey<'b>(buf: &'b mut String, path: &str, version: &str) -> &'b str {
     buf.push('\0');
     buf.push_str(version);
     buf.as_str()
+}
+
+/// The map key `path \0 version`, allocated once at its size.
+fn joined_key(path: &str, version: &str) -> Box<str> {
+    let mut k = String::with_capacity(path.len() + 1 + version.len());
+    k.push_str(path);
+    k.push('\0');
+    k.push_str(version);
+    k.into_boxed_str()
 }
 
 fn split_key(k: &str) -> (&str, &str) {
@@ -294,6 +303,36 @@ impl ModfileCache {
                 Fetched {
                     data: Arc::from(i.data),
                     location: i.location,
+                },
+            );
+        }
+    }
+
+    /// [`ModfileCache::install`] from a snapshot decoded in place ([`Snapshot::decode_view`]):
+    /// only what the cache keeps is allocated (each key once, at its final size), not an owned
+    /// copy of every record first.
+    pub fn install_view(&self, snap: &SnapshotView<'_>) {
+        let mut g = self.lock();
+        let g = &mut *g;
+        g.snap.reserve(snap.entries.len());
+        for rec in &snap.entries {
+            g.snap.insert(rec.hash, Arc::new(rec.to_entry()));
+        }
+        g.modules.reserve(snap.modules.len());
+        for m in &snap.modules {
+            g.modules
+                .insert(joined_key(m.path, m.version), (m.hash, Tier::Snapshot));
+        }
+        for f in &snap.files {
+            g.files.insert(f.path.into(), (f.stamp, f.hash));
+        }
+        g.infos.reserve(snap.infos.len());
+        for i in &snap.infos {
+            g.infos.insert(
+                joined_key(i.path, i.version),
+                Fetched {
+                    data: Arc::from(i.data),
+                    location: i.location.to_string(),
                 },
             );
         }

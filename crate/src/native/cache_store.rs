@@ -36,7 +36,7 @@
 //! again next time.
 
 use crate::cache::entry::{decode_object, encode_object, frame, unframe, Entry, EntryRecord};
-use crate::cache::snapshot::{FileKey, ModuleKey, Snapshot};
+use crate::cache::snapshot::{FileKey, ModuleKey, Snapshot, SnapshotView};
 use crate::cache::store::DEFAULT_MEMORY_BYTES;
 use crate::cache::{CacheStats, ContentHash, FileStamp, ModfileCache, PersistentTier};
 use crate::experiment::Experiments;
@@ -348,11 +348,21 @@ impl CacheDir {
     }
 
     fn read_snapshot(&self, key: &ContentHash) -> Read<Snapshot> {
+        self.with_snapshot(key, |s| s.to_snapshot())
+    }
+
+    /// Reads snapshot `key` and gives it, decoded in place (strings borrowed from the file's
+    /// bytes), to `f`. A corrupt file, or one filed under another key, is deleted.
+    fn with_snapshot<R>(
+        &self,
+        key: &ContentHash,
+        f: impl FnOnce(&SnapshotView<'_>) -> R,
+    ) -> Read<R> {
         let p = self.snapshot_path(key);
         match std::fs::read(&p) {
             Err(_) => Read::Absent,
-            Ok(d) => match Snapshot::decode(&d) {
-                Ok(s) if s.key == Some(*key) => Read::Ok(s),
+            Ok(d) => match Snapshot::decode_view(&d) {
+                Ok(s) if s.key == Some(*key) => Read::Ok(f(&s)),
                 Ok(_) => {
                     let _ = std::fs::remove_file(&p);
                     Read::Corrupt("snapshot filed under another key".to_string())
@@ -952,19 +962,14 @@ impl Session {
         set_sum(&cache);
         let mut warnings = Vec::new();
         let mut snapshot_loaded = false;
-        match dir.read_snapshot(&key) {
-            Read::Ok(s) => {
-                cache.install(s);
-                snapshot_loaded = true;
-            }
+        match dir.with_snapshot(&key, |s| cache.install_view(s)) {
+            Read::Ok(()) => snapshot_loaded = true,
             Read::Absent => {
                 // An edited main module (a new key): start from its newest snapshot. Its module
                 // keys are immutable and its entries content-addressed, so they still hold; go.sum
                 // is checked on every hit and file keys by their stamps, as always.
                 if let Some(prev) = dir.read_latest(&place).filter(|p| *p != key) {
-                    if let Read::Ok(s) = dir.read_snapshot(&prev) {
-                        cache.install(s);
-                    }
+                    let _ = dir.with_snapshot(&prev, |s| cache.install_view(s));
                 }
             }
             Read::Corrupt(why) => warnings.push(
@@ -1286,7 +1291,7 @@ impl CacheDir {
                 let _ = std::fs::remove_file(&p);
                 continue;
             };
-            if let Read::Corrupt(why) = self.read_snapshot(&k) {
+            if let Read::Corrupt(why) = self.with_snapshot(&k, |_| ()) {
                 r.problems.push(format!("{}: {why}", p.display()));
             }
         }

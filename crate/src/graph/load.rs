@@ -243,6 +243,35 @@ pub trait Parallel: Sync {
     fn run(&self, jobs: usize, job: &(dyn Fn(usize) + Sync));
 }
 
+/// A module file read ahead of its turn by a [`ReadAhead`] pool: the file (or why it could not
+/// be had) and, when it was read, what the pool decoded from it.
+#[derive(Debug)]
+pub struct Ahead {
+    /// The file, or why it could not be had.
+    pub fetched: Result<Fetched, SourceError>,
+    /// For a `.mod`: the lax parse of the bytes read (the loader's parser, as `go.mod`).
+    pub parsed: Option<Result<DepGoMod, String>>,
+    /// For an `.info`: its `Time` (see [`super::list::info_time`]).
+    pub time: Option<Result<String, String>>,
+}
+
+/// Reads module files in the background while the loader goes on with the graph: the native
+/// front end's worker pool. The loader starts each `.mod` as soon as the graph names its module
+/// version (and the `.info` files of the listed versions in listing order), so a pool working
+/// first-in first-out stays ahead of the loader; it takes each result at the moment it needs it.
+/// Trace events are still recorded by the loader, in the order it visits the files.
+///
+/// An implementation reads through the same [`ModuleSource`] as the loader's [`Env::modules`]
+/// and parses `.mod` files with [`Env::parse`], so that nothing but the cost changes.
+pub trait ReadAhead: Sync {
+    /// Queues reading the `kind` file ([`FileKind::Mod`] or [`FileKind::Info`]) of
+    /// `path@version`, named `key`; returns at once.
+    fn start(&self, key: Mv, kind: FileKind, path: &str, version: &str);
+    /// The result of [`ReadAhead::start`] for `key` and `kind`, waiting while a worker reads it;
+    /// `None` when it was never started or could not be finished (the loader then reads it).
+    fn take(&self, key: Mv, kind: FileKind) -> Option<Ahead>;
+}
+
 /// A go.mod read (and parsed) ahead of its turn by a [`Parallel`] batch.
 struct PreRead {
     fetched: Result<Fetched, SourceError>,
@@ -392,6 +421,12 @@ pub struct Loader<'a> {
     parallel: Option<&'a dyn Parallel>,
     preread: FxHashMap<Mv, PreRead>,
     preinfo: FxHashMap<Mv, PreInfo>,
+    read_ahead: Option<&'a dyn ReadAhead>,
+    /// `.mod` files started on `read_ahead` and not yet taken, by the module version read.
+    ahead_mods: FxHashSet<Mv>,
+    /// `.info` files started on `read_ahead` and not yet taken, with whether the modfile cache
+    /// held each when it was started.
+    ahead_infos: FxHashMap<Mv, bool>,
 }
 
 /// The diagnostic code of a main-module requirement on an excluded version; the go command prints
@@ -513,6 +548,9 @@ impl<'a> Loader<'a> {
             parallel: None,
             preread: FxHashMap::default(),
             preinfo: FxHashMap::default(),
+            read_ahead: None,
+            ahead_mods: FxHashSet::default(),
+            ahead_infos: FxHashMap::default(),
         };
         for m in &mains {
             let p = names.path(&m.path);
@@ -734,6 +772,12 @@ impl<'a> Loader<'a> {
         self.parallel = Some(p);
     }
 
+    /// Lets the loader hand go.mod and `.info` reads to `r` as soon as it knows it will need
+    /// them (takes precedence over [`Loader::set_parallel`] for those reads).
+    pub fn set_read_ahead(&mut self, r: &'a dyn ReadAhead) {
+        self.read_ahead = Some(r);
+    }
+
     /// The modfile cache in use, if any.
     pub fn modfile_cache(&self) -> Option<&'a dyn ModFileCache> {
         self.env.cache
@@ -863,9 +907,14 @@ impl<'a> Loader<'a> {
                     return Ok(self.summarize(actual, &hit));
                 }
             }
-            let (fetched, pre_parsed) = match self.preread.remove(&actual) {
-                Some(pre) => (pre.fetched, pre.parsed),
-                None => (self.env.modules.fetch(&path, &version, FileKind::Mod), None),
+            let ahead = match self.read_ahead {
+                Some(r) if self.ahead_mods.remove(&actual) => r.take(actual, FileKind::Mod),
+                _ => None,
+            };
+            let (fetched, pre_parsed) = match (ahead, self.preread.remove(&actual)) {
+                (Some(a), _) => (a.fetched, a.parsed),
+                (None, Some(pre)) => (pre.fetched, pre.parsed),
+                (None, None) => (self.env.modules.fetch(&path, &version, FileKind::Mod), None),
             };
             match fetched {
                 Ok(f) => {
@@ -1068,6 +1117,33 @@ impl<'a> Loader<'a> {
             return;
         }
         queue.push_back((m, pruning));
+        if self.read_ahead.is_some() {
+            self.start_mod(m);
+        }
+    }
+
+    /// Starts reading the go.mod of node `m` on the read-ahead pool, unless it is a directory,
+    /// already read or started, or the modfile cache will answer it.
+    fn start_mod(&mut self, m: Mv) {
+        let Some(r) = self.read_ahead else {
+            return;
+        };
+        let actual = self.resolve(m);
+        if actual.ver == VerId::MAIN
+            || self.raw.contains_key(&actual)
+            || self.ahead_mods.contains(&actual)
+        {
+            return;
+        }
+        let (path, version) = (
+            self.names.path_str(actual.path),
+            self.names.ver_str(actual.ver),
+        );
+        if self.env.cache.is_some_and(|c| c.has_module(path, version)) {
+            return;
+        }
+        r.start(actual, FileKind::Mod, path, version);
+        self.ahead_mods.insert(actual);
     }
 
     fn drain(
@@ -1078,12 +1154,15 @@ impl<'a> Loader<'a> {
         queue: &mut std::collections::VecDeque<(Mv, Pruning)>,
     ) {
         while !queue.is_empty() {
-            let batch: Vec<Mv> = queue
-                .iter()
-                .map(|(m, _)| *m)
-                .filter(|m| !loaded.contains_key(m))
-                .collect();
-            self.prefetch_mods(&batch);
+            // With a read-ahead pool every node's go.mod was started when it was queued.
+            if self.read_ahead.is_none() {
+                let batch: Vec<Mv> = queue
+                    .iter()
+                    .map(|(m, _)| *m)
+                    .filter(|m| !loaded.contains_key(m))
+                    .collect();
+                self.prefetch_mods(&batch);
+            }
             for _ in 0..queue.len() {
                 let Some((m, pruning)) = queue.pop_front() else {
                     break;
@@ -1096,6 +1175,12 @@ impl<'a> Loader<'a> {
     /// Tells the module source which go.mod files the next steps will read (after replacement,
     /// skipping directories and files already read), so it can read them concurrently.
     pub fn prefetch_mods(&mut self, nodes: &[Mv]) {
+        if self.read_ahead.is_some() {
+            for &m in nodes {
+                self.start_mod(m);
+            }
+            return;
+        }
         let mut items = Vec::new();
         let mut seen = FxHashSet::default();
         for &m in nodes {
@@ -1154,6 +1239,18 @@ impl<'a> Loader<'a> {
         if nodes.is_empty() {
             return;
         }
+        if let Some(r) = self.read_ahead {
+            for m in nodes {
+                if self.ahead_infos.contains_key(&m) {
+                    continue;
+                }
+                let (path, version) = (self.names.path_str(m.path), self.names.ver_str(m.ver));
+                let cached = self.env.cache.is_some_and(|c| c.info_cached(path, version));
+                r.start(m, FileKind::Info, path, version);
+                self.ahead_infos.insert(m, cached);
+            }
+            return;
+        }
         let Some(par) = self.parallel else {
             let items: Vec<(String, String)> = nodes
                 .iter()
@@ -1202,7 +1299,16 @@ impl<'a> Loader<'a> {
 
     /// The `.info` of `m` read ahead by [`Loader::prefetch_infos`], if it was.
     pub fn take_info(&mut self, m: Mv) -> Option<PreInfo> {
-        self.preinfo.remove(&m)
+        if let Some(pre) = self.preinfo.remove(&m) {
+            return Some(pre);
+        }
+        let cached = self.ahead_infos.remove(&m)?;
+        let a = self.read_ahead?.take(m, FileKind::Info)?;
+        Some(PreInfo {
+            cached,
+            fetched: a.fetched,
+            time: a.time,
+        })
     }
 
     fn visit(

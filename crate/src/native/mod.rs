@@ -19,4 +19,5 @@ pub mod http;
 pub mod modload;
 pub mod modpkg;
 pub mod proxy;
+pub mod readahead;
 pub mod walk;

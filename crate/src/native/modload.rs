@@ -193,12 +193,13 @@ pub fn with_loader<R>(
     let mut session = super::cache_store::Session::open(&main_files, cache_root);
     let warnings = session.take_warnings();
     let cached_source = crate::cache::CachedSource::new(&source, session.cache());
+    let modules: &dyn ModuleSource = if session.is_on() {
+        &cached_source
+    } else {
+        &source
+    };
     let env = Env {
-        modules: if session.is_on() {
-            &cached_source
-        } else {
-            &source
-        },
+        modules,
         fs: &fs,
         parse: &parse_dep,
         clock,
@@ -212,11 +213,23 @@ pub fn with_loader<R>(
         latest_go: "1.19".to_string(),
         build_mod_explicit: flag.is_some(),
     };
-    let mut loader = Loader::new(env, opts, mains, work).map_err(|e| e.to_string())?;
-    loader.trace.events.extend(warnings);
-    loader.set_parallel(&super::proxy::Threads);
-    let r = with_progress(&source.files_read, || f(&mut loader));
-    drop(loader);
+    // go.mod and .info files are read on a pool of workers that lives for the whole load, the
+    // loader's thread being the last of `threads()`: it starts each file as soon as it knows it
+    // will need it and reads one itself when no worker has got to it yet.
+    let pool = super::readahead::Pool::new(modules, &parse_dep);
+    let workers = super::proxy::threads().saturating_sub(1);
+    let r = std::thread::scope(|s| {
+        let _close = pool.closer();
+        for _ in 0..workers {
+            s.spawn(|| pool.work());
+        }
+        let mut loader = Loader::new(env, opts, mains, work).map_err(|e| e.to_string())?;
+        loader.trace.events.extend(warnings);
+        if workers > 0 {
+            loader.set_read_ahead(&pool);
+        }
+        Ok::<R, String>(with_progress(&source.files_read, || f(&mut loader)))
+    })?;
     session.finish();
     let fatal = session.fatal();
     // Freeing thousands of cached entries is a tenth of a warm run: do it off the answer's path.

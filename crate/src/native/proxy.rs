@@ -93,12 +93,23 @@ type Key = (String, String, FileKind);
 /// `cache/download`, a file:// proxy) are opened relative to a descriptor of that directory
 /// kept open, so the kernel does not walk the root's path again for each of thousands of
 /// files, and every file is read into one exactly-sized buffer without the size probe
-/// `std::fs::read` makes. Anything unusual (a path outside the root, an open or read error)
+/// `std::fs::read` makes — with one `read` call per file where the root's file system allows
+/// it (see [`read_all`]). Anything unusual (a path outside the root, an open or read error)
 /// falls back to a plain read by path for the usual error text.
 #[derive(Debug, Clone)]
 pub struct ModFilesFs {
     os: OsFs,
-    root: Option<Arc<(String, std::fs::File)>>,
+    root: Option<Arc<Root>>,
+}
+
+/// The directory [`ModFilesFs`] opens files relative to.
+#[derive(Debug)]
+struct Root {
+    /// Its path with a trailing `/`.
+    prefix: String,
+    dir: std::fs::File,
+    /// Whether a read that returns less than asked of a file under it means end of file.
+    short_read_is_eof: bool,
 }
 
 /// Opens `rel` (a relative path without NUL) under directory `dir` for reading.
@@ -121,15 +132,54 @@ fn open_at(dir: &std::fs::File, rel: &str) -> Option<std::fs::File> {
     Some(unsafe { std::fs::File::from_raw_fd(fd) })
 }
 
-/// Reads all of `f` into one exactly-sized buffer, through a per-thread scratch buffer.
-fn read_all(mut f: std::fs::File) -> std::io::Result<Arc<[u8]>> {
+/// Whether regular files on the file system holding `dir` are read whole by one `read` call
+/// that asks for more than the file holds: true for the local file systems whose read path
+/// (the kernel's page-cache `filemap_read`, tmpfs's own loop) only stops short at end of file,
+/// on an I/O error, or for a fatal signal (which ends the process anyway). Network and FUSE
+/// file systems may return less than asked in the middle of a file, so for them, and anything
+/// not in the list, the reader asks again until `read` says end of file. One `fstatfs` per
+/// directory, not per file.
+#[cfg(target_os = "linux")]
+fn reads_whole_files(dir: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    const LOCAL: [u32; 8] = [
+        0xEF53,      // ext2, ext3, ext4
+        0x0102_1994, // tmpfs
+        0x8584_58F6, // ramfs
+        0x5846_5342, // xfs
+        0x9123_683E, // btrfs
+        0xF2F5_2010, // f2fs
+        0x794C_7630, // overlayfs (reads go to its layers' files: in practice ext4 or xfs)
+        0x2FC1_2FC1, // zfs
+    ];
+    // SAFETY: an all-zero statfs is a valid value of this plain C struct.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `dir` is an open descriptor and `st` is valid for writes.
+    if unsafe { libc::fstatfs(dir.as_raw_fd(), &mut st) } != 0 {
+        return false;
+    }
+    LOCAL.contains(&(st.f_type as u32))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn reads_whole_files(_: &std::fs::File) -> bool {
+    false
+}
+
+/// Reads all of `f` into one exactly-sized buffer, through a per-thread 64 KiB scratch buffer
+/// (grown for larger files). Module files are small (a go.mod is a few hundred bytes, an
+/// `.info` under a hundred), so the first `read` gets the whole file; with `short_read_is_eof`
+/// (see [`reads_whole_files`]) a read that returns less than it was asked for is taken as the
+/// end of the file, which saves the second `read` that would only report end of file — half of
+/// all the system calls a warm `list -m all` makes. When the buffer fills, reading goes on.
+fn read_all(mut f: std::fs::File, short_read_is_eof: bool) -> std::io::Result<Arc<[u8]>> {
     thread_local! {
         static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     SCRATCH.with(|s| {
         let mut buf = s.borrow_mut();
-        if buf.len() < 16384 {
-            buf.resize(16384, 0);
+        if buf.len() < 65536 {
+            buf.resize(65536, 0);
         }
         let mut len = 0;
         loop {
@@ -139,7 +189,12 @@ fn read_all(mut f: std::fs::File) -> std::io::Result<Arc<[u8]>> {
             }
             match f.read(&mut buf[len..]) {
                 Ok(0) => break,
-                Ok(n) => len += n,
+                Ok(n) => {
+                    len += n;
+                    if short_read_is_eof && len < buf.len() {
+                        break;
+                    }
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
@@ -167,17 +222,23 @@ impl ModFilesFs {
             .filter(|f| f.metadata().is_ok_and(|m| m.is_dir()));
         ModFilesFs {
             os: OsFs::new("/"),
-            root: dir.map(|d| Arc::new((format!("{root}/"), d))),
+            root: dir.map(|dir| {
+                Arc::new(Root {
+                    prefix: format!("{root}/"),
+                    short_read_is_eof: reads_whole_files(&dir),
+                    dir,
+                })
+            }),
         }
     }
 
     fn read_fast(&self, path: &str) -> Option<Arc<[u8]>> {
-        let (prefix, dir) = self.root.as_deref()?;
-        let rel = path.strip_prefix(prefix.as_str())?;
+        let root = self.root.as_deref()?;
+        let rel = path.strip_prefix(root.prefix.as_str())?;
         if rel.is_empty() || rel.starts_with('/') {
             return None;
         }
-        read_all(open_at(dir, rel)?).ok()
+        read_all(open_at(&root.dir, rel)?, root.short_read_is_eof).ok()
     }
 }
 
@@ -193,7 +254,7 @@ impl Fs for ModFilesFs {
             return Ok(d);
         }
         match std::fs::File::open(path) {
-            Ok(f) => match read_all(f) {
+            Ok(f) => match read_all(f, false) {
                 Ok(d) => Ok(d),
                 Err(_) => self.os.read(path),
             },
@@ -222,36 +283,6 @@ pub fn threads() -> usize {
     })
 }
 
-/// Runs the graph loader's batches of independent jobs (read and parse a go.mod) on
-/// [`threads`] threads: the calling thread and scoped helpers taking jobs in order from a
-/// shared counter.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Threads;
-
-impl crate::graph::load::Parallel for Threads {
-    fn run(&self, jobs: usize, job: &(dyn Fn(usize) + Sync)) {
-        let n = threads().min(jobs);
-        if n < 2 {
-            (0..jobs).for_each(job);
-            return;
-        }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if i >= jobs {
-                break;
-            }
-            job(i);
-        };
-        std::thread::scope(|s| {
-            for _ in 1..n {
-                s.spawn(work);
-            }
-            work();
-        });
-    }
-}
-
 /// The module cache in front of a GOPROXY list: files already downloaded are read from
 /// `$GOMODCACHE/cache/download`, everything else from the list. Prefetch hints are served by
 /// reading on all cores at once.
@@ -259,6 +290,8 @@ pub struct CacheThenProxy {
     cache: ProxyDir<ModFilesFs>,
     proxies: ProxyList,
     ready: Mutex<HashMap<Key, Result<Fetched, SourceError>>>,
+    /// Whether `ready` may hold anything (checked before taking its lock on every fetch).
+    has_ready: std::sync::atomic::AtomicBool,
     /// Files read so far (for progress display).
     pub files_read: std::sync::atomic::AtomicUsize,
 }
@@ -276,6 +309,7 @@ impl CacheThenProxy {
             cache: ProxyDir::cache_dir(ModFilesFs::rooted(download_dir), download_dir.to_string()),
             proxies: ProxyList::new(entries, noproxy),
             ready: Mutex::new(HashMap::new()),
+            has_ready: std::sync::atomic::AtomicBool::new(false),
             files_read: std::sync::atomic::AtomicUsize::new(0),
         })
     }
@@ -294,8 +328,8 @@ impl CacheThenProxy {
 
 impl ModuleSource for CacheThenProxy {
     fn fetch(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
-        if let Ok(mut ready) = self.ready.lock() {
-            if !ready.is_empty() {
+        if self.has_ready.load(std::sync::atomic::Ordering::Acquire) {
+            if let Ok(mut ready) = self.ready.lock() {
                 if let Some(r) = ready.remove(&(path.to_string(), version.to_string(), kind)) {
                     return r;
                 }
@@ -331,6 +365,8 @@ impl ModuleSource for CacheThenProxy {
         });
         if let Ok(mut ready) = self.ready.lock() {
             ready.extend(results.into_iter().flatten());
+            self.has_ready
+                .store(true, std::sync::atomic::Ordering::Release);
         }
     }
 }

@@ -8,7 +8,6 @@
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 use std::io::{Cursor, Read};
 
 /// Why a hash could not be computed.
@@ -51,13 +50,8 @@ fn summary_of(mut entries: Vec<(Vec<u8>, [u8; 32])>) -> Result<Vec<u8>, DirhashE
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let mut summary = Vec::with_capacity(entries.iter().map(|(n, _)| n.len() + 67).sum());
-    let mut hex = String::with_capacity(64);
     for (name, digest) in &entries {
-        hex.clear();
-        for b in digest {
-            let _ = write!(hex, "{b:02x}");
-        }
-        summary.extend_from_slice(hex.as_bytes());
+        summary.extend_from_slice(&hex(digest));
         summary.extend_from_slice(b"  ");
         summary.extend_from_slice(name);
         summary.push(b'\n');
@@ -65,13 +59,29 @@ fn summary_of(mut entries: Vec<(Vec<u8>, [u8; 32])>) -> Result<Vec<u8>, DirhashE
     Ok(summary)
 }
 
+/// Lower-case hex of a SHA-256 digest.
+fn hex(digest: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in digest.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
+    }
+    out
+}
+
+/// `h1:` and the standard base64 of a summary's SHA-256.
+fn h1_of(summary: &[u8]) -> String {
+    let digest = Sha256::digest(summary);
+    let mut out = String::with_capacity(47);
+    out.push_str("h1:");
+    base64::engine::general_purpose::STANDARD.encode_string(digest, &mut out);
+    out
+}
+
 /// Builds a Hash1 from `(name, sha256(content))` pairs.
 fn finish(entries: Vec<(Vec<u8>, [u8; 32])>) -> Result<String, DirhashError> {
-    let digest = Sha256::digest(summary_of(entries)?);
-    Ok(format!(
-        "h1:{}",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    ))
+    Ok(h1_of(&summary_of(entries)?))
 }
 
 fn digests<'a, I>(files: I) -> Vec<(Vec<u8>, [u8; 32])>
@@ -104,9 +114,12 @@ where
 
 /// The `h1:` hash of a go.mod file alone, as recorded on `path version/go.mod` lines of go.sum.
 pub fn hash_gomod(data: &[u8]) -> String {
-    let digest: [u8; 32] = Sha256::digest(data).into();
-    // The single name `go.mod` has no newline, so this cannot fail.
-    finish(vec![(b"go.mod".to_vec(), digest)]).unwrap_or_default()
+    // The summary of the single name `go.mod`, built in place (this runs for every go.mod a
+    // graph load checks against go.sum).
+    let mut summary = [0u8; 64 + b"  go.mod\n".len()];
+    summary[..64].copy_from_slice(&hex(&Sha256::digest(data).into()));
+    summary[64..].copy_from_slice(b"  go.mod\n");
+    h1_of(&summary)
 }
 
 /// The `h1:` hash of a module zip (its entry names and contents), with the default [`ZipLimits`].

@@ -10,26 +10,9 @@ use std::path::{Path, PathBuf};
 /// Files whose canonical form differs from their bytes, with the reason.
 const NOT_CANONICAL: &[(&str, &str)] = &[];
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 fn corpus_files(name: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let root = common::shared_dir().join("corpus/realmods");
-    let mut all = Vec::new();
-    walk(&root, &mut all);
+    let all = common::files_under(&root, &|_| true);
     assert!(!all.is_empty(), "no files under {}", root.display());
     all.into_iter()
         .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&name))

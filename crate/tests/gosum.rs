@@ -241,22 +241,10 @@ fn cli_verify_mod_and_hash() {
 /// key is a valid module path with a version that fits it.
 #[test]
 fn real_gosum_files_round_trip() {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p
-                .file_name()
-                .is_some_and(|n| n == "go.sum" || n == "go.work.sum" || n == "vendor.sum")
-            {
-                out.push(p);
-            }
-        }
-    }
     let root = common::shared_dir().join("corpus/realmods");
-    let mut files = Vec::new();
-    walk(&root, &mut files);
+    let files = common::files_under(&root, &|n| {
+        n == "go.sum" || n == "go.work.sum" || n == "vendor.sum"
+    });
     assert!(files.len() > 100, "corpus go.sum files: {}", files.len());
     let mut lines = 0;
     for f in &files {

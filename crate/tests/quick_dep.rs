@@ -7,26 +7,11 @@ mod common;
 use modscope::graph::load::DepGoMod;
 use modscope::graph::resolve::quick_dep;
 use modscope::modfile;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n == "go.mod" || n.ends_with(".mod"))
-        {
-            out.push(p);
-        }
-    }
+/// go.mod files: `go.mod`, and proxy-layout `<version>.mod`.
+fn is_gomod(name: &str) -> bool {
+    name == "go.mod" || name.ends_with(".mod")
 }
 
 /// The full lax parser's answer, as `parse_dep` makes it when the quick reader declines.
@@ -54,12 +39,11 @@ fn agrees(name: &str, data: &[u8]) -> bool {
 
 #[test]
 fn quick_reader_agrees_with_the_full_parser_on_real_files() {
-    let mut files = Vec::new();
-    walk(&common::shared_dir().join("corpus/realmods"), &mut files);
+    let mut files = common::files_under(&common::shared_dir().join("corpus/realmods"), &is_gomod);
     let corpus = files.len();
     assert!(corpus > 20, "only {corpus} go.mod files in the corpus");
     let tests_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
-    walk(&tests_dir, &mut files);
+    files.extend(common::files_under(&tests_dir, &is_gomod));
     let mut quick = 0;
     let mut variants = 0;
     for p in &files {

@@ -24,6 +24,29 @@ pub fn shared_dir() -> PathBuf {
         .join("shared")
 }
 
+/// The files under `dir` whose names `keep` accepts, recursively, in path order (an unreadable
+/// directory contributes nothing).
+pub fn files_under(dir: &std::path::Path, keep: &dyn Fn(&str) -> bool) -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.path());
+        for e in entries {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, keep, out);
+            } else if p.file_name().and_then(|n| n.to_str()).is_some_and(keep) {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, keep, &mut out);
+    out
+}
+
 /// A rule table from `shared/spec/cases/`, parsed.
 pub fn case_table(name: &str) -> serde_json::Value {
     let path = shared_dir().join("spec/cases").join(name);

@@ -13,24 +13,18 @@
 // Targets: WASM ≤ 2× native; first render < 1 s. The assertions are generous (a loaded machine
 // must not fail the suite); the printed numbers are the measurement.
 //
-// The resolve comparison: each host runs BLOCKS blocks, alternating (WASM, native, WASM, …) so a
-// change in the machine's load falls on both. A block is one `bench` call: the bench's own
-// untimed round, then WARMUP rounds whose times are dropped (V8 tiers WASM up from its baseline
-// compiler while they run; natively they warm the caches the same way), then TIMED rounds. The
-// timed rounds of all blocks are pooled per host into a median and a minimum.
+// The resolve comparison's method is in resolve-compare.mjs (shared with scripts/bench-wasm.mjs).
 //
 // Needs `scripts/build-wasm` and `vite build web` first. The native side needs a release build:
 // target/release/modscope (built here under CI or with MODSCOPE_PERF=1; else only WASM is printed).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { output, settled, showView, startSuite } from './page.mjs';
 import { nativeBench, releaseBinary } from './native.mjs';
+import { MODULES, WARMUP, blockOptions, compareResolve, fmt, load, nativeArgs } from './resolve-compare.mjs';
 
-const MODULES = 3000;
 const BLOCKS = 2;
-const WARMUP = 3;
 const TIMED = 10;
 
 let suite;
@@ -45,56 +39,28 @@ before(async () => {
 
 after(() => suite?.close());
 
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
-
-/** The timed rounds of one block's BenchReport (its warm-up rounds dropped). */
-const timed = (report) => report.series[0].samplesMs.slice(WARMUP);
-
-/** Median and minimum of milliseconds. */
-function stats(ms) {
-  const v = [...ms].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return { median: v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2, min: v[0], n: v.length };
-}
-
-const fmt = (s) => `median ${s.median.toFixed(1)} ms (min ${s.min.toFixed(1)}, ${s.n} rounds)`;
-
 test(`resolve of the ${MODULES}-module universe: WASM against native`, async () => {
-  const rounds = WARMUP + TIMED;
-  const options = { rounds, series: ['off'], universe: { modules: MODULES, seed: 1 } };
-  const wasmBlock = () => page.evaluate((o) => globalThis.modscope.engine.call('bench', o), options);
+  const options = blockOptions(TIMED);
   const bin = releaseBinary();
-  const wasmMs = [];
-  const nativeMs = [];
-  const buildLists = new Set();
-  const loads = [load()];
-  for (let b = 0; b < BLOCKS; b++) {
-    const w = await wasmBlock();
-    wasmMs.push(...timed(w));
-    buildLists.add(w.buildList);
-    if (bin) {
-      const n = nativeBench(bin, ['-modules', String(MODULES), '-rounds', String(rounds), '-series', 'off']);
-      nativeMs.push(...timed(n));
-      buildLists.add(n.buildList);
-    }
-  }
-  loads.push(load());
-  const w = stats(wasmMs);
+  const { wasm: w, native: n, buildLists, loads } = await compareResolve({
+    blocks: BLOCKS,
+    wasmBlock: () => page.evaluate((o) => globalThis.modscope.engine.call('bench', o), options),
+    nativeBlock: bin ? () => nativeBench(bin, nativeArgs(TIMED)) : null,
+  });
   assert.equal(w.n, BLOCKS * TIMED);
   const method = `${BLOCKS} blocks per host, alternating, each 1 + ${WARMUP} untimed rounds then ${TIMED} timed`;
   if (!bin) {
     console.log(
-      `# perf: resolve ${MODULES}-module universe in WASM: ${fmt(w)}; ${method}; load ${loads.join(' → ')}; ` +
+      `# perf: resolve ${MODULES}-module universe in WASM: ${fmt(w)}; ${method}; load ${loads}; ` +
         'native not compared: no target/release/modscope (cargo build --release, or MODSCOPE_PERF=1)',
     );
     return;
   }
-  const n = stats(nativeMs);
-  assert.equal(buildLists.size, 1, `the same universe resolves to the same build list on both hosts: ${[...buildLists]}`);
+  assert.equal(buildLists.length, 1, `the same universe resolves to the same build list on both hosts: ${buildLists}`);
   const ratio = w.median / n.median;
   const minRatio = w.min / n.min;
   console.log(
-    `# perf: resolve ${MODULES}-module universe (build list ${[...buildLists][0]}), ${method}, load ${loads.join(' → ')}: ` +
+    `# perf: resolve ${MODULES}-module universe (build list ${buildLists[0]}), ${method}, load ${loads}: ` +
       `wasm ${fmt(w)}, native ${fmt(n)}; ratio of medians ${ratio.toFixed(2)}×, of minimums ${minRatio.toFixed(2)}× (target ≤ 2×)`,
   );
   assert.ok(Math.min(ratio, minRatio) <= 4, `WASM is ${ratio.toFixed(2)}× native`);

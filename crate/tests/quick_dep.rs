@@ -4,9 +4,7 @@
 
 mod common;
 
-use modscope::graph::load::DepGoMod;
-use modscope::graph::resolve::quick_dep;
-use modscope::modfile;
+use modscope::graph::resolve::{full_dep, quick_dep};
 use std::path::Path;
 
 /// go.mod files: `go.mod`, and proxy-layout `<version>.mod`.
@@ -14,26 +12,16 @@ fn is_gomod(name: &str) -> bool {
     name == "go.mod" || name.ends_with(".mod")
 }
 
-/// The full lax parser's answer, as `parse_dep` makes it when the quick reader declines.
-fn full(data: &[u8]) -> Result<DepGoMod, ()> {
-    let f = modfile::parse_lax("go.mod", data).map_err(|_| ())?;
-    Ok(DepGoMod {
-        module: f.module.map(|m| m.path),
-        go: f.go.map(|g| g.version),
-        require: f
-            .require
-            .into_iter()
-            .map(|r| (r.module.path, r.module.version))
-            .collect(),
-    })
-}
-
 /// Checks one file; true when the quick reader accepted it.
 fn agrees(name: &str, data: &[u8]) -> bool {
     let Some(q) = quick_dep(data) else {
         return false;
     };
-    assert_eq!(full(data), Ok(q), "{name}: quick and full parses differ");
+    assert_eq!(
+        full_dep(name, data),
+        Ok(q),
+        "{name}: quick and full parses differ"
+    );
     true
 }
 

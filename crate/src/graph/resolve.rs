@@ -52,8 +52,9 @@ pub fn parse_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
     }
 }
 
-/// [`parse_dep`] through the full lax parser.
-fn full_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
+/// [`parse_dep`] through the full lax parser, never the quick reader (what [`quick_dep`]'s
+/// answers are checked against).
+pub fn full_dep(name: &str, data: &[u8]) -> Result<DepGoMod, String> {
     let f = modfile::parse_lax(name, data).map_err(|d| diag_text(&d))?;
     Ok(DepGoMod {
         module: f.module.map(|m| m.path),

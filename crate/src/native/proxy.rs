@@ -135,7 +135,8 @@ fn open_at(dir: &std::fs::File, rel: &str) -> Option<std::fs::File> {
 /// Whether regular files on the file system holding `dir` are read whole by one `read` call
 /// that asks for more than the file holds: true for the local file systems whose read path
 /// (the kernel's page-cache `filemap_read`, tmpfs's own loop) only stops short at end of file,
-/// on an I/O error, or for a fatal signal (which ends the process anyway). Network and FUSE
+/// on an I/O error (after the whole pages before the failing one: see [`read_all`]), or for a
+/// fatal signal (which ends the process anyway). Network and FUSE
 /// file systems may return less than asked in the middle of a file, so for them, and anything
 /// not in the list, the reader asks again until `read` says end of file. One `fstatfs` per
 /// directory, not per file.
@@ -166,13 +167,24 @@ fn reads_whole_files(_: &std::fs::File) -> bool {
     false
 }
 
+/// The granularity at which a page-cache read can stop short for any reason but end of file
+/// (the smallest page size; larger pages and folios are multiples of it).
+const PAGE: usize = 4096;
+
 /// Reads all of `f` into one exactly-sized buffer, through a per-thread 64 KiB scratch buffer
 /// (grown for larger files). Module files are small (a go.mod is a few hundred bytes, an
-/// `.info` under a hundred), so the first `read` gets the whole file; with `short_read_is_eof`
-/// (see [`reads_whole_files`]) a read that returns less than it was asked for is taken as the
-/// end of the file, which saves the second `read` that would only report end of file — half of
-/// all the system calls a warm `list -m all` makes. When the buffer fills, reading goes on.
-fn read_all(mut f: std::fs::File, short_read_is_eof: bool) -> std::io::Result<Arc<[u8]>> {
+/// `.info` under a hundred), so the first `read` gets the whole file.
+///
+/// With `short_read_is_eof` (see [`reads_whole_files`]) a read that returns less than asked and
+/// leaves the file position off a page boundary is taken as the end of the file, which saves
+/// the second `read` that would only report end of file — half of all the system calls a warm
+/// `list -m all` makes. That is sound because those file systems copy from the page cache a
+/// whole page (or folio) at a time: when a page cannot be read (an I/O error), the call returns
+/// the bytes of the pages before it, which end on a page boundary, and the error only comes
+/// from the next call. So a short read ending on a page boundary — a file whose size is a
+/// multiple of 4 KiB, or a failing page — is followed by one more `read`, which returns 0 at
+/// the end of the file and the I/O error otherwise. When the buffer fills, reading goes on.
+fn read_all(mut f: impl Read, short_read_is_eof: bool) -> std::io::Result<Arc<[u8]>> {
     thread_local! {
         static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -191,7 +203,7 @@ fn read_all(mut f: std::fs::File, short_read_is_eof: bool) -> std::io::Result<Ar
                 Ok(0) => break,
                 Ok(n) => {
                     len += n;
-                    if short_read_is_eof && len < buf.len() {
+                    if short_read_is_eof && len < buf.len() && len % PAGE != 0 {
                         break;
                     }
                 }
@@ -388,6 +400,87 @@ mod tests {
                 (k, f)
             })
             .collect()
+    }
+
+    /// A reader that answers each `read` call with the next scripted step and counts calls.
+    struct Script {
+        steps: std::collections::VecDeque<std::io::Result<usize>>,
+        calls: usize,
+    }
+
+    impl Script {
+        fn new(steps: Vec<std::io::Result<usize>>) -> Self {
+            Script {
+                steps: steps.into(),
+                calls: 0,
+            }
+        }
+    }
+
+    impl Read for Script {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            match self.steps.pop_front() {
+                Some(Ok(n)) => {
+                    let n = n.min(buf.len());
+                    buf[..n].fill(b'x');
+                    Ok(n)
+                }
+                Some(Err(e)) => Err(e),
+                None => panic!("read called after the script ended"),
+            }
+        }
+    }
+
+    fn eio() -> std::io::Error {
+        std::io::Error::from_raw_os_error(libc::EIO)
+    }
+
+    #[test]
+    fn a_short_read_off_a_page_boundary_is_the_end() {
+        let mut r = Script::new(vec![Ok(311)]);
+        assert_eq!(read_all(&mut r, true).unwrap().len(), 311);
+        assert_eq!(r.calls, 1);
+        // Elsewhere the reader asks until end of file.
+        let mut r = Script::new(vec![Ok(311), Ok(0)]);
+        assert_eq!(read_all(&mut r, false).unwrap().len(), 311);
+        assert_eq!(r.calls, 2);
+    }
+
+    #[test]
+    fn a_short_read_on_a_page_boundary_reads_again() {
+        // The pages before a failing one were copied: the next read reports the error.
+        let mut r = Script::new(vec![Ok(2 * PAGE), Err(eio())]);
+        let err = read_all(&mut r, true).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::EIO));
+        assert_eq!(r.calls, 2);
+        // A file whose size is a multiple of the page size: the next read says end of file.
+        let mut r = Script::new(vec![Ok(PAGE), Ok(0)]);
+        assert_eq!(read_all(&mut r, true).unwrap().len(), PAGE);
+        assert_eq!(r.calls, 2);
+        // Interrupted calls are retried; a full buffer is grown and read on.
+        let mut r = Script::new(vec![
+            Err(std::io::ErrorKind::Interrupted.into()),
+            Ok(65536),
+            Ok(100),
+        ]);
+        assert_eq!(read_all(&mut r, true).unwrap().len(), 65636);
+        assert_eq!(r.calls, 3);
+    }
+
+    #[test]
+    fn files_of_whole_pages_read_whole() {
+        let dir = std::env::temp_dir().join(format!("modscope-pages-{}", std::process::id()));
+        let v = dir.join("example.com/m/@v");
+        std::fs::create_dir_all(&v).unwrap();
+        for (name, size) in [("a.mod", PAGE), ("b.mod", 3 * PAGE), ("c.mod", PAGE + 1)] {
+            let data: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(v.join(name), &data).unwrap();
+            let fs = ModFilesFs::rooted(&dir.display().to_string());
+            let path = format!("{}/example.com/m/@v/{name}", dir.display());
+            assert_eq!(&*fs.read(&path).unwrap(), &data[..], "{name}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -20,4 +20,6 @@ pub mod modload;
 pub mod modpkg;
 pub mod proxy;
 pub mod readahead;
+pub mod serve;
+pub mod serve_http;
 pub mod walk;

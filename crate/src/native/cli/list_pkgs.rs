@@ -376,7 +376,6 @@ pub fn list_output(args: &PkgListArgs, cwd: &Path) -> PkgListOutput {
 /// Runs package-mode `list` with an explicit GOROOT/GOPATH configuration.
 pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> PkgListOutput {
     let mut out = PkgListOutput::default();
-    let fs = OsFs::new(cwd);
     let clock = InstantClock::new();
     let roots = cfg.roots();
     let mut setup = Trace::recording();
@@ -389,13 +388,47 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
         }
     };
     let mut index = use_index.then(|| gopkg_index_store::open(&roots, &mut setup, &clock));
+    let fs = OsFs::new(cwd);
+    let listed = list_output_index(args, cwd, cfg, &fs, index.as_mut());
+    if args.x {
+        for e in &setup.events {
+            out.stderr.push_str(&e.x_line());
+            out.stderr.push('\n');
+        }
+    }
+    if let Some(ix) = index.as_mut() {
+        if ix.is_dirty() {
+            if let Err(e) = gopkg_index_store::save(ix, &roots) {
+                out.stderr
+                    .push_str(&format!("modscope: warning: saving gopkg index: {e}\n"));
+            }
+        }
+    }
+    out.stdout = listed.stdout;
+    out.stderr.push_str(&listed.stderr);
+    out.exit = listed.exit;
+    out
+}
+
+/// Runs package-mode `list` over `fs`, through `index` when given (already open for `cfg`'s
+/// roots; the caller saves it), and returns what it would print.
+pub fn list_output_index(
+    args: &PkgListArgs,
+    cwd: &Path,
+    cfg: &GopathConfig,
+    fs: &dyn crate::source::Fs,
+    index: Option<&mut crate::pkg::index::GopkgIndex>,
+) -> PkgListOutput {
+    let mut out = PkgListOutput::default();
+    let clock = InstantClock::new();
+    let roots = cfg.roots();
     let trace = if args.x {
         Trace::recording()
     } else {
         Trace::off()
     };
-    let mut resolver = Resolver::new(&fs, cfg, trace, &clock);
-    if let Some(ix) = index.as_mut() {
+    let mut resolver = Resolver::new(fs, cfg, trace, &clock);
+    if let Some(ix) = index {
         resolver = resolver.with_index(ix);
     }
     let cwd_s = crate::source::clean_path(&cwd.to_string_lossy());
@@ -478,24 +511,12 @@ pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> P
         .collect();
     drop(lister);
     if args.x {
-        for e in &setup.events {
-            out.stderr.push_str(&e.x_line());
-            out.stderr.push('\n');
-        }
         for e in &resolver.trace.events {
             out.stderr.push_str(&e.x_line());
             out.stderr.push('\n');
         }
     }
     drop(resolver);
-    if let Some(ix) = index.as_mut() {
-        if ix.is_dirty() {
-            if let Err(e) = gopkg_index_store::save(ix, &roots) {
-                out.stderr
-                    .push_str(&format!("modscope: warning: saving gopkg index: {e}\n"));
-            }
-        }
-    }
     // Without -e, errors go to stderr; errors of the named packages suppress all output.
     if !args.e {
         let mut errs = Vec::new();

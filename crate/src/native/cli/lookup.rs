@@ -2,15 +2,18 @@
 //! every place that was tried to find out. Inside a module (GO111MODULE not `off`), without
 //! `--from`, it answers in module mode: each candidate module of the build list and its probe.
 
+use super::list::CmdOutput;
 use super::{CliError, Outcome};
 use crate::native::fs::OsFs;
 use crate::native::gopath_env::{self, InstantClock};
 use crate::native::gopkg_index_store;
 use crate::pkg::gopath::{Importer, Resolution, Resolver};
+use crate::pkg::index::GopkgIndex;
 use crate::report::trace::{Event, EventKind, Trace};
+use crate::source::Fs;
 use clap::Args;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Find the directory of import paths the way `GO111MODULE=off go build` does, and show each step.
 ///
@@ -89,26 +92,12 @@ fn readable(e: &Event) -> Option<String> {
 
 /// Runs `modscope lookup`.
 pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
-    if args.from.is_none() && module_mode() {
-        // Module mode: the build list's candidate modules and their probes (SPEC E.1), printed
-        // as `# lookup …` steps, then each import path (errors with -e semantics).
-        let out = super::list_modpkgs::run(
-            super::list_pkgs::PkgListArgs {
-                e: !args.json,
-                json: args.json,
-                x: true,
-                tags: args.tags.clone(),
-                patterns: args.imports.clone(),
-                ..Default::default()
-            },
-            None,
-        );
-        return super::list::emit(out);
-    }
-    let cfg = gopath_env::config(args.tags.as_deref());
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::failed(format!("getting the working directory: {e}")))?;
-    let fs = OsFs::new(&cwd);
+    if args.from.is_none() && module_mode(&cwd) {
+        return super::list::emit(output(&args, &cwd, None));
+    }
+    let cfg = gopath_env::config(args.tags.as_deref());
     let clock = InstantClock::new();
     let roots = cfg.roots();
     let use_index = match gopath_env::gopkg_cache_enabled(args.gopkg_cache) {
@@ -120,32 +109,75 @@ pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
     };
     let mut setup_trace = Trace::recording();
     let mut index = use_index.then(|| gopkg_index_store::open(&roots, &mut setup_trace, &clock));
-    let mut resolver = Resolver::new(&fs, &cfg, Trace::recording(), &clock);
-    if let Some(ix) = index.as_mut() {
-        resolver = resolver.with_index(ix);
-    }
-    for e in &setup_trace.events {
-        if args.x {
+    if args.x {
+        for e in &setup_trace.events {
             eprintln!("{}", e.x_line());
         }
     }
-    let importer = match &args.from {
-        None => None,
-        Some(d) => {
-            let abs = if d.is_absolute() {
-                d.clone()
-            } else {
-                cwd.join(d)
-            };
-            let dir = crate::source::clean_path(&abs.to_string_lossy());
-            let (import_path, root) = resolver.dir_to_import_path(&dir);
-            Some(Importer {
-                import_path,
-                dir,
-                root,
-            })
+    let out = output(&args, &cwd, index.as_mut());
+    if let Some(ix) = index.as_mut() {
+        if ix.is_dirty() {
+            if let Err(e) = gopkg_index_store::save(ix, &roots) {
+                eprintln!("modscope: warning: saving gopkg index: {e}");
+            }
         }
-    };
+    }
+    super::list::emit(out)
+}
+
+/// What `modscope lookup` prints for `args`, run in `cwd` with the environment's GOROOT and
+/// GOPATH, as data. With `index` (an open gopkg index for the environment's roots) lookups go
+/// through it; the caller opens and saves it. Module mode (no `--from`, a go.mod or go.work at
+/// or above `cwd`, GO111MODULE not `off`) does not use it.
+pub fn output(args: &LookupArgs, cwd: &Path, index: Option<&mut GopkgIndex>) -> CmdOutput {
+    let fs = OsFs::new(cwd);
+    output_with_fs(args, cwd, &fs, index)
+}
+
+/// [`output`] over a given file system (the backend passes one that watches what it reads).
+pub fn output_with_fs(
+    args: &LookupArgs,
+    cwd: &Path,
+    fs: &dyn Fs,
+    index: Option<&mut GopkgIndex>,
+) -> CmdOutput {
+    if args.from.is_none() && module_mode(cwd) {
+        // Module mode: the build list's candidate modules and their probes (SPEC E.1), printed
+        // as `# lookup …` steps, then each import path (errors with -e semantics).
+        return super::list_modpkgs::run(
+            super::list_pkgs::PkgListArgs {
+                e: !args.json,
+                json: args.json,
+                x: true,
+                tags: args.tags.clone(),
+                patterns: args.imports.clone(),
+                dir: Some(cwd.to_path_buf()),
+                ..Default::default()
+            },
+            None,
+        );
+    }
+    let mut out = CmdOutput::default();
+    let cfg = gopath_env::config(args.tags.as_deref());
+    let clock = InstantClock::new();
+    let mut resolver = Resolver::new(fs, &cfg, Trace::recording(), &clock);
+    if let Some(ix) = index {
+        resolver = resolver.with_index(ix);
+    }
+    let importer = args.from.as_ref().map(|d| {
+        let abs = if d.is_absolute() {
+            d.clone()
+        } else {
+            cwd.join(d)
+        };
+        let dir = crate::source::clean_path(&abs.to_string_lossy());
+        let (import_path, root) = resolver.dir_to_import_path(&dir);
+        Importer {
+            import_path,
+            dir,
+            root,
+        }
+    });
     let mut failed = false;
     for imp in &args.imports {
         let start = resolver.trace.events.len();
@@ -157,10 +189,11 @@ pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
                 not_a_package = Some(e.to_string());
             }
         }
-        let steps = resolver.trace.events[start..].to_vec();
+        let steps = &resolver.trace.events[start..];
         if args.x {
-            for e in &steps {
-                eprintln!("{}", e.x_line());
+            for e in steps {
+                out.stderr.push_str(&e.x_line());
+                out.stderr.push('\n');
             }
         }
         let (dir, goroot, error) = match &res.result {
@@ -176,54 +209,53 @@ pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
                 goroot,
                 error,
                 not_a_package,
-                steps: &steps,
+                steps,
             };
-            let text = serde_json::to_string_pretty(&j)
-                .map_err(|e| CliError::failed(format!("encoding JSON: {e}")))?;
-            println!("{text}");
+            match serde_json::to_string_pretty(&j) {
+                Ok(text) => {
+                    out.stdout.push_str(&text);
+                    out.stdout.push('\n');
+                }
+                Err(e) => {
+                    out.stderr
+                        .push_str(&format!("modscope: encoding JSON: {e}\n"));
+                    out.exit = 1;
+                    return out;
+                }
+            }
             continue;
         }
+        let o = &mut out.stdout;
         match &importer {
-            Some(i) => println!("lookup {imp} (imported by {})", i.import_path),
-            None => println!("lookup {imp}"),
+            Some(i) => o.push_str(&format!("lookup {imp} (imported by {})\n", i.import_path)),
+            None => o.push_str(&format!("lookup {imp}\n")),
         }
         for line in steps.iter().filter_map(readable) {
-            println!("{line}");
+            o.push_str(&line);
+            o.push('\n');
         }
-        match (&error, &not_a_package) {
-            (Some(e), _) => println!("=> error: {}", e.replace('\n', "\n   ")),
-            (None, Some(e)) => println!("=> {} in {dir}: not a package: {e}", res.import_path),
-            (None, None) => println!(
+        let last = match (&error, &not_a_package) {
+            (Some(e), _) => format!("=> error: {}", e.replace('\n', "\n   ")),
+            (None, Some(e)) => format!("=> {} in {dir}: not a package: {e}", res.import_path),
+            (None, None) => format!(
                 "=> {} in {dir}{}",
                 res.import_path,
                 if goroot { " (GOROOT)" } else { "" }
             ),
-        }
+        };
+        o.push_str(&last);
+        o.push('\n');
     }
-    drop(resolver);
-    if let Some(ix) = index.as_mut() {
-        if ix.is_dirty() {
-            if let Err(e) = gopkg_index_store::save(ix, &roots) {
-                eprintln!("modscope: warning: saving gopkg index: {e}");
-            }
-        }
-    }
-    Ok(if failed {
-        Outcome::Findings
-    } else {
-        Outcome::Ok
-    })
+    out.exit = u8::from(failed);
+    out
 }
 
 /// Module mode applies unless GO111MODULE=off, when a go.mod or go.work is found above the
 /// working directory.
-fn module_mode() -> bool {
+fn module_mode(cwd: &Path) -> bool {
     if std::env::var("GO111MODULE").as_deref() == Ok("off") {
         return false;
     }
-    let Ok(cwd) = std::env::current_dir() else {
-        return false;
-    };
     cwd.ancestors()
         .any(|d| d.join("go.mod").is_file() || d.join("go.work").is_file())
 }

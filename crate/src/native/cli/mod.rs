@@ -90,6 +90,8 @@ pub enum Command {
     Cache(cache_cmd::CacheArgs),
     /// Write generated example trees (the playground's large module universe).
     Example(example_cmd::ExampleArgs),
+    /// The local backend: the CLI's JSON answers over HTTP on loopback, and the playground.
+    Serve(crate::native::serve::ServeArgs),
 }
 
 /// Entry point of the binary: parses `std::env::args` and runs the command.
@@ -124,5 +126,6 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::WhyVersion(args) => mod_graph::run_why_version(args),
         Command::Cache(args) => cache_cmd::run(args),
         Command::Example(args) => example_cmd::run(args),
+        Command::Serve(args) => crate::native::serve::run(args),
     }
 }

@@ -23,3 +23,4 @@ pub mod readahead;
 pub mod serve;
 pub mod serve_http;
 pub mod walk;
+pub mod watch;

@@ -21,6 +21,7 @@ use crate::native::cli::list_pkgs::{PkgListArgs, PkgListOutput};
 use crate::native::cli::lookup::LookupArgs;
 use crate::native::cli::{CliError, Outcome};
 use crate::native::serve_http::{read_request, write_response, Request, Response};
+use crate::native::watch::WatchedGopkg;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Component, Path, PathBuf};
 
@@ -45,6 +46,9 @@ pub struct ServeArgs {
     /// Serve the built playground from this directory (default: web/dist when it exists).
     #[arg(long = "web")]
     pub web: Option<PathBuf>,
+    /// Print each request and its lookup steps (`# gopkg cache …`) on stderr.
+    #[arg(long = "x")]
+    pub x: bool,
 }
 
 /// The server's state: where commands run and what it serves.
@@ -55,6 +59,10 @@ pub struct Server {
     web: Option<PathBuf>,
     /// Pass `--gopkg-cache` to GOPATH-mode commands.
     gopkg_cache: bool,
+    /// The watched gopkg index (GOPATH mode with the gopkg cache on).
+    gopkg: Option<WatchedGopkg>,
+    /// Print requests and lookup steps on stderr.
+    x: bool,
 }
 
 impl Server {
@@ -85,10 +93,40 @@ impl Server {
                 )));
             }
         }
+        let on = crate::native::gopath_env::gopkg_cache_enabled(args.gopkg_cache)
+            .map_err(|e| CliError::usage(format!("go: {e}")))?;
+        let gopkg = (on && gopath_mode()).then(|| {
+            let roots = crate::native::gopath_env::config(None).roots();
+            let clock = crate::native::gopath_env::InstantClock::new();
+            let mut trace = crate::report::trace::Trace::recording();
+            let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let g = WatchedGopkg::open(&roots, &mut trace, &clock, threads);
+            if args.x {
+                for e in &trace.events {
+                    eprintln!("{}", e.x_line());
+                }
+            }
+            match &g.fallback_reason {
+                Some(why) => eprintln!(
+                    "modscope serve: gopkg index: {why}; falling back to stat checks per request"
+                ),
+                None => eprintln!(
+                    "modscope serve: gopkg index: {} directories watched (open {:.1} ms, watches \
+                     {:.1} ms, validation {:.1} ms)",
+                    g.setup.watches,
+                    g.setup.open_ns as f64 / 1e6,
+                    g.setup.watch_ns as f64 / 1e6,
+                    g.setup.validate_ns as f64 / 1e6
+                ),
+            }
+            g
+        });
         Ok(Server {
             cwd,
             web,
             gopkg_cache: args.gopkg_cache,
+            gopkg,
+            x: args.x,
         })
     }
 
@@ -120,34 +158,52 @@ impl Server {
             imports,
             from: req.get("from").map(PathBuf::from),
             json: true,
-            x: false,
+            x: self.x,
             gopkg_cache: self.gopkg_cache,
             tags: req.get("tags").map(str::to_string),
         };
-        let out = if self.gopkg_cache_on() && gopath_mode() {
-            self.lookup_indexed(&args)
-        } else {
-            crate::native::cli::lookup::output(&args, &self.cwd, None)
+        let cwd = self.cwd.clone();
+        let out = match self.begin_gopkg() {
+            Some(g) => {
+                let (fs, ix) = g.parts(&cwd);
+                crate::native::cli::lookup::output_with_fs(&args, &cwd, &fs, Some(ix))
+            }
+            None => crate::native::cli::lookup::output(&args, &cwd, None),
         };
-        answer(out)
+        self.answer(out)
     }
 
-    /// A GOPATH-mode lookup through the gopkg index, opened (and saved) for this request.
-    fn lookup_indexed(&mut self, args: &LookupArgs) -> CmdOutput {
-        let cfg = crate::native::gopath_env::config(args.tags.as_deref());
-        let roots = cfg.roots();
-        let clock = crate::native::gopath_env::InstantClock::new();
-        let mut setup = crate::report::trace::Trace::off();
-        let mut ix = crate::native::gopkg_index_store::open(&roots, &mut setup, &clock);
-        let out = crate::native::cli::lookup::output(args, &self.cwd, Some(&mut ix));
-        if ix.is_dirty() {
-            let _ = crate::native::gopkg_index_store::save(&mut ix, &roots);
+    /// The watched index, after applying the notifications queued before this request (see
+    /// [`crate::native::watch`]); `None` when lookups do not go through it.
+    fn begin_gopkg(&mut self) -> Option<&mut WatchedGopkg> {
+        let x = self.x;
+        let g = self.gopkg.as_mut()?;
+        let d = g.begin();
+        if x {
+            if d.fallback {
+                eprintln!("# gopkg watch: no watches, stat checks for this request");
+            } else if d.events > 0 {
+                eprintln!(
+                    "# gopkg watch: {} notifications{}, {} records to re-check",
+                    d.events,
+                    if d.overflow {
+                        " (queue overflowed)"
+                    } else {
+                        ""
+                    },
+                    g.index.touched_count()
+                );
+            }
         }
-        out
+        Some(g)
     }
 
-    fn gopkg_cache_on(&self) -> bool {
-        crate::native::gopath_env::gopkg_cache_enabled(self.gopkg_cache).unwrap_or(false)
+    /// The HTTP form of a lookup's output; its `-x` lines go to our stderr.
+    fn answer(&self, mut out: CmdOutput) -> Response {
+        if self.x && !out.stdout.is_empty() {
+            eprint!("{}", std::mem::take(&mut out.stderr));
+        }
+        answer(out)
     }
 
     fn list(&mut self, req: &Request) -> Response {
@@ -163,11 +219,26 @@ impl Server {
             patterns: req.all("pkg"),
         };
         let out = if gopath_mode() {
+            let cwd = self.cwd.clone();
+            let listed = match self.begin_gopkg() {
+                Some(g) => {
+                    let cfg = crate::native::gopath_env::config(pargs.tags.as_deref());
+                    let (fs, ix) = g.parts(&cwd);
+                    crate::native::cli::list_pkgs::list_output_index(
+                        &pargs,
+                        &cwd,
+                        &cfg,
+                        &fs,
+                        Some(ix),
+                    )
+                }
+                None => crate::native::cli::list_pkgs::list_output(&pargs, &cwd),
+            };
             let PkgListOutput {
                 stdout,
                 stderr,
                 exit,
-            } = crate::native::cli::list_pkgs::list_output(&pargs, &self.cwd);
+            } = listed;
             CmdOutput {
                 stdout,
                 stderr,
@@ -176,7 +247,7 @@ impl Server {
         } else {
             crate::native::cli::list_modpkgs::run(pargs, None)
         };
-        answer(out)
+        self.answer(out)
     }
 
     fn list_m(&mut self, req: &Request) -> Response {
@@ -195,7 +266,7 @@ impl Server {
                 exit: 1,
             },
         };
-        answer(out)
+        self.answer(out)
     }
 
     fn static_file(&self, path: &str) -> Response {
@@ -315,6 +386,9 @@ pub fn run(args: ServeArgs) -> Result<Outcome, CliError> {
         let Ok(mut stream) = stream else { continue };
         let resp = match read_request(&mut stream) {
             Ok(req) => {
+                if server.x {
+                    eprintln!("# serve: {} {}", req.method, req.path);
+                }
                 let head = req.method == "HEAD";
                 let resp = server.handle(&req);
                 let _ = write_response(&mut stream, &resp, head);

@@ -48,6 +48,15 @@
 //! unchanged, non-racy record and leaves anything else to the lazy check, so it cannot make an
 //! answer staler than checking at use would.
 //!
+//! A long-running process that watches the trees (`modscope serve`, `native::watch`) replaces
+//! the per-session `stat` with change notifications: every indexed directory is watched before
+//! the records are validated once, and afterwards a record is re-checked only when a
+//! notification concerns it ([`GopkgIndex::touch`]: a fresh listing must match it;
+//! [`GopkgIndex::touch_subtree`] and a named subdirectory: it and every record below it are
+//! walked again, since the path may now name another directory). The argument for why no
+//! change goes unseen, and how notifications are read before the lookups that must see them, is
+//! in `native::watch`.
+//!
 //! Within a session, validated records are trusted without another `stat` (the go command also
 //! caches `isDir` answers for the length of one run). The resolver memoises on top of that, per
 //! session: the `vendor` directories and go.mod above each directory level, and each final
@@ -172,6 +181,13 @@ pub enum IndexDecodeError {
 
 const MAGIC: &str = "modscope gopkg index 2";
 
+/// [`GopkgIndex::touch`]: no change notification since the record was checked.
+pub const TOUCH_NONE: u8 = 0;
+/// [`GopkgIndex::touch`]: the directory changed; a listing must match the record.
+pub const TOUCH_LIST: u8 = 1;
+/// [`GopkgIndex::touch`]: the directory may be another one now; its subtree is walked again.
+pub const TOUCH_WALK: u8 = 2;
+
 /// What a fresh `stat` says about a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
@@ -190,6 +206,9 @@ pub struct GopkgIndex {
     recs: Vec<DirRecord>,
     alive: Vec<bool>,
     checked: Vec<bool>,
+    /// Per record, what a change notification said since it was last checked (see
+    /// [`GopkgIndex::touch`]): [`TOUCH_NONE`], [`TOUCH_LIST`] or [`TOUCH_WALK`].
+    touched: Vec<u8>,
     built_at_ns: Option<u64>,
     memo: FxMap<Box<str>, Found>,
     dirty: bool,
@@ -307,6 +326,7 @@ impl GopkgIndex {
         self.alive.push(true);
         // Records created during a session come from a fresh listing: trusted for the session.
         self.checked.push(self.dirty);
+        self.touched.push(TOUCH_NONE);
     }
 
     /// Whether the index was built for exactly these roots.
@@ -354,6 +374,20 @@ impl GopkgIndex {
             return true;
         }
         let dir = self.dir_path(id);
+        match self.touched[i] {
+            TOUCH_WALK => return false,
+            TOUCH_LIST => {
+                // Changed since it was watched: only a fresh listing can vouch for it.
+                self.stats.listed += 1;
+                let ok = self.listing_matches(fs, id, &dir);
+                if ok {
+                    self.checked[i] = true;
+                    self.touched[i] = TOUCH_NONE;
+                }
+                return ok;
+            }
+            _ => {}
+        }
         let meta = fs.stat(&dir).ok();
         let ok = match self.judge(id, meta.as_ref()) {
             Verdict::Unchanged => {
@@ -429,7 +463,7 @@ impl GopkgIndex {
     /// rebuilt), so a stat made ahead of use can never validate a changed directory.
     pub fn apply_stat(&mut self, id: u32, meta: Option<&Metadata>) {
         let i = id as usize;
-        if i >= self.recs.len() || !self.alive[i] || self.checked[i] {
+        if i >= self.recs.len() || !self.alive[i] || self.checked[i] || self.touched[i] != 0 {
             return;
         }
         if self.judge(id, meta) == Verdict::Unchanged {
@@ -689,11 +723,123 @@ impl GopkgIndex {
                 });
                 ix.alive.push(true);
                 ix.checked.push(false);
+                ix.touched.push(TOUCH_NONE);
             } else if !line.is_empty() {
                 return Err(bad());
             }
         }
         Ok(ix)
+    }
+
+    /// Starts a new session over the same records: every record is checked again before it is
+    /// trusted, and every memoised answer is dropped (what a new process would do with the
+    /// loaded index; a long-running process without change notifications calls it per request).
+    pub fn new_session(&mut self) {
+        self.checked.fill(false);
+        self.memo.clear();
+        self.generation += 1;
+    }
+
+    /// Records a change notification for directory `rel` of root `root`: something in it changed
+    /// (`entry` names the entry when the notification does). The record is then trusted only
+    /// after a fresh listing matches it ([`TOUCH_LIST`]); the entry's own record, if indexed,
+    /// and the deepest indexed ancestor when `rel` itself is not indexed are walked again
+    /// ([`TOUCH_WALK`]): a directory renamed or linked into place under an old name has other
+    /// contents, which no listing of its parent shows. Memoised answers are dropped.
+    ///
+    /// This is the hook for a process that watches the trees (`native::watch`): between
+    /// notifications, a checked record needs no `stat`.
+    pub fn touch(&mut self, root: usize, rel: &str, entry: Option<&str>) {
+        self.memo.clear();
+        self.generation += 1;
+        let Some(r) = self.roots.get(root) else {
+            return;
+        };
+        match r.map.get(rel) {
+            Some(&id) => self.mark(id, TOUCH_LIST),
+            None => {
+                let mut cur = parent(rel);
+                while let Some(c) = cur {
+                    if let Some(&id) = self.roots[root].map.get(c) {
+                        self.mark(id, TOUCH_WALK);
+                        break;
+                    }
+                    cur = parent(c);
+                }
+            }
+        }
+        if let Some(name) = entry {
+            let child = join(rel, name);
+            if let Some(&id) = self.roots[root].map.get(child.as_str()) {
+                self.mark(id, TOUCH_WALK);
+            }
+        }
+    }
+
+    /// Records that directory `rel` of root `root` was itself deleted, moved or replaced: its
+    /// record (or, when it is not indexed, its deepest indexed ancestor's) is walked again with
+    /// its subtree before it is trusted. Memoised answers are dropped.
+    pub fn touch_subtree(&mut self, root: usize, rel: &str) {
+        self.memo.clear();
+        self.generation += 1;
+        let Some(r) = self.roots.get(root) else {
+            return;
+        };
+        let mut cur = Some(rel);
+        while let Some(c) = cur {
+            if let Some(&id) = r.map.get(c) {
+                self.mark(id, TOUCH_WALK);
+                return;
+            }
+            cur = parent(c);
+        }
+    }
+
+    /// The ids of the live records (for [`GopkgIndex::dir_path`]).
+    pub fn live_ids(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.recs.len() as u32).filter(|&id| self.alive[id as usize])
+    }
+
+    /// Marks every record to be walked again before it is trusted (change notifications were
+    /// lost, e.g. the kernel's queue overflowed). Memoised answers are dropped.
+    pub fn touch_all(&mut self) {
+        self.touched.fill(TOUCH_WALK);
+        self.checked.fill(false);
+        self.memo.clear();
+        self.generation += 1;
+    }
+
+    fn mark(&mut self, id: u32, how: u8) {
+        let i = id as usize;
+        if how == TOUCH_WALK && self.touched[i] != TOUCH_WALK {
+            // The path may name another directory now, and so may every path below it: a
+            // lookup that finds one of those records directly must not trust it either.
+            let rec = &self.recs[i];
+            let root = rec.root as usize;
+            let below = format!("{}/", rec.rel);
+            let all = rec.rel.is_empty();
+            let ids: Vec<u32> = self.roots[root]
+                .map
+                .iter()
+                .filter(|(k, _)| all || k.starts_with(&below))
+                .map(|(_, &id)| id)
+                .collect();
+            for d in ids {
+                self.touched[d as usize] = TOUCH_WALK;
+                self.checked[d as usize] = false;
+            }
+        }
+        self.touched[i] = self.touched[i].max(how);
+        self.checked[i] = false;
+    }
+
+    /// Records waiting for a re-check after a change notification ([`GopkgIndex::touch`]).
+    pub fn touched_count(&self) -> usize {
+        self.touched
+            .iter()
+            .zip(&self.alive)
+            .filter(|(t, a)| **a && **t != TOUCH_NONE)
+            .count()
     }
 
     /// Marks the index as saved.

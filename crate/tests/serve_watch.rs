@@ -1,0 +1,290 @@
+//! The watched gopkg index of `modscope serve`: packages added, removed and renamed, vendor
+//! directories added, directories replaced under the same name, between two requests — the
+//! second answer equals the scan's (a fresh CLI run without the index) and its steps show the
+//! rebuild. In-process, the same index answers repeated lookups with no `stat` at all.
+
+use modscope::native::fs::OsFs;
+use modscope::native::watch::WatchedGopkg;
+use modscope::pkg::constraint::BuildContext;
+use modscope::pkg::gopath::{GopathConfig, GorootMode, Importer, Resolver};
+use modscope::report::trace::Trace;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+struct TempTree(PathBuf);
+
+impl TempTree {
+    fn new(tag: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("modscope-watch-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempTree(p)
+    }
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+}
+
+impl Drop for TempTree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Serve {
+    child: Child,
+    addr: String,
+}
+
+impl Serve {
+    fn start(env: &[(&str, String)], cwd: &Path) -> Serve {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_modscope"));
+        cmd.args(["serve", "-addr", "127.0.0.1:0", "--gopkg-cache"])
+            .current_dir(cwd)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("modscope serve: http://")
+            .and_then(|r| r.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Serve { child, addr }
+    }
+
+    fn lookup(&self, path: &str, from: Option<&Path>) -> Value {
+        let mut target = format!("/api/lookup?path={path}");
+        if let Some(f) = from {
+            target.push_str(&format!("&from={}", f.display()));
+        }
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.write_all(format!("GET {target} HTTP/1.1\r\n\r\n").as_bytes())
+            .unwrap();
+        let mut buf = String::new();
+        s.read_to_string(&mut buf).unwrap();
+        assert!(buf.starts_with("HTTP/1.1 200"), "{target}: {buf}");
+        let body = &buf[buf.find("\r\n\r\n").unwrap() + 4..];
+        serde_json::from_str(body).unwrap()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The answer of a fresh CLI run with the linear scan (no index).
+fn scan(env: &[(&str, String)], cwd: &Path, path: &str, from: Option<&Path>) -> Value {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_modscope"));
+    cmd.args(["lookup", path, "--json"]).current_dir(cwd);
+    if let Some(f) = from {
+        cmd.arg("--from").arg(f);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn answer(v: &Value) -> Vec<Option<&Value>> {
+    ["ImportPath", "Dir", "Error", "NotAPackage"]
+        .iter()
+        .map(|k| v.get(*k))
+        .collect()
+}
+
+fn rebuilt(v: &Value) -> bool {
+    v["Steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["kind"] == "index-rebuild")
+}
+
+#[test]
+fn changes_between_requests_are_seen_through_the_watcher() {
+    let t = TempTree::new("changes");
+    t.write("gp/src/example.com/a/a.go", "package a\n");
+    t.write("gp/src/example.com/b/b.go", "package b\n");
+    t.write("gp/src/example.com/app/main.go", "package main\n");
+    t.write("gp/src/example.com/empty/README", "none\n");
+    t.write("gp/src/example.com/other/x/x.go", "package x\n");
+    t.write("gp/src/example.com/other/y/README", "none\n");
+    let env = vec![
+        ("GO111MODULE", "off".to_string()),
+        ("GOPATH", t.path("gp").display().to_string()),
+        ("GOEXPERIMENT", String::new()),
+        ("MODSCOPE_CACHE", t.path("cache").display().to_string()),
+    ];
+    let srv = Serve::start(&env, &t.0);
+    let app = t.path("gp/src/example.com/app");
+    let src = t.path("gp/src/example.com");
+    let check = |path: &str, from: Option<&Path>, want_rebuild: bool| {
+        let got = srv.lookup(path, from);
+        let want = scan(&env, &t.0, path, from);
+        assert_eq!(answer(&got), answer(&want), "{path} from {from:?}: {got:#}");
+        if want_rebuild {
+            assert!(rebuilt(&got), "{path}: no rebuild step in {got:#}");
+        }
+        got
+    };
+    // Warm up every answer once (the index is built and watched at start).
+    for p in [
+        "example.com/a",
+        "example.com/b",
+        "example.com/new",
+        "example.com/empty",
+    ] {
+        check(p, None, false);
+        check(p, Some(&app), false);
+    }
+    check("example.com/other/y", None, false);
+    let v = check("example.com/a", None, false);
+    assert!(v.get("Error").is_none());
+
+    // Added package.
+    t.write("gp/src/example.com/new/new.go", "package new\n");
+    let v = check("example.com/new", None, true);
+    assert!(v.get("Error").is_none(), "{v:#}");
+
+    // Removed package.
+    std::fs::remove_dir_all(src.join("a")).unwrap();
+    let v = check("example.com/a", None, true);
+    assert!(v.get("Error").is_some(), "{v:#}");
+
+    // Renamed package: the old path is gone, the new one found.
+    std::fs::rename(src.join("b"), src.join("renamed")).unwrap();
+    let v = check("example.com/renamed", None, true);
+    assert!(v.get("Error").is_none(), "{v:#}");
+    let v = check("example.com/b", None, false);
+    assert!(v.get("Error").is_some(), "{v:#}");
+
+    // A vendor directory added above the importer.
+    t.write(
+        "gp/src/example.com/app/vendor/example.com/a/a.go",
+        "package a\n",
+    );
+    let v = check("example.com/a", Some(&app), true);
+    assert_eq!(v["ImportPath"], "example.com/app/vendor/example.com/a");
+
+    // A Go file added to a directory that had none: no longer "no Go files".
+    let before = check("example.com/empty", None, false);
+    t.write("gp/src/example.com/empty/e.go", "package empty\n");
+    let after = check("example.com/empty", None, false);
+    assert_ne!(answer(&before), answer(&after));
+
+    // A directory replaced by another under the same name (the listing of the parent is the
+    // same; only the watch of the name tells).
+    std::fs::rename(src.join("other"), t.path("gp/other-old")).unwrap();
+    t.write("gp/src/example.com/other/y/y.go", "package y\n");
+    let v = check("example.com/other/y", None, true);
+    assert!(v.get("Error").is_none(), "{v:#}");
+    let v = check("example.com/other/x", None, false);
+    assert!(v.get("Error").is_some(), "{v:#}");
+
+    // A directory moved in from outside the trees, then changed inside: its new path is
+    // watched.
+    t.write("outside/pkg/p.go", "package pkg\n");
+    std::fs::rename(t.path("outside/pkg"), src.join("moved")).unwrap();
+    check("example.com/moved", None, true);
+    t.write("gp/src/example.com/moved/sub/s.go", "package sub\n");
+    let v = check("example.com/moved/sub", None, true);
+    assert!(v.get("Error").is_none(), "{v:#}");
+
+    // The directory moved away keeps no watch under the old name: changes there after the
+    // move are not mistaken for the old path, and the old path stays absent.
+    t.write("gp/other-old/x/z.go", "package x\n");
+    let v = check("example.com/other/x", None, false);
+    assert!(v.get("Error").is_some(), "{v:#}");
+}
+
+#[test]
+fn unchanged_trees_need_no_stat_per_request() {
+    let t = TempTree::new("nostat");
+    for i in 0..20 {
+        t.write(&format!("gp/src/example.com/p{i}/p.go"), "package p\n");
+    }
+    t.write(
+        "gp/src/example.com/app/vendor/example.com/v/v.go",
+        "package v\n",
+    );
+    t.write("gp/src/example.com/app/main.go", "package main\n");
+    let cfg = GopathConfig {
+        goroot: t.path("goroot").display().to_string(),
+        goroot_mode: GorootMode::Fs,
+        gopath: vec![t.path("gp").display().to_string()],
+        ctx: BuildContext::default(),
+    };
+    std::env::set_var("MODSCOPE_CACHE", t.path("cache"));
+    let roots = cfg.roots();
+    let clock = modscope::clock::FrozenClock;
+    let mut trace = Trace::off();
+    let mut g = WatchedGopkg::open(&roots, &mut trace, &clock, 2);
+    assert!(g.watching(), "{:?}", g.fallback_reason);
+    assert_eq!(g.setup.watches, g.setup.dirs);
+    let app = t.path("gp/src/example.com/app").display().to_string();
+    let run = |g: &mut WatchedGopkg| {
+        g.begin();
+        let (fs, ix) = g.parts(&t.0);
+        let mut r = Resolver::new(&fs, &cfg, Trace::off(), &clock).with_index(ix);
+        let (import_path, root) = r.dir_to_import_path(&app);
+        let imp = Importer {
+            import_path,
+            dir: app.clone(),
+            root,
+        };
+        let mut out = Vec::new();
+        for i in 0..22 {
+            let p = format!(
+                "example.com/{}",
+                if i == 21 {
+                    "v".to_string()
+                } else {
+                    format!("p{i}")
+                }
+            );
+            let res = r.resolve(&p, Some(&imp));
+            out.push(res.result.map(|f| f.dir).map_err(|e| e.to_string()));
+        }
+        out
+    };
+    let first = run(&mut g);
+    let stats = g.index.stats;
+    // Later requests over unchanged trees: no stat, no listing, no rebuild.
+    for _ in 0..3 {
+        assert_eq!(run(&mut g), first);
+        assert_eq!(g.index.stats.validated, stats.validated);
+        assert_eq!(g.index.stats.listed, stats.listed);
+        assert_eq!(g.index.stats.rebuilds, stats.rebuilds);
+    }
+    assert!(first[21]
+        .as_ref()
+        .unwrap()
+        .ends_with("app/vendor/example.com/v"));
+    // One change: one listing or rebuild, and the new answer.
+    std::fs::remove_dir_all(t.path("gp/src/example.com/p3")).unwrap();
+    let after = run(&mut g);
+    assert!(after[3].is_err(), "{:?}", after[3]);
+    assert_eq!(after[4], first[4]);
+    assert!(g.index.stats.rebuilds + g.index.stats.listed > stats.rebuilds + stats.listed);
+    drop(OsFs::new(&t.0));
+}

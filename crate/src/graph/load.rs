@@ -1352,7 +1352,8 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn new_requirements(
+    /// Requirements with `roots` (sorted here) under `pruning`, `direct` as given.
+    pub fn new_requirements(
         &self,
         pruning: Pruning,
         mut roots: Vec<Mv>,

@@ -13,6 +13,7 @@ use crate::graph::load::{BuildMod, GraphError, LoadedGraph, Loader, ModuleGraph,
 use crate::graph::{Mv, VerId};
 use crate::module::{escape_path, escape_version};
 use crate::pkg::modload::{ModLookupError, ModuleRoot};
+use crate::pkg::modquery::{query_import, FetchFail, QueryInputs};
 use crate::source::{DirEntry, FileKind, Fs, FsError, MemFs, Metadata, ModuleSource};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -22,7 +23,7 @@ use std::sync::Arc;
 struct ZipMount {
     path: String,
     version: String,
-    fs: Option<Result<MemFs, String>>,
+    fs: Option<Result<MemFs, FetchFail>>,
 }
 
 /// The OS file system with module zips mounted in memory at their module-cache directories.
@@ -44,18 +45,18 @@ impl<'a> ModuleTreeFs<'a> {
 
     /// Serves `path@version`'s zip at `dir` (read on first access).
     pub fn mount(&self, dir: &str, path: &str, version: &str) {
-        self.mounts.borrow_mut().insert(
-            dir.to_string(),
-            ZipMount {
+        self.mounts
+            .borrow_mut()
+            .entry(dir.to_string())
+            .or_insert_with(|| ZipMount {
                 path: path.to_string(),
                 version: version.to_string(),
                 fs: None,
-            },
-        );
+            });
     }
 
     /// Reads the zip for the mount at `dir` if not yet read; its error text if it cannot be.
-    pub fn ensure(&self, dir: &str) -> Result<(), String> {
+    pub fn ensure(&self, dir: &str) -> Result<(), FetchFail> {
         let mut mounts = self.mounts.borrow_mut();
         let Some(m) = mounts.get_mut(dir) else {
             return Ok(());
@@ -88,9 +89,9 @@ impl<'a> ModuleTreeFs<'a> {
         let mounts = self.mounts.borrow();
         match mounts.get(&dir).and_then(|m| m.fs.as_ref()) {
             Some(Ok(fs)) => Some(f(fs)),
-            Some(Err(message)) => Some(Err(FsError::Other {
+            Some(Err(fail)) => Some(Err(FsError::Other {
                 path: path.to_string(),
-                message: message.clone(),
+                message: fail.message.clone(),
             })),
             None => Some(f(&MemFs::new())),
         }
@@ -102,18 +103,25 @@ fn read_zip(
     path: &str,
     version: &str,
     dir: &str,
-) -> Result<MemFs, String> {
+) -> Result<MemFs, FetchFail> {
     let fetched = source
         .fetch(path, version, FileKind::Zip)
-        .map_err(|e| format!("{path}@{version}: {}", e.message()))?;
+        .map_err(|e| FetchFail {
+            message: format!("{path}@{version}: {}", e.message()),
+            not_found: e.is_not_found(),
+        })?;
+    let other = |message: String| FetchFail {
+        message,
+        not_found: false,
+    };
     let mut ar = zip::ZipArchive::new(std::io::Cursor::new(&fetched.data[..]))
-        .map_err(|e| format!("{path}@{version}: reading zip: {e}"))?;
+        .map_err(|e| other(format!("{path}@{version}: reading zip: {e}")))?;
     let prefix = format!("{path}@{version}/");
     let mut fs = MemFs::new();
     for i in 0..ar.len() {
         let mut f = ar
             .by_index(i)
-            .map_err(|e| format!("{path}@{version}: reading zip: {e}"))?;
+            .map_err(|e| other(format!("{path}@{version}: reading zip: {e}")))?;
         if f.is_dir() {
             continue;
         }
@@ -122,7 +130,7 @@ fn read_zip(
         };
         let mut data = Vec::with_capacity(f.size().min(1 << 24) as usize);
         std::io::Read::read_to_end(&mut f, &mut data)
-            .map_err(|e| format!("{path}@{version}: reading zip: {e}"))?;
+            .map_err(|e| other(format!("{path}@{version}: reading zip: {e}")))?;
         fs.insert(&format!("{dir}/{rest}"), data);
     }
     Ok(fs)
@@ -254,17 +262,14 @@ pub fn module_objects(
     }
 }
 
-/// The error text of a failed lookup in `mode` (with `-mod=mod` an unprovided package is
-/// searched for in the proxies: `cannot find module providing package …`).
-pub fn lookup_error_text(source: &dyn ModuleSource, mode: BuildMod, e: &ModLookupError) -> String {
+/// The error text of a failed lookup in `mode`. With `-mod=mod` an import no module provides is
+/// `cannot find module providing package …` until the proxy was asked ([`query_import_in`]
+/// gives the final text).
+pub fn lookup_error_text(mode: BuildMod, e: &ModLookupError) -> String {
     match (mode, e) {
-        (BuildMod::Mod, ModLookupError::NoModule(p)) => match source.fetch(p, "", FileKind::List) {
-            Err(err) => format!(
-                "cannot find module providing package {p}: module {p}: {}",
-                err.message()
-            ),
-            Ok(_) => format!("cannot find module providing package {p}"),
-        },
+        (BuildMod::Mod, ModLookupError::NoModule(p)) => {
+            format!("cannot find module providing package {p}")
+        }
         _ => e.to_string(),
     }
 }
@@ -349,4 +354,150 @@ pub fn update_pruned_roots(
     }
     // The new roots' graph; raising continues there until every root is selected.
     l.add_package_roots(rs, &roots)
+}
+
+/// The main modules' replace lines as [`QueryInputs::replaced`] takes them.
+pub fn replaced_modules(l: &Loader<'_>) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for m in l.main_modules() {
+        for r in &m.replaces {
+            let to = match &r.new_version {
+                Some(v) => format!("{}@{v}", r.new_path),
+                None => r.new_path.clone(),
+            };
+            out.push((
+                r.old_path.clone(),
+                r.old_version.clone().unwrap_or_default(),
+                to,
+            ));
+        }
+    }
+    out
+}
+
+/// The go command's `queryImport` for `path` against the module graph `mg` (`-mod=mod`): the
+/// module to add, or the package's error text. Module zips are mounted into `fs`.
+pub fn query_import_in(
+    l: &Loader<'_>,
+    mg: &ModuleGraph,
+    fs: &ModuleTreeFs<'_>,
+    gomodcache: &str,
+    goroot: &str,
+    path: &str,
+) -> Result<(String, String), String> {
+    let main_paths: Vec<String> = l.main_modules().map(|m| m.path.clone()).collect();
+    let replaces: Vec<(Option<String>, String, String, Option<String>)> = l
+        .main_modules()
+        .flat_map(|m| {
+            m.replaces.iter().map(|r| {
+                (
+                    r.old_version.clone(),
+                    r.old_path.clone(),
+                    r.new_path.clone(),
+                    r.new_version.clone(),
+                )
+            })
+        })
+        .collect();
+    let replaced = replaced_modules(l);
+    let excludes: Vec<(String, String)> = l
+        .main_modules()
+        .flat_map(|m| m.excludes.iter().cloned())
+        .collect();
+    let excluded = |p: &str, v: &str| excludes.iter().any(|(ep, ev)| ep == p && ev == v);
+    let selected = |p: &str| -> Option<String> {
+        if main_paths.iter().any(|m| m == p) {
+            return Some(String::new());
+        }
+        let id = l.names.lookup_path(p)?;
+        let v = mg.graph.selected(id);
+        (v != VerId::NONE).then(|| l.names.ver_str(v).to_string())
+    };
+    let fetch = |p: &str, v: &str| -> Result<(String, bool), FetchFail> {
+        let target = replaces
+            .iter()
+            .find(|(ov, op, _, _)| op == p && ov.as_deref() == Some(v))
+            .or_else(|| {
+                replaces
+                    .iter()
+                    .find(|(ov, op, _, _)| op == p && ov.is_none())
+            });
+        let (zp, zv) = match target {
+            Some((_, _, np, None)) => return Ok((l.replacement_dir(np), true)),
+            Some((_, _, np, Some(nv))) => (np.as_str(), nv.as_str()),
+            None => (p, v),
+        };
+        let dir = match (escape_path(zp), escape_version(zv)) {
+            (Ok(ep), Ok(ev)) => format!("{}/{ep}@{ev}", gomodcache.trim_end_matches('/')),
+            (Err(e), _) => {
+                return Err(FetchFail {
+                    message: format!("{zp}@{zv}: {e}"),
+                    not_found: false,
+                })
+            }
+            (_, Err(e)) => {
+                return Err(FetchFail {
+                    message: format!("{zp}@{zv}: {e}"),
+                    not_found: false,
+                })
+            }
+        };
+        if !std::path::Path::new(&dir).is_dir() {
+            fs.mount(&dir, zp, zv);
+            fs.ensure(&dir)?;
+        }
+        Ok((dir, false))
+    };
+    let q = QueryInputs {
+        source: l.modules(),
+        fs,
+        main_paths: &main_paths,
+        goroot,
+        replaced: &replaced,
+        excluded: &excluded,
+        selected: &selected,
+        fetch: &fetch,
+    };
+    query_import(&q, path)
+}
+
+/// Adds modules found for missing imports to the roots (the go command's `updateRoots` with
+/// modules to add): a module that is not a root, or a root at a lower version, is added; then
+/// every root of a pruned graph is raised to what the new graph selects. `None` when nothing
+/// changes.
+pub fn add_roots(
+    l: &mut Loader<'_>,
+    rs: &Requirements,
+    adds: &[Mv],
+) -> Option<Result<LoadedGraph, GraphError>> {
+    let mut roots = rs.roots.clone();
+    let mut changed = false;
+    for &m in adds {
+        match roots.iter_mut().find(|r| r.path == m.path) {
+            Some(r) if l.names.cmp_ver(r.ver, m.ver).is_lt() => {
+                r.ver = m.ver;
+                changed = true;
+            }
+            Some(_) => {}
+            None => {
+                roots.push(m);
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return None;
+    }
+    if rs.pruning == crate::graph::load::Pruning::Pruned {
+        let fresh = l.read_mod_graph(rs.pruning, &roots);
+        for r in roots.iter_mut() {
+            let v = fresh.graph.selected(r.path);
+            if v != VerId::NONE {
+                r.ver = v;
+            }
+        }
+        return l.add_package_roots(rs, &roots);
+    }
+    let rs2 = l.new_requirements(rs.pruning, roots, rs.direct.clone());
+    Some(l.expand_graph(rs2))
 }

@@ -10,6 +10,7 @@
 //! | [`index`] | the gopkg cache: a validated hash index of the trees |
 //! | [`list`] | `go list` in GOPATH mode: patterns, `-deps`, the package fields |
 //! | [`modload`] | module mode: which module of the build list provides an import path |
+//! | [`modquery`] | module mode, `-mod=mod`: the module a missing import is found in (`latest`) |
 //! | [`modlist`] | `go list` in module mode: packages, `-deps`, the Module field |
 //! | [`record`] | the one package record of `list -json` in both modes |
 //! | [`vendor`] | vendor mode: when it is on, go.mod / vendor/modules.txt consistency |
@@ -25,6 +26,7 @@ pub mod list;
 pub mod load;
 pub mod modlist;
 pub mod modload;
+pub mod modquery;
 pub mod record;
 pub mod stdlib;
 pub mod vendor;

@@ -112,6 +112,10 @@ pub struct ModLister<'a> {
     /// Whether a lookup consulted the full build list (the roots did not answer it): the go
     /// command has then loaded the module graph, which decides how roots are updated.
     pub graph_used: bool,
+    /// Import paths no module of the build list provides (the go command's
+    /// `ImportMissingError`), in load order: under `-mod=mod` these are looked up in the proxy.
+    pub missing: Vec<String>,
+    pushed: usize,
     graph: PackageGraph,
     loading: BTreeSet<String>,
 }
@@ -127,6 +131,8 @@ impl<'a> ModLister<'a> {
             env,
             trace,
             graph_used: false,
+            missing: Vec::new(),
+            pushed: 0,
             graph: PackageGraph::default(),
             loading: BTreeSet::new(),
         }
@@ -239,21 +245,22 @@ impl<'a> ModLister<'a> {
             import_path: path.to_string(),
             ..Default::default()
         };
-        // Root versions first for what main-module packages import; command-line paths outside
-        // the main modules are looked up in the full build list.
-        let from_main = match stack.first() {
-            Some(top) => self.in_main(top),
-            None => self.in_main(path),
-        };
-        let found = match self.lookup_in(path, from_main) {
+        // A pruned graph: the roots first, the full build list when they do not provide it.
+        let found = match self.lookup_in(path, true) {
             Ok(f) => f,
             Err(e) => {
+                if matches!(
+                    e,
+                    ModLookupError::NoModule(_) | ModLookupError::NotInGoroot { .. }
+                ) {
+                    self.missing.push(path.to_string());
+                }
                 p.fail(
                     stack.to_vec(),
                     pos.unwrap_or_default(),
                     (self.env.error_text)(&e),
                 );
-                return self.graph.push(p);
+                return self.push(p);
             }
         };
         p.dir = found.dir.clone();
@@ -268,7 +275,7 @@ impl<'a> ModLister<'a> {
                 pos.unwrap_or_default(),
                 format!("cannot find package \".\" in:\n\t{}", found.dir),
             );
-            return self.graph.push(p);
+            return self.push(p);
         }
         let mut stack = stack.to_vec();
         stack.push(path.to_string());
@@ -284,7 +291,7 @@ impl<'a> ModLister<'a> {
         if let Some(e) = &dp.error {
             p.fail(stack.clone(), String::new(), pkg_error_text(e));
         }
-        let id = self.graph.push(p);
+        let id = self.push(p);
         self.loading.insert(path.to_string());
         let mut imports = Vec::new();
         let mut children = Vec::new();
@@ -333,6 +340,48 @@ impl<'a> ModLister<'a> {
         self.graph.get_mut(id).imports = imports;
         self.graph.set_imports(id, children);
         id
+    }
+
+    /// The loaded packages in "all" (the go command's `pkgInAll`): the main modules' packages
+    /// and everything they import, directly or not.
+    pub fn in_all(&self, roots: &[usize]) -> BTreeSet<String> {
+        let pkgs = self.output(roots, true);
+        let by_path: std::collections::HashMap<&str, &Package> =
+            pkgs.iter().map(|p| (p.import_path.as_str(), *p)).collect();
+        let mut all = BTreeSet::new();
+        let mut work: Vec<&str> = pkgs
+            .iter()
+            .filter(|p| self.in_main(&p.import_path) && p.module.is_some())
+            .map(|p| p.import_path.as_str())
+            .collect();
+        while let Some(path) = work.pop() {
+            if !all.insert(path.to_string()) {
+                continue;
+            }
+            if let Some(p) = by_path.get(path) {
+                work.extend(p.imports.iter().map(String::as_str));
+            }
+        }
+        all
+    }
+
+    fn push(&mut self, p: Package) -> usize {
+        let id = self.graph.push(p);
+        self.pushed = self.pushed.max(id + 1);
+        id
+    }
+
+    /// Replaces the error text `old` by `new` wherever a package carries it (its own error and
+    /// the `DepsErrors` of its importers): a missing import's error once the proxy was asked.
+    pub fn reword_error(&mut self, old: &str, new: &str) {
+        for id in 0..self.pushed {
+            let p = self.graph.get_mut(id);
+            for e in p.error.iter_mut().chain(p.deps_errors.iter_mut()) {
+                if e.err == old {
+                    e.err = new.to_string();
+                }
+            }
+        }
     }
 
     /// The packages to print: the named ones, or with `deps` every package reachable from them

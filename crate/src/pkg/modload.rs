@@ -118,7 +118,7 @@ fn dir_has_go_files(fs: &dyn Fs, dir: &str) -> bool {
 }
 
 /// Whether the package `path` lives in module `m` (go's `dirInModule`); its directory if so.
-fn dir_in_module(fs: &dyn Fs, path: &str, m: &ModuleRoot, mdir: &str) -> Option<String> {
+pub(crate) fn dir_in_module(fs: &dyn Fs, path: &str, m: &ModuleRoot, mdir: &str) -> Option<String> {
     let rest = if path == m.path {
         ""
     } else {

@@ -10,7 +10,8 @@ use crate::graph::load::{BuildMod, CmdKind};
 use crate::graph::VerId;
 use crate::native::modload::{with_loader, LoadRequest, ModCachePaths};
 use crate::native::modpkg::{
-    build_list_roots, lookup_error_text, module_objects, update_pruned_roots, ModuleTreeFs,
+    add_roots, build_list_roots, lookup_error_text, module_objects, query_import_in,
+    update_pruned_roots, ModuleTreeFs,
 };
 use crate::pkg::modlist::{ModListEnv, ModLister};
 use crate::pkg::record::Package;
@@ -336,6 +337,13 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
         // Modules providing loaded packages become roots of a pruned graph (-mod=mod), which can
         // raise selected versions: packages load again while that changes what they resolve to.
         let mut rounds = 0;
+        // Command-line import paths (not directories): the go command's root packages outside
+        // the patterns that name main-module directories.
+        let named_args: Vec<String> = patterns
+            .iter()
+            .filter(|p| !(p.starts_with('.') || p.contains("...")))
+            .cloned()
+            .collect();
         // Whether the full graph of `rs` counts as loaded for the go command (requirements
         // updated by an earlier round are).
         let mut graph_loaded = false;
@@ -362,6 +370,63 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             } else {
                 None
             };
+            // The go command's preloadRootModules: the module of each command-line package
+            // (found among the roots, the full graph, or in the proxy) becomes a root before
+            // anything else loads.
+            if pruned && mode == BuildMod::Mod && rounds < 10 {
+                let mut need = Vec::new();
+                for p in &named_args {
+                    let (r, full) = crate::pkg::modlist::import_roots_first(
+                        &fs,
+                        &goroot,
+                        first.as_deref(),
+                        &roots,
+                        None,
+                        p,
+                    );
+                    graph_loaded |= full;
+                    let (mp, mv) = match r {
+                        Ok(f) => (f.module, f.version),
+                        Err(
+                            crate::pkg::modload::ModLookupError::NoModule(_)
+                            | crate::pkg::modload::ModLookupError::NotInGoroot { .. },
+                        ) => match query_import_in(l, &mg, &fs, &req.env.gomodcache, &goroot, p) {
+                            Ok(m) => m,
+                            Err(_) => continue,
+                        },
+                        Err(_) => continue,
+                    };
+                    if mp.is_empty() || mp == "std" || mp == "cmd" || mv.is_empty() {
+                        continue;
+                    }
+                    let m = l.names.mv(&mp, &mv);
+                    let root = rs
+                        .roots
+                        .iter()
+                        .filter(|r| r.path == m.path)
+                        .map(|r| r.ver)
+                        .max_by(|a, b| l.names.cmp_ver(*a, *b));
+                    if root != Some(m.ver) && !need.contains(&m) {
+                        need.push(m);
+                    }
+                }
+                if !need.is_empty() {
+                    match add_roots(l, &rs, &need) {
+                        None => {}
+                        Some(Ok((rs2, mg2, None))) => {
+                            rs = rs2;
+                            mg = mg2;
+                            graph_loaded = true;
+                            continue;
+                        }
+                        Some(Ok((_, _, Some(e)))) | Some(Err(e)) => {
+                            out.stderr = format!("go: {e}\n");
+                            out.exit = 1;
+                            return out;
+                        }
+                    }
+                }
+            }
             let mut modules = HashMap::new();
             module_objects(l, &rs, &list, &cache, &mut modules);
             if pruned {
@@ -377,8 +442,7 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             }
             let module_of =
                 |p: &str, v: &str| modules.get(&(p.to_string(), v.to_string())).cloned();
-            let error_text =
-                |e: &crate::pkg::modload::ModLookupError| lookup_error_text(source, mode, e);
+            let error_text = |e: &crate::pkg::modload::ModLookupError| lookup_error_text(mode, e);
             let env = ModListEnv {
                 fs: &fs,
                 goroot: &goroot,
@@ -398,9 +462,25 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
             let mut lister = ModLister::new(env, trace);
             let mut round_out = CmdOutput::default();
             let ids = load_patterns(&mut lister, &patterns, &cwd, &mains, &mut round_out);
+            // Modules that become roots: those of packages in "all" and of command-line
+            // packages (the go command's pkgInAll and pkgIsRoot); other dependencies' modules
+            // are reached through their importers' requirements.
+            let in_all = lister.in_all(&ids);
+            let named: std::collections::BTreeSet<&str> = ids
+                .iter()
+                .filter_map(|&i| {
+                    lister
+                        .output(&[i], false)
+                        .first()
+                        .map(|p| p.import_path.as_str())
+                })
+                .collect();
             let providers: Vec<crate::graph::Mv> = lister
                 .output(&ids, true)
                 .iter()
+                .filter(|p| {
+                    in_all.contains(&p.import_path) || named.contains(p.import_path.as_str())
+                })
                 .filter_map(|p| p.module.as_ref())
                 .filter_map(|m| {
                     list.iter().chain(&first_list).copied().find(|v| {
@@ -434,12 +514,14 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                             &fs,
                             sums.as_deref(),
                         );
-                        if reload_needed_in(
+                        let reload = reload_needed_in(
                             l, &lister, &ids, &fs, &goroot, &new_first, &new_all, &mg2,
-                        ) {
-                            rs = rs2;
-                            mg = mg2;
-                            graph_loaded = true;
+                        );
+                        // The new roots stand either way; their graph is loaded.
+                        rs = rs2;
+                        mg = mg2;
+                        graph_loaded = true;
+                        if reload {
                             continue;
                         }
                     }
@@ -462,6 +544,47 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                         out.exit = 1;
                         return out;
                     }
+                }
+            }
+            // The roots are stable: imports no module provides are looked up in the proxy
+            // (the go command's resolveMissingImports under -mod=mod); a module found is added
+            // and everything loads again.
+            if mode == BuildMod::Mod {
+                let mut adds = Vec::new();
+                let mut found_lines = String::new();
+                let mut rewords = Vec::new();
+                for p in &lister.missing {
+                    match query_import_in(l, &mg, &fs, &req.env.gomodcache, &goroot, p) {
+                        Ok((mp, mv)) => {
+                            found_lines.push_str(&format!("go: found {p} in {mp} {mv}\n"));
+                            adds.push((mp, mv));
+                        }
+                        Err(text) => rewords.push((p.clone(), text)),
+                    }
+                }
+                let adds: Vec<crate::graph::Mv> =
+                    adds.iter().map(|(p, v)| l.names.mv(p, v)).collect();
+                if rounds < 10 && !adds.is_empty() {
+                    match add_roots(l, &rs, &adds) {
+                        None => {}
+                        Some(Ok((rs2, mg2, None))) => {
+                            out.stderr.push_str(&found_lines);
+                            rs = rs2;
+                            mg = mg2;
+                            graph_loaded = true;
+                            continue;
+                        }
+                        Some(Ok((_, _, Some(e)))) | Some(Err(e)) => {
+                            out.stderr.push_str(&found_lines);
+                            out.stderr.push_str(&format!("go: {e}\n"));
+                            out.exit = 1;
+                            return out;
+                        }
+                    }
+                }
+                for (p, text) in rewords {
+                    lister
+                        .reword_error(&format!("cannot find module providing package {p}"), &text);
                 }
             }
             out.stderr.push_str(&round_out.stderr);
@@ -553,7 +676,7 @@ impl RootsOnly<'_> {
                 needed.set(true);
                 self.graph_error.to_string()
             }
-            _ => lookup_error_text(source, mode, e),
+            _ => lookup_error_text(mode, e),
         };
         let env = ModListEnv {
             fs: &fs,

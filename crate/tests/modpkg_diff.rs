@@ -25,7 +25,7 @@
 
 mod common;
 
-use common::oracle::{self, norm, Universe};
+use common::oracle::{self, go_in, norm, Universe};
 use modscope::graph::load::CmdKind;
 use modscope::native::cli::list_modpkgs::list_packages;
 use modscope::native::cli::list_pkgs::PkgListArgs;
@@ -415,4 +415,176 @@ fn go_command_agrees_on_packages() {
         println!("{m}");
     }
     assert!(real.is_empty(), "{} mismatches", real.len());
+}
+
+/// A module zip with `files` under `path@version/`.
+fn module_zip(path: &str, version: &str, files: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in files {
+        w.start_file(
+            format!("{path}@{version}/{name}"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("zip entry");
+        w.write_all(data.as_bytes()).expect("zip write");
+    }
+    w.finish().expect("zip finish").into_inner()
+}
+
+/// Writes a module version into the file proxy under `dir`.
+fn proxy_module(dir: &Path, path: &str, versions: &[(&str, &[(&str, &str)])]) {
+    let d = dir.join("proxy").join(path).join("@v");
+    std::fs::create_dir_all(&d).expect("proxy dir");
+    let list: String = versions.iter().map(|(v, _)| format!("{v}\n")).collect();
+    std::fs::write(d.join("list"), list).expect("list");
+    for (v, files) in versions {
+        let gomod = format!("module {path}\n\ngo 1.17\n");
+        std::fs::write(
+            d.join(format!("{v}.info")),
+            format!("{{\"Version\":\"{v}\",\"Time\":\"2021-01-01T00:00:00Z\"}}"),
+        )
+        .expect("info");
+        std::fs::write(d.join(format!("{v}.mod")), &gomod).expect("mod");
+        let mut all: Vec<(&str, &str)> = vec![("go.mod", gomod.as_str())];
+        all.extend(files.iter().copied());
+        std::fs::write(d.join(format!("{v}.zip")), module_zip(path, v, &all)).expect("zip");
+    }
+}
+
+/// `-mod=mod` and an import no module of the graph provides (SPEC.md E.1 step 5; Go 1.19
+/// `modload/load.go` `resolveMissingImports`, `import.go` `queryImport`): the module is found at
+/// its latest version in the proxy (`example.com/a` v1.1.0, the first version with the package)
+/// and added; a package its latest version lacks, and a path no module has, get the go
+/// command's errors. Checked against fixed answers, and against the go command when installed.
+#[test]
+fn missing_imports_are_found_in_the_proxy() {
+    let root = oracle::temp_root("modpkg-query");
+    let dir = root.join("u");
+    let _ = std::fs::remove_dir_all(&dir);
+    proxy_module(
+        &dir,
+        "example.com/dep",
+        &[(
+            "v1.0.0",
+            &[("dep.go", "package dep\n\nimport _ \"example.com/a/sub\"\n")],
+        )],
+    );
+    proxy_module(
+        &dir,
+        "example.com/a",
+        &[
+            ("v1.0.0", &[("a.go", "package a\n")]),
+            (
+                "v1.1.0",
+                &[("a.go", "package a\n"), ("sub/sub.go", "package sub\n")],
+            ),
+        ],
+    );
+    let main = dir.join("main");
+    std::fs::create_dir_all(&main).expect("main dir");
+    std::fs::write(
+        main.join("go.mod"),
+        "module example.com/main\n\ngo 1.17\n\nrequire example.com/dep v1.0.0\n",
+    )
+    .expect("go.mod");
+    std::fs::write(
+        main.join("main.go"),
+        "package main\n\nimport _ \"example.com/dep\"\n\nfunc main() {}\n",
+    )
+    .expect("main.go");
+    let u = Universe {
+        dir: dir.clone(),
+        args: Vec::new(),
+        ws: false,
+    };
+    let req = LoadRequest {
+        dir: u.main_dir(),
+        env: u.env(&[]),
+        build_mod_flag: None,
+        command: CmdKind::List,
+        go_override: None,
+    };
+    let pairs = u.pairs();
+    let summary = |stdout: &str, pairs: &[(String, &str)]| -> Vec<String> {
+        oracle::json_stream(stdout)
+            .expect("list JSON")
+            .iter()
+            .filter(|p| p.get("Standard") != Some(&Value::Bool(true)))
+            .map(|p| {
+                norm(
+                    &format!(
+                        "{} {}@{} {}",
+                        p["ImportPath"].as_str().unwrap_or(""),
+                        p["Module"]["Path"].as_str().unwrap_or(""),
+                        p["Module"]["Version"].as_str().unwrap_or(""),
+                        p["Error"]["Err"].as_str().unwrap_or("")
+                    ),
+                    pairs,
+                )
+                .trim_end()
+                .to_string()
+            })
+            .collect()
+    };
+    let cases: [(Vec<&str>, bool, Vec<&str>); 2] = [
+        (
+            vec!["./..."],
+            true,
+            vec![
+                "example.com/a/sub example.com/a@v1.1.0",
+                "example.com/dep example.com/dep@v1.0.0",
+                "example.com/main example.com/main@",
+            ],
+        ),
+        (
+            vec!["example.com/a/nosuch", "example.com/nobody/x"],
+            false,
+            vec![
+                "example.com/a/nosuch @ module example.com/a@latest found (v1.1.0), but does not contain package example.com/a/nosuch",
+                "example.com/nobody/x @ cannot find module providing package example.com/nobody/x: module example.com/nobody/x: reading file://$PROXY/example.com/nobody/x/@v/list: no such file or directory",
+            ],
+        ),
+    ];
+    for (patterns, deps, want) in cases {
+        let args = PkgListArgs {
+            e: true,
+            json: true,
+            deps,
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
+            ..PkgListArgs::default()
+        };
+        let o = list_packages(&req, &args);
+        assert_eq!(o.exit, 0, "{patterns:?}: {}", o.stderr);
+        let ours = summary(&o.stdout, &pairs);
+        assert_eq!(ours, want, "{patterns:?}");
+        if deps {
+            assert!(
+                o.stderr
+                    .contains("go: found example.com/a/sub in example.com/a v1.1.0"),
+                "{}",
+                o.stderr
+            );
+        }
+        if common::go_command().is_some() {
+            // The go command rewrites go.mod: each run starts from a fresh copy.
+            let copy = root.join("go-main");
+            let _ = std::fs::remove_dir_all(&copy);
+            std::fs::create_dir_all(&copy).expect("copy dir");
+            for f in ["go.mod", "main.go"] {
+                std::fs::copy(main.join(f), copy.join(f)).expect("copy");
+            }
+            let mut cmd = go_in(&u, &copy, "-mod=mod -modcacherw");
+            cmd.args(["list", "-e", "-json"]);
+            if deps {
+                cmd.arg("-deps");
+            }
+            let g = cmd.args(&patterns).output().expect("go runs");
+            let mut gp = pairs.clone();
+            gp.push((copy.display().to_string(), "$WORK/main"));
+            let theirs: Vec<String> = summary(&String::from_utf8_lossy(&g.stdout), &gp);
+            assert_eq!(ours, theirs, "{patterns:?} against the go command");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&root);
 }

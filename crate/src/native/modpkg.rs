@@ -375,10 +375,12 @@ pub fn replaced_modules(l: &Loader<'_>) -> Vec<(String, String, String)> {
     out
 }
 
-/// The go command's `queryImport` for `path` against the module graph `mg` (`-mod=mod`): the
-/// module to add, or the package's error text. Module zips are mounted into `fs`.
+/// The go command's `queryImport` for `path` against the module graph `mg`: the module to add
+/// (`-mod=mod`), or the package's error text (`readonly` as [`QueryInputs::readonly`]). Module
+/// zips are mounted into `fs`.
 pub fn query_import_in(
     l: &Loader<'_>,
+    readonly: Option<&str>,
     mg: &ModuleGraph,
     fs: &ModuleTreeFs<'_>,
     gomodcache: &str,
@@ -457,6 +459,7 @@ pub fn query_import_in(
         excluded: &excluded,
         selected: &selected,
         fetch: &fetch,
+        readonly,
     };
     query_import(&q, path)
 }

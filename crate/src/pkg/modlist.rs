@@ -116,6 +116,8 @@ pub struct ModLister<'a> {
     /// `ImportMissingError`), in load order: under `-mod=mod` these are looked up in the proxy.
     pub missing: Vec<String>,
     pushed: usize,
+    /// Missing-go.sum errors as a command-line package carries them (no importer), by path.
+    sum_root_texts: std::collections::HashMap<String, String>,
     graph: PackageGraph,
     loading: BTreeSet<String>,
 }
@@ -133,6 +135,7 @@ impl<'a> ModLister<'a> {
             graph_used: false,
             missing: Vec::new(),
             pushed: 0,
+            sum_root_texts: std::collections::HashMap::new(),
             graph: PackageGraph::default(),
             loading: BTreeSet::new(),
         }
@@ -228,8 +231,61 @@ impl<'a> ModLister<'a> {
         r
     }
 
+    /// The go command's missing-go.sum text for a lookup (`ImportMissingSumError`): the
+    /// importer, and how to add the sums (`go get` on the importer, or `go mod download` of the
+    /// candidate modules for a command-line package).
+    fn missing_sum_text(
+        &self,
+        e: &ModLookupError,
+        modules: &[String],
+        importer: Option<&String>,
+    ) -> String {
+        let mut text = e.to_string();
+        let Some(imp) = importer else {
+            if !modules.is_empty() {
+                let mut mods = modules.to_vec();
+                mods.reverse();
+                text.push_str(&format!("; to add:\n\tgo mod download {}", mods.join(" ")));
+            }
+            return text;
+        };
+        // " (imported by X)" goes after the package path, before the rest of the sentence.
+        let (ModLookupError::MissingSum { path, .. }
+        | ModLookupError::MissingSumAmbiguity { path, .. }) = e
+        else {
+            return text;
+        };
+        text = text.replacen(
+            &format!("package {path}"),
+            &format!("package {path} (imported by {imp})"),
+            1,
+        );
+        let version = self
+            .graph
+            .find(imp)
+            .and_then(|i| self.graph.get(i).module.as_ref())
+            .filter(|m| !m.main)
+            .map(|m| m.version.clone())
+            .unwrap_or_default();
+        let at = if version.is_empty() {
+            String::new()
+        } else {
+            format!("@{version}")
+        };
+        text.push_str(&format!("; to add:\n\tgo get {imp}{at}"));
+        text
+    }
+
     /// Loads the package `path` (a command-line import path) and its imports; its index.
     pub fn load_arg(&mut self, path: &str) -> usize {
+        // A command-line package has no importer in the go command's module loader, even when
+        // another package imported it first: its missing-go.sum hint names no importer.
+        if let (Some(i), Some(root_text)) = (self.graph.find(path), self.sum_root_texts.get(path)) {
+            if let Some(old) = self.graph.get(i).error.as_ref().map(|e| e.err.clone()) {
+                let root_text = root_text.clone();
+                self.reword_error(&old, &root_text);
+            }
+        }
         self.load(path, &[], None)
     }
 
@@ -255,11 +311,15 @@ impl<'a> ModLister<'a> {
                 ) {
                     self.missing.push(path.to_string());
                 }
-                p.fail(
-                    stack.to_vec(),
-                    pos.unwrap_or_default(),
-                    (self.env.error_text)(&e),
-                );
+                let mut text = (self.env.error_text)(&e);
+                if let ModLookupError::MissingSum { modules, .. }
+                | ModLookupError::MissingSumAmbiguity { modules, .. } = &e
+                {
+                    text = self.missing_sum_text(&e, modules, stack.last());
+                    let root_text = self.missing_sum_text(&e, modules, None);
+                    self.sum_root_texts.insert(path.to_string(), root_text);
+                }
+                p.fail(stack.to_vec(), pos.unwrap_or_default(), text);
                 return self.push(p);
             }
         };

@@ -20,7 +20,7 @@ use crate::module::{check_path, split_path_version};
 use crate::pkg::modload::{dir_in_module, ModuleRoot};
 use crate::pkg::stdlib::is_standard_import_path;
 use crate::source::{FileKind, Fs, ModuleSource};
-use crate::version::pseudo::{is_pseudo_version, zero_pseudo_version};
+use crate::version::pseudo::{is_pseudo_version, is_zero_pseudo_version, zero_pseudo_version};
 use crate::version::semver;
 use std::cmp::Ordering;
 
@@ -54,6 +54,9 @@ pub struct QueryInputs<'a> {
     /// Fetches `path@version` (its replacement when replaced): the module root directory and
     /// whether it is a local tree.
     pub fetch: &'a dyn Fn(&str, &str) -> Result<(String, bool), FetchFail>,
+    /// `-mod=readonly`: the proxy is not asked. `Some("")` when readonly is the default, else
+    /// why lookups are disabled (`import lookup disabled by -mod=readonly`).
+    pub readonly: Option<&'a str>,
 }
 
 /// The go command's `cmpVersion`: `""` (a main module) is above every version, `none` (absent)
@@ -286,6 +289,14 @@ pub fn query_import(q: &QueryInputs<'_>, path: &str) -> Result<(String, String),
     for (mp, mv) in &mods {
         let (root, local) = (q.fetch)(mp, mv).map_err(|f| f.message)?;
         if q.provides(path, mp, mv, &root, local) {
+            if q.readonly.is_some() {
+                let suggest = if is_zero_pseudo_version(mv) {
+                    mp.clone()
+                } else {
+                    format!("{mp}@{mv}")
+                };
+                return Err(format!("module {mp} provides package {path} and is replaced but not required; to add it:\n\tgo get {suggest}"));
+            }
             return Ok((mp.clone(), mv.clone()));
         }
     }
@@ -299,6 +310,19 @@ pub fn query_import(q: &QueryInputs<'_>, path: &str) -> Result<(String, String),
             "package {path} is not in GOROOT ({}/src/{path})",
             q.goroot.trim_end_matches('/')
         ));
+    }
+    match q.readonly {
+        Some("") => {
+            return Err(format!(
+                "no required module provides package {path}; to add it:\n\tgo get {path}"
+            ))
+        }
+        Some(why) => {
+            return Err(format!(
+                "cannot find module providing package {path}: {why}"
+            ))
+        }
+        None => {}
     }
     // Every prefix that can be a module path (not a main module), longest first.
     let mut found: Vec<(String, String)> = Vec::new();
@@ -416,6 +440,7 @@ mod tests {
         replaced: Vec<(String, String, String)>,
         excluded: Vec<(String, String)>,
         selected: Vec<(String, String)>,
+        readonly: Option<String>,
     }
 
     impl World {
@@ -426,6 +451,7 @@ mod tests {
                 replaced: Vec::new(),
                 excluded: Vec::new(),
                 selected: Vec::new(),
+                readonly: None,
             }
         }
 
@@ -502,6 +528,7 @@ mod tests {
                 excluded: &excluded,
                 selected: &selected,
                 fetch: &fetch,
+                readonly: self.readonly.as_deref(),
             };
             query_import(&q, path)
         }
@@ -601,5 +628,28 @@ mod tests {
         // Not when the graph already selects a version at least as high.
         w.selected.push(("example.com/r".into(), "v0.5.0".into()));
         assert_eq!(w.query("example.com/r/p"), ok("example.com/r", "v1.0.0"));
+    }
+
+    #[test]
+    fn readonly_asks_no_proxy() {
+        let mut w = World::new();
+        w.module("example.com/a", &["v1.0.0"], true, &[""]);
+        w.fs.insert("/local/r/x.go", b"package r\n".to_vec());
+        w.replaced
+            .push(("example.com/r".into(), "v1.1.0".into(), "/local/r".into()));
+        w.readonly = Some(String::new());
+        assert_eq!(
+            w.query("example.com/a"),
+            Err("no required module provides package example.com/a; to add it:\n\tgo get example.com/a".into())
+        );
+        assert_eq!(
+            w.query("example.com/r"),
+            Err("module example.com/r provides package example.com/r and is replaced but not required; to add it:\n\tgo get example.com/r@v1.1.0".into())
+        );
+        w.readonly = Some("import lookup disabled by -mod=readonly".into());
+        assert_eq!(
+            w.query("example.com/a"),
+            Err("cannot find module providing package example.com/a: import lookup disabled by -mod=readonly".into())
+        );
     }
 }

@@ -390,7 +390,15 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                         Err(
                             crate::pkg::modload::ModLookupError::NoModule(_)
                             | crate::pkg::modload::ModLookupError::NotInGoroot { .. },
-                        ) => match query_import_in(l, &mg, &fs, &req.env.gomodcache, &goroot, p) {
+                        ) => match query_import_in(
+                            l,
+                            None,
+                            &mg,
+                            &fs,
+                            &req.env.gomodcache,
+                            &goroot,
+                            p,
+                        ) {
                             Ok(m) => m,
                             Err(_) => continue,
                         },
@@ -554,7 +562,7 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                 let mut found_lines = String::new();
                 let mut rewords = Vec::new();
                 for p in &lister.missing {
-                    match query_import_in(l, &mg, &fs, &req.env.gomodcache, &goroot, p) {
+                    match query_import_in(l, None, &mg, &fs, &req.env.gomodcache, &goroot, p) {
                         Ok((mp, mv)) => {
                             found_lines.push_str(&format!("go: found {p} in {mp} {mv}\n"));
                             adds.push((mp, mv));
@@ -585,6 +593,28 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
                 for (p, text) in rewords {
                     lister
                         .reword_error(&format!("cannot find module providing package {p}"), &text);
+                }
+            } else if mode == BuildMod::Readonly {
+                // The go command still asks the replaced modules, and says why the proxy is not.
+                let explicit = req
+                    .build_mod_flag
+                    .clone()
+                    .or_else(|| req.env.goflags_mod.clone())
+                    .is_some();
+                let why = if explicit {
+                    "import lookup disabled by -mod=readonly"
+                } else {
+                    ""
+                };
+                let missing = lister.missing.clone();
+                for p in missing {
+                    if let Err(text) =
+                        query_import_in(l, Some(why), &mg, &fs, &req.env.gomodcache, &goroot, &p)
+                    {
+                        let old =
+                            crate::pkg::modload::ModLookupError::NoModule(p.clone()).to_string();
+                        lister.reword_error(&old, &text);
+                    }
                 }
             }
             out.stderr.push_str(&round_out.stderr);

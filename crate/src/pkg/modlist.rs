@@ -116,6 +116,8 @@ pub struct ModLister<'a> {
     /// `ImportMissingError`), in load order: under `-mod=mod` these are looked up in the proxy.
     pub missing: Vec<String>,
     pushed: usize,
+    /// The first import path loaded for each case-folded path (the go command's `foldPath`).
+    folded: std::collections::HashMap<String, String>,
     /// Missing-go.sum errors as a command-line package carries them (no importer), by path.
     sum_root_texts: std::collections::HashMap<String, String>,
     graph: PackageGraph,
@@ -135,6 +137,7 @@ impl<'a> ModLister<'a> {
             graph_used: false,
             missing: Vec::new(),
             pushed: 0,
+            folded: std::collections::HashMap::new(),
             sum_root_texts: std::collections::HashMap::new(),
             graph: PackageGraph::default(),
             loading: BTreeSet::new(),
@@ -320,6 +323,7 @@ impl<'a> ModLister<'a> {
                     self.sum_root_texts.insert(path.to_string(), root_text);
                 }
                 p.fail(stack.to_vec(), pos.unwrap_or_default(), text);
+                self.fold_collision(path);
                 return self.push(p);
             }
         };
@@ -335,8 +339,10 @@ impl<'a> ModLister<'a> {
                 pos.unwrap_or_default(),
                 format!("cannot find package \".\" in:\n\t{}", found.dir),
             );
+            self.fold_collision(path);
             return self.push(p);
         }
+        let importers = stack.to_vec();
         let mut stack = stack.to_vec();
         stack.push(path.to_string());
         let standard = found.module == "std" || found.module == "cmd";
@@ -350,6 +356,20 @@ impl<'a> ModLister<'a> {
         p.go_files = dp.go_files.clone();
         if let Some(e) = &dp.error {
             p.fail(stack.clone(), String::new(), pkg_error_text(e));
+        }
+        if let Some(other) = self.fold_collision(path) {
+            // The go command stops loading the package here: no module, its imports are
+            // listed but not loaded, and the error does not make it incomplete.
+            if p.error.is_none() {
+                p.module = None;
+                p.imports = dp.imports.clone();
+                let err = format!("case-insensitive import collision: {path:?} and {other:?}");
+                p.fail(importers, pos.unwrap_or_default(), err);
+                p.incomplete = false;
+                let id = self.push(p);
+                self.graph.set_imports(id, Vec::new());
+                return id;
+            }
         }
         let id = self.push(p);
         self.loading.insert(path.to_string());
@@ -423,6 +443,16 @@ impl<'a> ModLister<'a> {
             }
         }
         all
+    }
+
+    /// Records `path` as loaded under its case-folded form; the path loaded first under the
+    /// same form when it differs from `path` (a case-insensitive import collision).
+    fn fold_collision(&mut self, path: &str) -> Option<String> {
+        let other = self
+            .folded
+            .entry(path.to_lowercase())
+            .or_insert_with(|| path.to_string());
+        (other != path).then(|| other.clone())
     }
 
     fn push(&mut self, p: Package) -> usize {
@@ -531,5 +561,74 @@ mod tests {
             .events
             .iter()
             .any(|e| e.kind == EventKind::LookupCandidate));
+    }
+
+    #[test]
+    fn case_insensitive_import_collision() {
+        let mut fs = MemFs::new();
+        fs.insert(
+            "/main/main.go",
+            b"package app\n\nimport (\n\t\"example.com/m/Foo\"\n\t\"example.com/m/foo\"\n)\n"
+                .to_vec(),
+        );
+        fs.insert("/mc/m@v1.0.0/Foo/f.go", b"package Foo\n".to_vec());
+        fs.insert(
+            "/mc/m@v1.0.0/foo/f.go",
+            b"package foo\n\nimport \"example.com/m/bar\"\n".to_vec(),
+        );
+        fs.insert("/mc/m@v1.0.0/bar/b.go", b"package bar\n".to_vec());
+        let bl = vec![
+            ModuleRoot {
+                path: "example.com/main".into(),
+                version: String::new(),
+                dir: Some("/main".into()),
+                local: true,
+            },
+            ModuleRoot {
+                path: "example.com/m".into(),
+                version: "v1.0.0".into(),
+                dir: Some("/mc/m@v1.0.0".into()),
+                local: false,
+            },
+        ];
+        let ctx = BuildContext::default();
+        let module_of = |p: &str, _: &str| {
+            Some(ModulePublic {
+                path: p.to_string(),
+                ..Default::default()
+            })
+        };
+        let error_text = |e: &ModLookupError| e.to_string();
+        let env = ModListEnv {
+            fs: &fs,
+            goroot: "/goroot",
+            build_list: &bl,
+            roots_first: None,
+            vendor: None,
+            ctx: &ctx,
+            cwd: "/main",
+            module_of: &module_of,
+            error_text: &error_text,
+        };
+        let mut l = ModLister::new(env, Trace::off());
+        let r = l.load_arg("example.com/main");
+        let out = l.output(&[r], true);
+        let paths: Vec<&str> = out.iter().map(|p| p.import_path.as_str()).collect();
+        // The colliding package's import is not loaded.
+        assert_eq!(
+            paths,
+            vec!["example.com/m/Foo", "example.com/m/foo", "example.com/main"]
+        );
+        let foo = out[1];
+        let e = foo.error.as_ref().expect("collision error");
+        assert_eq!(
+            e.err,
+            "case-insensitive import collision: \"example.com/m/foo\" and \"example.com/m/Foo\""
+        );
+        assert_eq!(e.import_stack, vec!["example.com/main"]);
+        assert_eq!(e.pos, "main.go:5:2");
+        assert!(foo.module.is_none() && !foo.incomplete);
+        assert_eq!(foo.imports, vec!["example.com/m/bar"]);
+        assert!(out[0].error.is_none() && out[0].module.is_some());
     }
 }

@@ -33,6 +33,9 @@ pub struct FetchFail {
     pub not_found: bool,
 }
 
+/// Fetches `path@version`: the module root directory and whether it is a local tree.
+pub type FetchFn<'a> = dyn Fn(&str, &str) -> Result<(String, bool), FetchFail> + 'a;
+
 /// What a `latest` query reads: the proxy, the files of fetched modules and the module graph.
 pub struct QueryInputs<'a> {
     /// The module proxy (`@v/list`, `.info`, `.mod`).
@@ -53,7 +56,7 @@ pub struct QueryInputs<'a> {
     pub selected: &'a dyn Fn(&str) -> Option<String>,
     /// Fetches `path@version` (its replacement when replaced): the module root directory and
     /// whether it is a local tree.
-    pub fetch: &'a dyn Fn(&str, &str) -> Result<(String, bool), FetchFail>,
+    pub fetch: &'a FetchFn<'a>,
     /// `-mod=readonly`: the proxy is not asked. `Some("")` when readonly is the default, else
     /// why lookups are disabled (`import lookup disabled by -mod=readonly`).
     pub readonly: Option<&'a str>,
@@ -285,7 +288,7 @@ pub fn query_import(q: &QueryInputs<'_>, path: &str) -> Result<(String, String),
             in_module(path, mp) && cmp_version((q.selected)(mp).as_deref(), mv).is_lt()
         })
         .collect();
-    mods.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    mods.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
     for (mp, mv) in &mods {
         let (root, local) = (q.fetch)(mp, mv).map_err(|f| f.message)?;
         if q.provides(path, mp, mv, &root, local) {

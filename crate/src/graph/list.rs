@@ -10,6 +10,7 @@ use super::intern::{Mv, VerId};
 use super::load::{Loader, ModuleGraph, Requirements};
 use crate::report::trace::EventKind;
 use crate::source::FileKind;
+use crate::version::semver;
 use serde::Serialize;
 
 /// An error attached to one listed module (`{"Err": "…"}`).
@@ -31,6 +32,9 @@ pub struct ModulePublic {
     /// Version (empty for a main module or a directory replacement).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub version: String,
+    /// The version query a `path@query` argument asked for, when it differs from the version.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub query: String,
     /// The replacement, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace: Option<Box<ModulePublic>>,
@@ -204,6 +208,11 @@ fn query_info_of(loader: &mut Loader<'_>, mv: Mv) -> Result<String, String> {
         }
         Err(e) => {
             loader.record(EventKind::NotFound, subject, e.message().to_string(), start);
+            // GOPROXY=off answers the go command's version query with its bare message; a
+            // proxy's answer names the module version.
+            if matches!(e, crate::source::SourceError::Disabled { .. }) {
+                return Err(e.message().to_string());
+            }
             Err(format!("{path}@{version}: {}", e.message()))
         }
     }
@@ -336,6 +345,352 @@ pub fn match_pattern(pattern: &str, path: &str) -> bool {
     glob(pattern.as_bytes(), path.as_bytes())
 }
 
+/// Describes `path@vers` (a `list -m` argument) as the go command does: the version query
+/// answered from the module's proxy (`latest`, `upgrade`, `patch`, `v1.2` prefixes, `<`, `<=`,
+/// `>`, `>=` ranges, exact versions), then the module version described without the main
+/// modules' requirements or replacements; a failed query is the module's `Error`.
+fn query_module(
+    l: &mut Loader<'_>,
+    cache: &dyn CachePaths,
+    path: &str,
+    vers: &str,
+    current: &str,
+) -> ModulePublic {
+    // Exact versions and revisions are not checked against exclusions and retractions.
+    let check_allowed = !is_revision_query(vers);
+    match query(l, path, vers, current, check_allowed) {
+        Ok(version) => {
+            let mv = l.names.mv(path, &version);
+            let mut m = ModulePublic {
+                path: path.to_string(),
+                query: if version == vers {
+                    String::new()
+                } else {
+                    vers.to_string()
+                },
+                version,
+                ..ModulePublic::default()
+            };
+            complete(l, cache, &mut m, mv);
+            m
+        }
+        Err(err) => ModulePublic {
+            path: path.to_string(),
+            version: vers.to_string(),
+            error: Some(ModuleInfoError { err }),
+            ..ModulePublic::default()
+        },
+    }
+}
+
+/// Whether `vers` names one revision rather than asking a query (the go command's
+/// `IsRevisionQuery`): anything but `latest`, `upgrade`, `patch`, ranges and `v1`/`v1.2` prefixes.
+fn is_revision_query(vers: &str) -> bool {
+    !(matches!(vers, "latest" | "upgrade" | "patch")
+        || vers.starts_with(['<', '>'])
+        || (semver::is_valid(vers) && is_semver_prefix(vers)))
+}
+
+/// A valid semantic version with fewer than three numbers and no pre-release or build suffix.
+fn is_semver_prefix(v: &str) -> bool {
+    let mut dots = 0;
+    for b in v.bytes().skip(1) {
+        match b {
+            b'.' => dots += 1,
+            b'0'..=b'9' => {}
+            _ => return false,
+        }
+    }
+    dots < 2
+}
+
+/// What a query accepts: versions starting with `prefix` that `filter` keeps.
+struct Matcher {
+    prefix: String,
+    filter: Box<dyn Fn(&str) -> bool>,
+    prefer_lower: bool,
+    may_use_latest: bool,
+    prefer_incompatible: bool,
+}
+
+/// Builds the matcher for `query`, or `Ok(None)` when the query can only be answered by asking
+/// for that one version (an exact version or a revision).
+fn matcher(path: &str, query: &str, current: &str) -> Result<Option<Matcher>, String> {
+    let has_current = !current.is_empty() && current != "none";
+    let matches_major = |v: &str| {
+        crate::module::split_path_version(path)
+            .is_some_and(|(_, major)| crate::module::check_path_major(v, major).is_ok())
+    };
+    let bad = |v: &str| format!("invalid semantic version \"{v}\" in range \"{query}\"");
+    let ambiguous = |v: &str| format!("ambiguous semantic version \"{v}\" in range \"{query}\"");
+    let mut m = Matcher {
+        prefix: String::new(),
+        filter: Box::new(|_| true),
+        prefer_lower: false,
+        may_use_latest: false,
+        prefer_incompatible: current.ends_with("+incompatible"),
+    };
+    let cur = current.to_string();
+    if query == "latest" || (query == "upgrade" && !has_current) {
+        m.may_use_latest = true;
+    } else if query == "upgrade" {
+        m.may_use_latest = crate::version::pseudo::is_pseudo_version(current);
+        m.filter = Box::new(move |v| semver::compare(v, &cur).is_ge());
+    } else if query == "patch" {
+        if !has_current {
+            return Err(format!(
+                "can't query version \"patch\" of module {path}: no existing version is required"
+            ));
+        }
+        m.may_use_latest = crate::version::pseudo::is_pseudo_version(current);
+        m.prefix = format!("{}.", semver::major_minor(current));
+        m.filter = Box::new(move |v| semver::compare(v, &cur).is_ge());
+    } else if let Some((op, v)) = ["<=", "<", ">=", ">"]
+        .iter()
+        .find_map(|op| query.strip_prefix(op).map(|v| (*op, v.to_string())))
+    {
+        if !semver::is_valid(&v) {
+            return Err(bad(&v));
+        }
+        if matches!(op, "<=" | ">") && is_semver_prefix(&v) {
+            return Err(ambiguous(&v));
+        }
+        m.prefer_lower = op.starts_with('>');
+        m.prefer_incompatible |= !matches_major(&v);
+        m.filter = Box::new(move |w| {
+            let c = semver::compare(w, &v);
+            match op {
+                "<=" => c.is_le(),
+                "<" => c.is_lt(),
+                ">=" => c.is_ge(),
+                _ => c.is_gt(),
+            }
+        });
+    } else if semver::is_valid(query) {
+        if !is_semver_prefix(query) {
+            return Ok(None);
+        }
+        m.prefix = format!("{query}.");
+        m.prefer_incompatible |= !matches_major(query);
+        let q = query.to_string();
+        m.filter = Box::new(move |v| semver::compare(v, &q).is_ge());
+    } else {
+        return Ok(None);
+    }
+    Ok(Some(m))
+}
+
+/// The go command's `Query(path, query, current, allowed)` over the loader's module source:
+/// the version `query` selects, or the error text `list -m` shows for it (`modinfoError`).
+/// `check_allowed` drops versions the main modules exclude and versions their module retracts.
+pub fn query(
+    l: &mut Loader<'_>,
+    path: &str,
+    query: &str,
+    current: &str,
+    check_allowed: bool,
+) -> Result<String, String> {
+    let with_query = |e: String| format!("{path}@{query}: {e}");
+    let Some(m) = matcher(path, query, current).map_err(with_query)? else {
+        return stat(l, path, query).map_err(|e| {
+            if semver::is_valid(query) {
+                with_query(e)
+            } else {
+                with_query(format!("invalid version: {e}"))
+            }
+        });
+    };
+    let mut retractions: Option<Vec<(String, String)>> = None;
+    let mut allowed = |l: &mut Loader<'_>, v: &str| -> bool {
+        if !check_allowed {
+            return true;
+        }
+        if l.main_modules()
+            .any(|mm| mm.excludes.iter().any(|(p, ev)| p == path && ev == v))
+        {
+            return false;
+        }
+        let r = retractions.get_or_insert_with(|| retracted_ranges(l, path));
+        !r.iter()
+            .any(|(lo, hi)| semver::compare(lo, v).is_le() && semver::compare(v, hi).is_le())
+    };
+    let listed = l
+        .modules()
+        .fetch(path, "", FileKind::List)
+        .map_err(|e| match e {
+            crate::source::SourceError::Disabled { .. } => with_query(e.message().to_string()),
+            _ => format!("module {path}: {}", e.message()),
+        })?;
+    let mut versions: Vec<String> = String::from_utf8_lossy(&listed.data)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|v| semver::is_valid(v) && !crate::version::pseudo::is_pseudo_version(v))
+        .map(str::to_string)
+        .collect();
+    semver::sort(&mut versions);
+    versions.dedup();
+    let ok =
+        |l: &mut Loader<'_>, v: &str, allowed: &mut dyn FnMut(&mut Loader<'_>, &str) -> bool| {
+            v.starts_with(&m.prefix) && (m.filter)(v) && allowed(l, v)
+        };
+    let mut releases = Vec::new();
+    let mut prereleases = Vec::new();
+    let mut need_incompatible = m.prefer_incompatible;
+    let mut last_compatible: Option<String> = None;
+    for v in &versions {
+        if !ok(l, v, &mut allowed) {
+            continue;
+        }
+        if !need_incompatible {
+            if !v.ends_with("+incompatible") {
+                last_compatible = Some(v.clone());
+            } else if let Some(lc) = &last_compatible {
+                // A compatible version with its own go.mod hides higher +incompatible ones.
+                if has_real_go_mod(l, path, lc)? {
+                    break;
+                }
+                need_incompatible = true;
+            }
+        }
+        if semver::prerelease(v).is_empty() {
+            releases.push(v.clone());
+        } else {
+            prereleases.push(v.clone());
+        }
+    }
+    let pick = |list: &[String]| {
+        if m.prefer_lower {
+            list.first().cloned()
+        } else {
+            list.last().cloned()
+        }
+    };
+    if let Some(v) = pick(&releases).or_else(|| pick(&prereleases)) {
+        return lookup(l, path, query, current, &v).map_err(with_query);
+    }
+    // The go command then asks the proxy's `@latest` for a module without listed versions; the
+    // module sources here serve `@v/list`, `.info` and `.mod` only, as a file:// proxy without an
+    // `@latest` file answers: not found, and the query goes on.
+    if matches!(query, "upgrade" | "patch") && !current.is_empty() && current != "none" {
+        if !allowed(l, current) {
+            return Err(format!("{path}@{current}: excluded"));
+        }
+        return stat(l, path, current).map_err(with_query);
+    }
+    let suffix = if matches!(query, "upgrade" | "patch") && !current.is_empty() && current != "none"
+    {
+        format!(" (current version is {current})")
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "module {path}: no matching versions for query \"{query}\"{suffix}"
+    ))
+}
+
+/// The version a selected `v` resolves to: itself, except that `upgrade` and `patch` never move
+/// from a pseudo-version to an older version.
+fn lookup(
+    l: &mut Loader<'_>,
+    path: &str,
+    query: &str,
+    current: &str,
+    v: &str,
+) -> Result<String, String> {
+    let found = stat(l, path, v)?;
+    if matches!(query, "upgrade" | "patch") && crate::version::pseudo::is_pseudo_version(current) {
+        let t = l
+            .modules()
+            .fetch(path, &found, FileKind::Info)
+            .ok()
+            .and_then(|f| info_time(&f.data).ok())
+            .unwrap_or_default();
+        // Both times as yyyymmddhhmmss: the .info's RFC 3339 UTC time and the pseudo-version's.
+        let info_digits: String = t.chars().take(19).filter(char::is_ascii_digit).collect();
+        let pseudo_digits = current
+            .rsplit('-')
+            .nth(1)
+            .map(|p| &p[p.len().saturating_sub(14)..])
+            .unwrap_or_default();
+        if info_digits.len() == 14 && pseudo_digits.len() == 14 && *info_digits < *pseudo_digits {
+            return stat(l, path, current);
+        }
+    }
+    Ok(found)
+}
+
+/// Asks the proxy about `path@version` (its `.info`, recorded): the version it names.
+fn stat(l: &mut Loader<'_>, path: &str, version: &str) -> Result<String, String> {
+    let start = l.now();
+    let subject = format!("{path}@{version}.info");
+    match l.modules().fetch(path, version, FileKind::Info) {
+        Ok(f) => {
+            l.record(EventKind::Read, subject, f.location.clone(), start);
+            Ok(info_version(&f.data).unwrap_or_else(|| version.to_string()))
+        }
+        Err(e) => {
+            l.record(EventKind::NotFound, subject, e.message().to_string(), start);
+            Err(e.message().to_string())
+        }
+    }
+}
+
+/// The `Version` of an `.info` file's bytes.
+fn info_version(data: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Info {
+        #[serde(rename = "Version", default)]
+        version: String,
+    }
+    serde_json::from_slice::<Info>(data)
+        .ok()
+        .map(|i| i.version)
+        .filter(|v| !v.is_empty())
+}
+
+/// Whether `path@version`'s go.mod is the module's own (not the one-line file a proxy makes up
+/// for a module without one).
+fn has_real_go_mod(l: &mut Loader<'_>, path: &str, version: &str) -> Result<bool, String> {
+    let f = l
+        .modules()
+        .fetch(path, version, FileKind::Mod)
+        .map_err(|e| format!("{path}@{version}: {}", e.message()))?;
+    let quoted = path.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+    let legacy = if quoted {
+        format!("module {path:?}\n")
+    } else {
+        format!("module {path}\n")
+    };
+    Ok(*f.data != *legacy.as_bytes())
+}
+
+/// The `retract` ranges of `path`'s latest version's go.mod (none when it cannot be read, or
+/// when every version of `path` is replaced), as the go command's `CheckRetractions` reads them.
+fn retracted_ranges(l: &mut Loader<'_>, path: &str) -> Vec<(String, String)> {
+    let any = l.names.mv(path, "");
+    if l.replacement(any).is_some() {
+        return Vec::new();
+    }
+    let Ok(latest) = query(l, path, "latest", "", false) else {
+        return Vec::new();
+    };
+    let latest = l.names.mv(path, &latest);
+    let target = l.resolve(latest);
+    if target.ver == VerId::MAIN {
+        return Vec::new();
+    }
+    let (p, v) = (
+        l.names.path_str(target.path).to_string(),
+        l.names.ver_str(target.ver).to_string(),
+    );
+    let Ok(f) = l.modules().fetch(&p, &v, FileKind::Mod) else {
+        return Vec::new();
+    };
+    crate::modfile::parse_lax("go.mod", &f.data)
+        .map(|mf| mf.retract.into_iter().map(|r| (r.low, r.high)).collect())
+        .unwrap_or_default()
+}
+
 /// How `list -m` prints: `-json`, `-e`, `-x`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListFlags {
@@ -400,12 +755,55 @@ pub fn list_m(
         if l.options().build_mod == super::load::BuildMod::Vendor {
             return with_messages(l, out.fail(super::resolve::VENDOR_ALL));
         }
-        let (rs, mg, err) = match l.load_mod_graph() {
-            Ok(t) => t,
+        let rs = match l.load_mod_file() {
+            Ok(rs) => rs,
             Err(err) => return with_messages(l, out.fail(&err.to_string())),
         };
-        graph_err = err;
-        let list = mg.graph.build_list(&l.names);
+        // As the go command, load the module graph only when an argument needs it: `all`, a
+        // pattern, or a module path (or `@upgrade` / `@patch` query) that is not a root of a
+        // pruned graph. Otherwise a module's version is its root's, as go.mod requires it.
+        let root_version = |l: &mut Loader<'_>, rs: &Requirements, path: &str| {
+            let pid = l.names.path(path);
+            if l.is_main_path(pid) {
+                return Some(VerId::MAIN);
+            }
+            rs.roots.iter().rev().find(|m| m.path == pid).map(|m| m.ver)
+        };
+        let mut need_full = false;
+        for arg in patterns {
+            let path = match arg.split_once('@') {
+                _ if arg == "all" || arg.contains("...") => {
+                    need_full = true;
+                    continue;
+                }
+                Some((path, "upgrade" | "patch")) => path,
+                Some(_) => continue,
+                None => arg.as_str(),
+            };
+            if rs.pruning == super::load::Pruning::Unpruned || root_version(l, &rs, path).is_none()
+            {
+                need_full = true;
+            }
+        }
+        let (rs, mg) = if need_full {
+            match l.expand_graph(rs) {
+                Ok((rs, mg, err)) => {
+                    graph_err = err;
+                    (rs, Some(mg))
+                }
+                Err(err) => return with_messages(l, out.fail(&err.to_string())),
+            }
+        } else {
+            (rs, None)
+        };
+        let selected = |l: &mut Loader<'_>, path: &str| match &mg {
+            Some(mg) => mg.graph.selected(l.names.path(path)),
+            None => root_version(l, &rs, path).unwrap_or(VerId::NONE),
+        };
+        let list = mg
+            .as_ref()
+            .map(|mg| mg.graph.build_list(&l.names))
+            .unwrap_or_default();
         if patterns.iter().any(|p| p == "all") {
             super::resolve::prefetch_listed(l, &list);
         }
@@ -428,8 +826,31 @@ pub fn list_m(
                 }
                 continue;
             }
-            let p = l.names.path(arg);
-            let v = mg.graph.selected(p);
+            if let Some((path, vers)) = arg.split_once('@') {
+                let pid = l.names.path(path);
+                // A main module is its own upgrade: the go command asks no proxy.
+                if l.is_main_path(pid) && matches!(vers, "upgrade" | "patch") {
+                    let mut m = module_info(l, &rs, cache, Mv::new(pid, VerId::MAIN));
+                    m.query = vers.to_string();
+                    out.modules.push(m);
+                    continue;
+                }
+                let current = selected(l, path);
+                let current = if current == VerId::NONE {
+                    String::new()
+                } else {
+                    l.names.ver_str(current).to_string()
+                };
+                // An incomplete graph cannot say what an upgrade starts from.
+                if current.is_empty() && graph_err.is_some() && matches!(vers, "upgrade" | "patch")
+                {
+                    continue;
+                }
+                out.modules
+                    .push(query_module(l, cache, path, vers, &current));
+                continue;
+            }
+            let v = selected(l, arg);
             if v == VerId::NONE {
                 if graph_err.is_some() {
                     continue;
@@ -443,9 +864,10 @@ pub fn list_m(
                 });
                 continue;
             }
+            let p = l.names.path(arg);
             out.modules.push(module_info(l, &rs, cache, Mv::new(p, v)));
         }
-        out.graph = Some(mg);
+        out.graph = mg;
     }
     if flags.x {
         for ev in &l.trace.events {

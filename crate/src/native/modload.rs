@@ -153,7 +153,13 @@ pub fn with_loader<R>(
     let work_path = find_work(req)?;
     let mut mains = Vec::new();
     let mut work = None;
-    let flag = req.build_mod_flag.clone().or(req.env.goflags_mod.clone());
+    // GOFLAGS sets `-mod` only for commands that have the flag: `go mod graph` and `go mod why`
+    // do not, so there it is ignored (they always run as -mod=mod without writing go.mod).
+    let goflags_mod = match req.command {
+        CmdKind::List => req.env.goflags_mod.clone(),
+        CmdKind::ModGraph | CmdKind::ModWhy => None,
+    };
+    let flag = req.build_mod_flag.clone().or(goflags_mod);
     let build_mod = if let Some(wp) = &work_path {
         if let Some(m) = flag.as_deref().filter(|m| *m != "readonly") {
             return Err(format!("-mod may only be set to readonly when in workspace mode, but it is set to {m:?}\n\tRemove the -mod flag to use the default readonly value,\n\tor set GOWORK=off to disable workspace mode."));
@@ -168,9 +174,18 @@ pub fn with_loader<R>(
         work = Some(wf);
         BuildMod::Readonly
     } else {
+        let not_found = "go.mod file not found in current directory or any parent directory; see 'go help modules'";
         let Some(root) = find_upward(&req.dir, "go.mod") else {
-            return Err("go.mod file not found in current directory or any parent directory; see 'go help modules'".to_string());
+            return Err(not_found.to_string());
         };
+        // The go command ignores a go.mod in the system temp directory itself (golang.org/issue/26708).
+        let tmp = std::env::temp_dir();
+        if root == tmp || root == tmp.components().collect::<PathBuf>() {
+            return Err(format!(
+                "warning: ignoring go.mod in system temp root {}\ngo: {not_found}",
+                slash(&tmp)
+            ));
+        }
         mains.push(read_main(&source, &root)?);
         resolve::build_mod_of(flag.as_deref(), req.command)?
     };

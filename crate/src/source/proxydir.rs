@@ -170,10 +170,15 @@ impl ModuleSource for ProxyList {
         let mut best: Option<SourceError> = None;
         for (entry, fallback) in &self.entries {
             let err = match entry {
+                // `off` counts as not found: it replaces an earlier not-found error (the go
+                // command reports the last of those) but not a proxy's other error.
                 ProxyEntry::Off => {
-                    return Err(best.unwrap_or(SourceError::Disabled {
-                        message: "module lookup disabled by GOPROXY=off".to_string(),
-                    }))
+                    return Err(match best {
+                        Some(prev) if !prev.is_not_found() => prev,
+                        _ => SourceError::Disabled {
+                            message: "module lookup disabled by GOPROXY=off".to_string(),
+                        },
+                    })
                 }
                 ProxyEntry::Direct => return Err(Self::direct_error(path)),
                 ProxyEntry::Proxy(p) => match p.fetch(path, version, kind) {

@@ -23,6 +23,9 @@ pub struct ListArgs {
     /// `-mod=mod|readonly|vendor`.
     #[arg(long = "mod")]
     pub build_mod: Option<String>,
+    /// `-u=false` is accepted (the default); `-u` (update information) is not supported.
+    #[arg(long = "u", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub u: Option<bool>,
     /// Print each file read (`# read go.mod: …`) on stderr.
     #[arg(long = "x")]
     pub x: bool,
@@ -100,8 +103,17 @@ pub fn request(
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::failed(format!("getting the working directory: {e}")))?;
     let dir = match dir {
-        Some(d) if d.is_absolute() => d.clone(),
-        Some(d) => cwd.join(d),
+        Some(d) => {
+            // As the go command's `-C`, which changes directory: `..` leaves the directory
+            // (a go.mod is then searched for from the parent, not from the lexical child).
+            if !d.is_dir() {
+                return Err(CliError::failed(format!(
+                    "chdir {}: no such file or directory",
+                    d.display()
+                )));
+            }
+            clean_dir(&cwd.join(d))
+        }
         None => cwd,
     };
     Ok(LoadRequest {
@@ -111,6 +123,22 @@ pub fn request(
         command,
         go_override: None,
     })
+}
+
+/// `dir` with `.` and `..` components resolved lexically (`/a/b/..` is `/a`).
+fn clean_dir(dir: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in dir.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Matches a module path against a `...` pattern (the core's [`graph::list::match_pattern`]).
@@ -145,8 +173,32 @@ pub fn list_modules(
                 exit: listed.exit,
             }
         });
-        r.unwrap_or_else(|msg| CmdOutput::fail(&msg))
+        r.unwrap_or_else(|msg| CmdOutput::fail(&no_module_message(patterns, msg)))
     })
+}
+
+/// The go command's message for a directory outside any module.
+const NO_GO_MOD: &str =
+    "go.mod file not found in current directory or any parent directory; see 'go help modules'";
+
+/// The go command's wording when `list -m` has no main module: the first argument that needs
+/// one (`all`, a pattern, or a module path without a version) is named.
+fn no_module_message(patterns: &[String], msg: String) -> String {
+    if !msg.contains(NO_GO_MOD) {
+        return msg;
+    }
+    let Some(arg) = patterns.iter().find(|a| !a.contains('@')) else {
+        return msg;
+    };
+    let (head, tail) = match msg.rfind(NO_GO_MOD) {
+        Some(i) => msg.split_at(i),
+        None => ("", msg.as_str()),
+    };
+    if arg == "all" || arg.contains("...") {
+        format!("{head}cannot match \"{arg}\": {tail}")
+    } else {
+        format!("{head}cannot match \"{arg}\" without -versions or an explicit version: {tail}")
+    }
 }
 
 /// Puts the messages the go command prints while loading (`go: dropping requirement on excluded
@@ -194,6 +246,12 @@ pub fn run(args: ListArgs) -> Result<Outcome, CliError> {
         }
         return emit(super::list_modpkgs::run(pargs, args.build_mod));
     }
+    if args.u == Some(true) {
+        return Err(CliError::usage(
+            "list -m -u: update information (the newest version of each module) is not \
+             supported; -u=false is the default",
+        ));
+    }
     let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::List)?;
     crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);
     emit(list_modules(
@@ -207,7 +265,15 @@ pub fn run(args: ListArgs) -> Result<Outcome, CliError> {
 
 #[cfg(test)]
 mod tests {
-    use super::match_pattern;
+    use super::{clean_dir, match_pattern};
+    use std::path::Path;
+
+    #[test]
+    fn dash_c_leaves_the_directory_for_dot_dot() {
+        assert_eq!(clean_dir(Path::new("/a/b/../c/./d")), Path::new("/a/c/d"));
+        assert_eq!(clean_dir(Path::new("/a/b/..")), Path::new("/a"));
+        assert_eq!(clean_dir(Path::new("/..")), Path::new("/"));
+    }
 
     #[test]
     fn patterns() {

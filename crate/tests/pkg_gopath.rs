@@ -197,3 +197,224 @@ fn importer_with_unknown_root_resolves_without_vendor_expansion() {
     let mut r = Resolver::new(&fs, &cfg, Trace::off(), &clock).with_index(&mut index);
     assert_eq!(run_outside(&mut r), want);
 }
+
+mod common;
+
+use modscope::native::cli::list_pkgs::{list_output_with, PkgListArgs};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The on-disk tree of the `list` table: two GOPATH entries and directories outside both.
+const LIST_FILES: &[(&str, &str)] = &[
+    (
+        "g1/src/ex.com/app/app.go",
+        "package app\n\nimport (\n\t\"./local\"\n\t\"./sub\"\n\t\"ex.com/v\"\n\t\"ex.com/lib\"\n\t\"ex.com/missing\"\n\t\"x.com/a/internal/i\"\n\t\"ex.com/app/vendor/ex.com/w\"\n\t\"unsafe\"\n)\n",
+    ),
+    ("g1/src/ex.com/app/sub/s.go", "package sub\n"),
+    ("g1/src/ex.com/app/vendor/ex.com/v/v.go", "package v\n"),
+    ("g1/src/ex.com/app/vendor/ex.com/w/w.go", "package w\n"),
+    ("g2/src/ex.com/lib/lib.go", "package lib\n\nimport _ \"ex.com/app/vendor/ex.com/v\"\n"),
+    ("g1/src/x.com/a/internal/i/i.go", "package i\n"),
+    ("g1/src/ex.com/empty/README", "not a package\n"),
+    ("g1/src/ex.com/useempty/u.go", "package useempty\n\nimport _ \"ex.com/empty\"\n"),
+    ("g1/src/ex.com/cyc/a/a.go", "package a\n\nimport _ \"ex.com/cyc/b\"\n"),
+    ("g1/src/ex.com/cyc/b/b.go", "package b\n\nimport _ \"ex.com/cyc/a\"\n"),
+    (
+        "out/p/p.go",
+        "package p\n\nimport (\n\t\"./sub\"\n\t\"./nosub\"\n\t\"../p/sub2\"\n\t\".\"\n)\n",
+    ),
+    ("out/p/sub/s.go", "package sub\n"),
+    ("out/p/sub2/s.go", "package sub2\n"),
+    ("out/q/q.go", "package q\n\nimport (\n\t\"./r\"\n\t\"ex.com/lib\"\n)\n"),
+    ("out/q/r/r.go", "package r\n"),
+];
+
+/// The fields modscope's `list -json` reports; the go command's other fields are dropped before
+/// comparing.
+const LIST_FIELDS: &[&str] = &[
+    "Dir",
+    "ImportPath",
+    "Name",
+    "Root",
+    "Module",
+    "Goroot",
+    "Standard",
+    "Incomplete",
+    "GoFiles",
+    "IgnoredGoFiles",
+    "Imports",
+    "ImportMap",
+    "Deps",
+    "Error",
+    "DepsErrors",
+    "TestGoFiles",
+    "XTestGoFiles",
+];
+
+struct ListTree(PathBuf);
+
+impl Drop for ListTree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn list_tree() -> ListTree {
+    let dir = std::env::temp_dir().join(format!("modscope-pkg-gopath-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (rel, text) in LIST_FILES {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(&p, text).expect("write");
+    }
+    ListTree(dir)
+}
+
+/// The output as compared: `-json` objects reduced to [`LIST_FIELDS`], other output as text.
+fn list_stdout(stdout: &str, json_out: bool) -> Value {
+    if !json_out {
+        return Value::String(stdout.to_string());
+    }
+    let objs: Vec<Value> = serde_json::Deserializer::from_str(stdout)
+        .into_iter::<Value>()
+        .map(|v| {
+            let mut v = v.expect("a JSON object");
+            if let Value::Object(m) = &mut v {
+                m.retain(|k, _| LIST_FIELDS.contains(&k.as_str()));
+            }
+            v
+        })
+        .collect();
+    Value::Array(objs)
+}
+
+fn go_list_in(go: &Path, tree: &Path, cwd: &Path, args: &[String]) -> (String, String, i64) {
+    let gopath = format!(
+        "{}:{}",
+        tree.join("g1").display(),
+        tree.join("g2").display()
+    );
+    let out = Command::new(go)
+        .arg("list")
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", tree)
+        .env("GO111MODULE", "off")
+        .env("GOPATH", gopath)
+        .env("GOCACHE", tree.join("gocache"))
+        .env("GOENV", "off")
+        .env("GOFLAGS", "")
+        .env("CGO_ENABLED", "0")
+        .env("GOOS", "linux")
+        .env("GOARCH", "amd64")
+        .output()
+        .expect("running go");
+    (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+        i64::from(out.status.code().unwrap_or(-1)),
+    )
+}
+
+fn ours_in(tree: &Path, goroot: &str, cwd: &Path, args: &[String]) -> (String, String, i64) {
+    let mut a = PkgListArgs::default();
+    let mut it = args.iter();
+    while let Some(x) = it.next() {
+        match x.as_str() {
+            "-e" => a.e = true,
+            "-deps" => a.deps = true,
+            "-json" => a.json = true,
+            "-f" => a.format = it.next().cloned(),
+            p => a.patterns.push(p.to_string()),
+        }
+    }
+    let cfg = GopathConfig {
+        goroot: goroot.to_string(),
+        goroot_mode: GorootMode::Fs,
+        gopath: vec![
+            tree.join("g1").to_string_lossy().to_string(),
+            tree.join("g2").to_string_lossy().to_string(),
+        ],
+        ctx: BuildContext::default(),
+    };
+    let o = list_output_with(&a, cwd, &cfg);
+    (o.stdout, o.stderr, i64::from(o.exit))
+}
+
+/// `list` in GOPATH mode against the go command: relative imports (from packages inside and
+/// outside the trees, `.`, missing directories), command-line directories, absolute paths,
+/// internal / vendor / relative-import refusals with their positions and import stacks, the
+/// error a package keeps when it is reached again by a shorter path, import cycles, what is
+/// printed on stderr without `-e`, the standard library's files, and the `std` and `all`
+/// patterns. The table `tests/pkg_gopath/cases.json` holds what Go 1.19 printed (`$TREE` and
+/// `$GOROOT` for the directories); where go is installed it is run too and must agree with the
+/// table (`MODSCOPE_UPDATE_GOLDEN=1` rewrites the table from it).
+#[test]
+fn list_matches_go_list() {
+    let table = common::repo_root().join("tests/pkg_gopath/cases.json");
+    let text = std::fs::read_to_string(&table).expect("cases.json");
+    let mut cases: Vec<Value> = serde_json::from_str(&text).expect("cases.json is JSON");
+    assert!(cases.len() >= 15, "the table lost its cases");
+    let tree = list_tree();
+    let tdir = tree.0.to_string_lossy().to_string();
+    let go = common::go_command();
+    let root = match &go {
+        Some(g) => {
+            let out = Command::new(g)
+                .args(["env", "GOROOT"])
+                .env("GOFLAGS", "")
+                .output()
+                .expect("go env");
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        }
+        None => std::env::var("GOROOT").unwrap_or_else(|_| "/usr/lib/go".into()),
+    };
+    let norm = |s: &str| s.replace(&tdir, "$TREE").replace(&root, "$GOROOT");
+    let update = std::env::var_os("MODSCOPE_UPDATE_GOLDEN").is_some();
+    let mut bad = Vec::new();
+    for c in cases.iter_mut() {
+        let args: Vec<String> = c["args"]
+            .as_array()
+            .expect("args")
+            .iter()
+            .filter_map(|v| v.as_str().map(|s| s.replace("$TREE", &tdir)))
+            .collect();
+        let json_out = args.iter().any(|a| a == "-json");
+        let cwd = tree.0.join(c["cwd"].as_str().expect("cwd"));
+        let label = format!("{} {:?}", c["cwd"], c["args"]);
+        let answer = |(o, e, x): (String, String, i64)| json!({"stdout": list_stdout(&norm(&o), json_out), "stderr": norm(&e), "exit": x});
+        if let Some(g) = &go {
+            let got = answer(go_list_in(g, &tree.0, &cwd, &args));
+            for k in ["stdout", "stderr", "exit"] {
+                if update {
+                    c[k] = got[k].clone();
+                } else if c[k] != got[k] {
+                    bad.push(format!("go {label} {k}: table {} / go {}", c[k], got[k]));
+                }
+            }
+        }
+        let got = answer(ours_in(&tree.0, &root, &cwd, &args));
+        for k in ["stdout", "stderr", "exit"] {
+            if c[k] != got[k] {
+                bad.push(format!(
+                    "ours {label} {k}:\n table {}\n ours  {}",
+                    c[k], got[k]
+                ));
+            }
+        }
+    }
+    if update {
+        let mut text = serde_json::to_string_pretty(&cases).expect("JSON");
+        text.push('\n');
+        std::fs::write(&table, text).expect("writing cases.json");
+    }
+    assert!(
+        bad.is_empty(),
+        "{} differences:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}

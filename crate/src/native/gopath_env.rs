@@ -43,17 +43,91 @@ pub fn gopath() -> Vec<String> {
     }
 }
 
-/// The build context: `$GOOS`, `$GOARCH` (default linux/amd64), cgo only with `CGO_ENABLED=1`,
-/// extra tags from `tags` (comma- or space-separated, as `-tags` takes them).
+/// The host's GOOS and GOARCH, as the go command names them.
+fn host_target() -> (String, String) {
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        o => o,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        "powerpc64" => "ppc64",
+        "loongarch64" => "loong64",
+        a => a,
+    };
+    (os.to_string(), arch.to_string())
+}
+
+/// Targets where Go 1.19 enables cgo by default (go/build's `cgoEnabled` table).
+const CGO_TARGETS: &[&str] = &[
+    "aix/ppc64",
+    "android/386",
+    "android/amd64",
+    "android/arm",
+    "android/arm64",
+    "darwin/amd64",
+    "darwin/arm64",
+    "dragonfly/amd64",
+    "freebsd/386",
+    "freebsd/amd64",
+    "freebsd/arm",
+    "freebsd/arm64",
+    "illumos/amd64",
+    "ios/amd64",
+    "ios/arm64",
+    "linux/386",
+    "linux/amd64",
+    "linux/arm",
+    "linux/arm64",
+    "linux/loong64",
+    "linux/mips",
+    "linux/mips64",
+    "linux/mips64le",
+    "linux/mipsle",
+    "linux/ppc64le",
+    "linux/riscv64",
+    "linux/s390x",
+    "netbsd/386",
+    "netbsd/amd64",
+    "netbsd/arm",
+    "netbsd/arm64",
+    "openbsd/386",
+    "openbsd/amd64",
+    "openbsd/arm",
+    "openbsd/arm64",
+    "openbsd/mips64",
+    "solaris/amd64",
+    "windows/386",
+    "windows/amd64",
+    "windows/arm64",
+];
+
+/// Whether cgo is on, as go/build decides it: `CGO_ENABLED=1` or `0` says so; unset, it is on
+/// for a native build of a target that supports it and off when cross-compiling.
+fn cgo_enabled(setting: Option<&str>, goos: &str, goarch: &str, host: (&str, &str)) -> bool {
+    match setting {
+        Some("1") => true,
+        Some("0") => false,
+        _ => (goos, goarch) == host && CGO_TARGETS.contains(&format!("{goos}/{goarch}").as_str()),
+    }
+}
+
+/// The build context: `$GOOS`, `$GOARCH` (default: the host's), cgo as go/build decides it
+/// (`$CGO_ENABLED`, else on for a native build where Go supports it), extra tags from `tags`
+/// (comma- or space-separated, as `-tags` takes them).
 pub fn build_context(tags: Option<&str>) -> BuildContext {
     let mut ctx = BuildContext::default();
-    if let Some(os) = var("GOOS") {
-        ctx.goos = os;
-    }
-    if let Some(arch) = var("GOARCH") {
-        ctx.goarch = arch;
-    }
-    ctx.cgo_enabled = var("CGO_ENABLED").as_deref() == Some("1");
+    let (host_os, host_arch) = host_target();
+    ctx.goos = var("GOOS").unwrap_or_else(|| host_os.clone());
+    ctx.goarch = var("GOARCH").unwrap_or_else(|| host_arch.clone());
+    ctx.cgo_enabled = cgo_enabled(
+        var("CGO_ENABLED").as_deref(),
+        &ctx.goos,
+        &ctx.goarch,
+        (&host_os, &host_arch),
+    );
     if let Some(t) = tags {
         ctx.build_tags = t
             .split([',', ' '])
@@ -102,5 +176,23 @@ impl Default for InstantClock {
 impl crate::clock::Clock for InstantClock {
     fn now_nanos(&self) -> u64 {
         self.0.elapsed().as_nanos() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cgo_enabled;
+
+    #[test]
+    fn cgo_default_follows_go_build() {
+        let host = ("linux", "amd64");
+        assert!(cgo_enabled(None, "linux", "amd64", host));
+        assert!(cgo_enabled(Some(""), "linux", "amd64", host));
+        assert!(!cgo_enabled(Some("0"), "linux", "amd64", host));
+        // Cross-compiling turns it off unless asked for.
+        assert!(!cgo_enabled(None, "linux", "arm64", host));
+        assert!(cgo_enabled(Some("1"), "linux", "arm64", host));
+        // A target without cgo support.
+        assert!(!cgo_enabled(None, "js", "wasm", ("js", "wasm")));
     }
 }

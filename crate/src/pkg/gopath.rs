@@ -142,7 +142,8 @@ pub enum LookupError {
     /// A relative import whose directory does not exist.
     #[error("cannot find package \"{path}\" in:\n\t{dir}")]
     LocalNotFound {
-        /// The import path as derived from the directory.
+        /// The import path go/build derives from the directory: its path below the tree's `src`
+        /// when a tree holds it (and no earlier tree has that path), else `.`.
         path: String,
         /// The directory.
         dir: String,
@@ -155,9 +156,12 @@ pub enum LookupError {
         "can only use path@version syntax with 'go get' and 'go install' in module-aware mode"
     )]
     VersionSyntax,
-    /// Empty or absolute import path.
+    /// Empty import path.
     #[error("import \"{0}\": invalid import path")]
     Invalid(String),
+    /// An absolute directory used as an import path.
+    #[error("import \"{0}\": cannot import absolute path")]
+    Absolute(String),
 }
 
 impl LookupError {
@@ -167,7 +171,7 @@ impl LookupError {
             LookupError::NotFound { .. } | LookupError::LocalNotFound { .. } => "pkg-not-found",
             LookupError::Disallowed(_) => "pkg-disallowed",
             LookupError::VersionSyntax => "pkg-version-syntax",
-            LookupError::Invalid(_) => "pkg-invalid-path",
+            LookupError::Invalid(_) | LookupError::Absolute(_) => "pkg-invalid-path",
         })
     }
 }
@@ -293,6 +297,28 @@ pub fn has_subdir<'p>(base: &str, path: &'p str) -> Option<&'p str> {
         return Some("");
     }
     rest.strip_prefix('/')
+}
+
+/// Whether `path` is a relative import (`.`, `..`, `./x`, `../x`), as go/build's `IsLocalImport`.
+pub fn is_local_import(path: &str) -> bool {
+    path == "." || path == ".." || path.starts_with("./") || path.starts_with("../")
+}
+
+/// The pseudo import path the go command gives a package reached by a directory rather than an
+/// import path: `_` joined with the (absolute, clean) directory, each character an import path
+/// cannot hold (controls, spaces, ``!"#$%&'()*,:;<=>?[\]^{|}` `` and U+FFFD) replaced by `_`.
+pub fn local_import_path(dir: &str) -> String {
+    const ILLEGAL: &str = "!\"#$%&'()*,:;<=>?[\\]^{|}`\u{FFFD}";
+    let mut out = String::with_capacity(dir.len() + 2);
+    out.push('_');
+    if !dir.starts_with('/') {
+        out.push('/');
+    }
+    for c in dir.chars() {
+        let bad = c.is_control() || c.is_whitespace() || ILLEGAL.contains(c);
+        out.push(if bad { '_' } else { c });
+    }
+    out
 }
 
 /// The position of the last `/vN` element (N ≥ 2, no leading zero) of `path`: `(i, j)` with
@@ -440,7 +466,7 @@ impl<'a> Resolver<'a> {
     /// holds it (GOROOT first), or `_/abs/dir` when it is in no tree, below a `testdata`
     /// directory, or shadowed by the same path in an earlier root (go/build's `ConflictDir`).
     pub fn dir_to_import_path(&mut self, dir: &str) -> (String, Option<usize>) {
-        let outside = || format!("_{dir}");
+        let outside = || local_import_path(dir);
         let Some((root, rel)) = self.locate_dir(dir) else {
             return (outside(), None);
         };
@@ -585,8 +611,10 @@ impl<'a> Resolver<'a> {
         if self.index.is_some() {
             self.sync_generation(self.index_generation());
         }
-        let early = if path.is_empty() || path.starts_with('/') {
+        let early = if path.is_empty() {
             Some(LookupError::Invalid(path.to_string()))
+        } else if path.starts_with('/') {
+            Some(LookupError::Absolute(path.to_string()))
         } else if path.starts_with("mod/") {
             Some(LookupError::Disallowed(path.to_string()))
         } else if path.contains('@') {
@@ -621,10 +649,48 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Resolves a relative import (`.`, `./x`, `../y`) against `base_dir`.
+    /// Resolves a command-line directory argument (`.`, `./x`, `../y` or an absolute directory)
+    /// against `base_dir` as `go list` does: a directory inside a tree (not shadowed by an
+    /// earlier one) is looked up by its import path like any other argument; an absolute
+    /// directory outside the trees is refused as an import path; any other directory is a local
+    /// package with the pseudo path `_/<dir>`.
     pub fn resolve_local(&mut self, path: &str, base_dir: &str) -> Resolution {
         let dir = crate::source::join_path(base_dir, path);
         let (import_path, root) = self.dir_to_import_path(&dir);
+        if root.is_some() || path.starts_with('/') {
+            let target = if root.is_some() { &import_path } else { path };
+            let mut res = self.resolve(target, None);
+            res.source_path = path.to_string();
+            return res;
+        }
+        self.resolve_dir(path, dir, import_path, None, ".".to_string())
+    }
+
+    /// Resolves a relative import written in a source file of the package in `importer_dir`
+    /// (cmd/go's rule for `import "./x"`): the package is always the local pseudo path
+    /// `_/<dir>`, even inside a tree; [`Found::root`] is the tree holding the directory, if any.
+    /// A missing directory is `cannot find package "P" in:` with P its path in the tree, or `.`.
+    pub fn resolve_local_import(&mut self, path: &str, importer_dir: &str) -> Resolution {
+        let dir = crate::source::join_path(importer_dir, path);
+        let (tree_path, root) = self.dir_to_import_path(&dir);
+        let import_path = local_import_path(&dir);
+        let shown = if root.is_some() {
+            tree_path
+        } else {
+            ".".to_string()
+        };
+        self.resolve_dir(path, dir, import_path, root, shown)
+    }
+
+    /// A local package in `dir` named `import_path`: found when the directory exists.
+    fn resolve_dir(
+        &mut self,
+        path: &str,
+        dir: String,
+        import_path: String,
+        root: Option<usize>,
+        shown: String,
+    ) -> Resolution {
         let t0 = self.clock.now_nanos();
         let exists = match root {
             Some(r) => {
@@ -636,14 +702,11 @@ impl<'a> Resolver<'a> {
         let result_word = if exists { "found" } else { "absent" };
         self.event(EventKind::LookupProbe, &import_path, &dir, result_word, t0);
         let result = if !exists {
-            Err(LookupError::LocalNotFound {
-                path: import_path.clone(),
-                dir: dir.clone(),
-            })
+            Err(LookupError::LocalNotFound { path: shown, dir })
         } else {
             Ok(Found {
                 import_path: import_path.clone(),
-                dir: dir.clone(),
+                dir,
                 root: root.unwrap_or(usize::MAX),
                 goroot: root.is_some_and(|r| self.roots[r].kind == RootKind::Goroot),
             })
@@ -1035,9 +1098,9 @@ impl<'a> Resolver<'a> {
     /// packages in the default context come from the embedded standard library.
     pub fn load(&mut self, found: &Found) -> DirPackage {
         let lib = StdLib::embedded();
-        let use_embedded = found.goroot
-            && (self.cfg.goroot_mode == GorootMode::Embedded
-                || self.cfg.ctx == BuildContext::default());
+        // With a GOROOT tree on disk its packages are read like any other (their files are
+        // listed); the embedded list stands in only where there is no tree.
+        let use_embedded = found.goroot && self.cfg.goroot_mode == GorootMode::Embedded;
         if use_embedded {
             if let Some(sp) = lib.package(&found.import_path) {
                 let mut p = DirPackage {

@@ -7,7 +7,7 @@
 //! imports; `-deps` lists packages in post-order (dependencies before their importers). A package
 //! that cannot be found is listed with its `Error` and no `Dir`.
 
-use crate::pkg::gopath::{Importer, LookupError, Resolver};
+use crate::pkg::gopath::{is_local_import, Importer, LookupError, Resolver};
 use crate::pkg::load::{import_position, PkgError};
 use crate::pkg::record::{Package, PackageGraph};
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,21 +46,42 @@ impl<'r, 'a> Lister<'r, 'a> {
         } else {
             self.resolver.resolve(arg, None)
         };
-        let source = res.import_path.clone();
-        self.load_resolution(res, &source, &[], None)
+        let is_local = local && res.import_path.starts_with("_/");
+        // The import stack names a local package by the argument as written.
+        let source = if is_local {
+            arg.to_string()
+        } else {
+            res.import_path.clone()
+        };
+        self.load_resolution(res, &source, &[], None, is_local)
     }
 
     /// Loads a resolved package reached through `source` (the import path as written, or the
     /// command-line package's path) with `stack` the source paths of its importers; `pos` is
-    /// where the last importer imports it.
+    /// where the last importer imports it; `local` says it was reached through a relative path
+    /// (cmd/go's `Internal.Local`: a command-line directory outside the trees, or a relative
+    /// import in a source file), which lets it import relative paths in turn.
     fn load_resolution(
         &mut self,
         res: crate::pkg::gopath::Resolution,
         source: &str,
         stack: &[String],
         pos: Option<String>,
+        local: bool,
     ) -> usize {
         if let Some(i) = self.graph.find(&res.import_path) {
+            // Reached again: an error keeps the shortest import stack it was reached by (ties
+            // broken by string order), as cmd/go's reusePackage does; a cycle's stack stays.
+            let p = self.graph.get_mut(i);
+            if let Some(e) = p.error.as_mut() {
+                let mut stk = stack.to_vec();
+                stk.push(source.to_string());
+                let shorter = stk.len() < e.import_stack.len()
+                    || (stk.len() == e.import_stack.len() && stk < e.import_stack);
+                if !e.is_import_cycle && shorter {
+                    e.import_stack = stk;
+                }
+            }
             return i;
         }
         let mut p = Package {
@@ -70,6 +91,15 @@ impl<'r, 'a> Lister<'r, 'a> {
         let found = match res.result {
             Ok(f) => f,
             Err(e) => {
+                // A relative path names its directory (and tree) even when it does not exist.
+                if let LookupError::LocalNotFound { path, dir } = &e {
+                    p.dir.clone_from(dir);
+                    if let Some((r, _)) = self.resolver.locate_dir(dir) {
+                        if path != "." {
+                            p.root = self.resolver.roots()[r].dir.clone();
+                        }
+                    }
+                }
                 // The go command blames the importer: the stack stops before the package and
                 // the position is the import's.
                 p.fail(
@@ -99,10 +129,11 @@ impl<'r, 'a> Lister<'r, 'a> {
         }
         let id = self.graph.push(p);
         self.loading.insert(res.import_path.clone());
+        // A local package has no vendor directories (its pseudo path is not below its tree).
         let importer = Importer {
             import_path: res.import_path.clone(),
             dir: found.dir.clone(),
-            root: Some(found.root).filter(|&r| r != usize::MAX),
+            root: Some(found.root).filter(|&r| r != usize::MAX && !local),
         };
         let mut imports = Vec::new();
         let mut import_map = BTreeMap::new();
@@ -135,7 +166,12 @@ impl<'r, 'a> Lister<'r, 'a> {
                 imports.push(src.clone());
                 continue;
             }
-            let r = self.resolver.resolve(src, Some(&importer));
+            let local_src = is_local_import(src);
+            let r = if local_src {
+                self.resolver.resolve_local_import(src, &found.dir)
+            } else {
+                self.resolver.resolve(src, Some(&importer))
+            };
             let resolved = r.import_path.clone();
             if k < n_explicit {
                 if resolved != *src {
@@ -143,19 +179,56 @@ impl<'r, 'a> Lister<'r, 'a> {
                 }
                 imports.push(resolved.clone());
             }
+            let import_pos = |this: &Self| {
+                let mut files = dp.go_files.clone();
+                files.extend(dp.cgo_files.iter().cloned());
+                files.sort();
+                import_position(this.resolver.fs(), &this.cwd, &found.dir, &files, src)
+            };
             let child = if self.loading.contains(&resolved) {
-                self.graph.find(&resolved)
+                // An import cycle: the package still loading gets the error (unless it has
+                // one), with the stack that closed the cycle.
+                let c = self.graph.find(&resolved);
+                if let Some(c) = c {
+                    let p = self.graph.get_mut(c);
+                    let mut stk = stack.clone();
+                    stk.push(src.clone());
+                    match p.error.as_mut() {
+                        Some(e) => e.is_import_cycle = true,
+                        None => {
+                            p.fail(stk, String::new(), "import cycle not allowed".to_string());
+                            if let Some(e) = p.error.as_mut() {
+                                e.is_import_cycle = true;
+                            }
+                        }
+                    }
+                }
+                c
             } else {
-                let pos = self.graph.find(&resolved).is_none().then(|| {
-                    let mut files = dp.go_files.clone();
-                    files.extend(dp.cgo_files.iter().cloned());
-                    files.sort();
-                    import_position(self.resolver.fs(), &self.cwd, &found.dir, &files, src)
-                });
-                Some(self.load_resolution(r, src, &stack, pos))
+                let pos = self
+                    .graph
+                    .find(&resolved)
+                    .is_none()
+                    .then(|| import_pos(self));
+                Some(self.load_resolution(r, src, &stack, pos, local_src))
             };
             if let Some(c) = child {
-                children.push(self.check_import(src, &found.dir, c, &stack));
+                let check = ImportCheck {
+                    source: src,
+                    importer_dir: &found.dir,
+                    relative: local_src,
+                    importer_local: local,
+                    stack: &stack,
+                };
+                if let Some(copy) = self.check_import(&check, c) {
+                    let mut copy = copy;
+                    if let Some(e) = copy.error.as_mut() {
+                        e.pos = import_pos(self);
+                    }
+                    children.push(self.graph.push_variant(copy, c));
+                } else {
+                    children.push(c);
+                }
             }
         }
         self.loading.remove(&res.import_path);
@@ -167,15 +240,17 @@ impl<'r, 'a> Lister<'r, 'a> {
     }
 
     /// cmd/go's per-import checks (internal and vendor visibility, `x/vendor/y` spelled out,
-    /// importing a command). A refused import gets its own copy of the package with the error,
-    /// as the go command does; the shared package is left alone.
-    fn check_import(
-        &mut self,
-        source: &str,
-        importer_dir: &str,
-        child: usize,
-        stack: &[String],
-    ) -> usize {
+    /// importing a command, a relative import from a package that is not local). A refused
+    /// import gets its own copy of the package with the error (returned here, its position for
+    /// the caller to fill), as the go command does; the shared package is left alone.
+    fn check_import(&self, check: &ImportCheck<'_>, child: usize) -> Option<Package> {
+        let ImportCheck {
+            source,
+            importer_dir,
+            relative,
+            importer_local,
+            stack,
+        } = *check;
         let c = self.graph.get(child);
         let parent_dir = |i: usize| -> Option<String> {
             let i = if i > 0 { i - 1 } else { i };
@@ -183,10 +258,12 @@ impl<'r, 'a> Lister<'r, 'a> {
             c.dir.get(..trunc).map(str::to_string)
         };
         let mut err: Option<String> = None;
+        let mut internal = false;
         if c.error.is_none() {
             if let Some(i) = find_internal(&c.import_path) {
                 if let Some(parent) = parent_dir(i) {
                     if !has_file_path_prefix(importer_dir, &parent) {
+                        internal = true;
                         err = Some(format!(
                             "use of internal package {} not allowed",
                             c.import_path
@@ -212,26 +289,53 @@ impl<'r, 'a> Lister<'r, 'a> {
                 ));
             }
         }
-        if err.is_none() && c.name == "main" && c.dir != importer_dir {
+        let program = err.is_none() && c.name == "main" && c.dir != importer_dir;
+        if program {
             err = Some(format!(
                 "import \"{source}\" is a program, not an importable package"
             ));
         }
-        let Some(err) = err else {
-            return child;
-        };
+        let relative_refused = err.is_none() && relative && !importer_local;
+        if relative_refused {
+            err = Some(if source == "." {
+                ".: cannot import current directory".to_string()
+            } else {
+                format!("local import \"{source}\" in non-local package")
+            });
+        }
+        let err = err?;
         let mut copy = c.clone();
-        let mut import_stack = stack.to_vec();
-        import_stack.push(copy.import_path.clone());
-        copy.fail(import_stack, String::new(), err);
-        self.graph.push_variant(copy, child)
+        // cmd/go marks the copy incomplete for visibility errors only, not for importing a
+        // program or a relative path.
+        let incomplete = copy.incomplete || !(program || relative_refused);
+        copy.fail(stack.to_vec(), String::new(), err);
+        copy.incomplete = incomplete;
+        if let Some(e) = copy.error.as_mut() {
+            e.always_print_stack = internal;
+        }
+        Some(copy)
     }
 
     /// The packages to print: the arguments' packages in order, or with `deps` every package
     /// reached, dependencies first.
-    pub fn output(&self, roots: &[usize], deps: bool) -> Vec<&Package> {
+    pub fn output(&mut self, roots: &[usize], deps: bool) -> Vec<&Package> {
+        self.graph.refresh_deps_errors();
         self.graph.output(roots, deps, false)
     }
+}
+
+/// One import as [`Lister::check_import`] judges it.
+struct ImportCheck<'s> {
+    /// The import path as written.
+    source: &'s str,
+    /// The importing package's directory.
+    importer_dir: &'s str,
+    /// The import is a relative path.
+    relative: bool,
+    /// The importing package is local.
+    importer_local: bool,
+    /// The import stack down to the importer.
+    stack: &'s [String],
 }
 
 fn find_internal(path: &str) -> Option<usize> {

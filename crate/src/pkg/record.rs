@@ -12,7 +12,7 @@
 use crate::graph::list::ModulePublic;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// A package error as `go list -json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,11 +20,46 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct PackageError {
     /// Import paths from the command-line package to this one.
     pub import_stack: Vec<String>,
-    /// Position (`file:line:col`), when known.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    /// Position (`file:line:col`), when known (printed empty otherwise, as go list does).
     pub pos: String,
     /// The message.
     pub err: String,
+    /// The text shows the import stack even with a position (cmd/go sets this for "use of
+    /// internal package" errors).
+    #[serde(skip)]
+    pub always_print_stack: bool,
+    /// An import cycle error: its stack is never replaced by a shorter one.
+    #[serde(skip)]
+    pub is_import_cycle: bool,
+}
+
+impl PackageError {
+    /// The error as cmd/go's `PackageError.Error` prints it (on stderr, and for `{{.Error}}`):
+    /// `pos: err` when the position is known (unless the stack must show), else the import
+    /// stack as `package A\n\timports B` (a last entry the message already names as the
+    /// package is left out), then the position if any, then the message.
+    pub fn text(&self) -> String {
+        if !self.pos.is_empty() && (self.import_stack.is_empty() || !self.always_print_stack) {
+            return format!("{}: {}", self.pos, self.err);
+        }
+        let mut stack: &[String] = &self.import_stack;
+        if let Some(last) = stack.last() {
+            if self.err.contains(&format!("package {last}"))
+                || self.err.contains(&format!("\"{last}\""))
+            {
+                stack = &stack[..stack.len() - 1];
+            }
+        }
+        if stack.is_empty() {
+            return self.err.clone();
+        }
+        let pos = if self.pos.is_empty() {
+            String::new()
+        } else {
+            format!("\n\t{}", self.pos)
+        };
+        format!("package {}{pos}: {}", stack.join("\n\timports "), self.err)
+    }
 }
 
 /// One package as `go list` describes it (the fields modscope reports).
@@ -91,6 +126,8 @@ impl Package {
             import_stack,
             pos,
             err,
+            always_print_stack: false,
+            is_import_cycle: false,
         });
         self.incomplete = true;
     }
@@ -126,6 +163,9 @@ pub struct PackageGraph {
     packages: Vec<Package>,
     by_path: HashMap<String, usize>,
     children: HashMap<usize, Vec<usize>>,
+    /// Per package, the records whose errors are its `DepsErrors` (see
+    /// [`PackageGraph::refresh_deps_errors`]).
+    deps_error_ids: HashMap<usize, Vec<usize>>,
 }
 
 impl PackageGraph {
@@ -165,25 +205,69 @@ impl PackageGraph {
 
     /// Records the imports of `id` (`children`, in import order) and fills what follows from
     /// them: `Deps` (the sorted transitive set), `Incomplete` and `DepsErrors`.
+    ///
+    /// The same import path can be reached as different records (a copy carrying an error for
+    /// one importer): as cmd/go does, each path's record is the one with an error when there is
+    /// one (the shortest import stack among those), and `DepsErrors` lists those records' errors
+    /// in `Deps` order.
     pub fn set_imports(&mut self, id: usize, children: Vec<usize>) {
-        let mut deps = BTreeSet::new();
-        let mut incomplete = false;
-        for &c in &children {
+        let mut chosen: HashMap<&str, usize> = HashMap::new();
+        let mut queue: Vec<usize> = children.clone();
+        let mut i = 0;
+        while let Some(&c) = queue.get(i) {
+            i += 1;
             let cp = &self.packages[c];
-            deps.insert(cp.import_path.clone());
-            deps.extend(cp.deps.iter().cloned());
-            incomplete |= cp.incomplete;
+            let better = match chosen.get(cp.import_path.as_str()) {
+                None => true,
+                Some(&old) => match (&self.packages[old].error, &cp.error) {
+                    (_, None) => false,
+                    (None, Some(_)) => true,
+                    (Some(a), Some(b)) => a.import_stack.len() > b.import_stack.len(),
+                },
+            };
+            if better {
+                chosen.insert(cp.import_path.as_str(), c);
+                if let Some(k) = self.children.get(&c) {
+                    queue.extend(k.iter().filter(|&&k2| {
+                        chosen.get(self.packages[k2].import_path.as_str()) != Some(&k2)
+                    }));
+                }
+            }
         }
-        let deps_errors: Vec<PackageError> = deps
+        let mut deps: Vec<(&str, usize)> = chosen.into_iter().collect();
+        deps.sort_unstable();
+        let incomplete = children.iter().any(|&c| self.packages[c].incomplete);
+        let error_ids: Vec<usize> = deps
             .iter()
-            .filter_map(|d| self.find(d))
-            .filter_map(|i| self.packages[i].error.clone())
+            .filter(|&&(_, i)| self.packages[i].error.is_some())
+            .map(|&(_, i)| i)
             .collect();
+        let deps_errors: Vec<PackageError> = error_ids
+            .iter()
+            .filter_map(|&i| self.packages[i].error.clone())
+            .collect();
+        let deps: Vec<String> = deps.into_iter().map(|(p, _)| p.to_string()).collect();
         let p = &mut self.packages[id];
-        p.deps = deps.into_iter().collect();
+        p.deps = deps;
         p.incomplete |= incomplete;
         p.deps_errors = deps_errors;
         self.children.insert(id, children);
+        if !error_ids.is_empty() {
+            self.deps_error_ids.insert(id, error_ids);
+        }
+    }
+
+    /// Copies each dependency error again from the record it belongs to. cmd/go's `DepsErrors`
+    /// point at the dependencies' errors, so an import stack shortened after the importer was
+    /// loaded (a package reached again by a shorter path) shows there too.
+    pub fn refresh_deps_errors(&mut self) {
+        for (&id, ids) in &self.deps_error_ids {
+            let errs: Vec<PackageError> = ids
+                .iter()
+                .filter_map(|&i| self.packages[i].error.clone())
+                .collect();
+            self.packages[id].deps_errors = errs;
+        }
     }
 
     fn kids(&self, id: usize, sorted: bool) -> Cow<'_, [usize]> {
@@ -252,6 +336,8 @@ mod tests {
                 import_stack: vec![],
                 pos: String::new(),
                 err: "a & b\u{2028}".into(),
+                always_print_stack: false,
+                is_import_cycle: false,
             }),
             ..Default::default()
         };
@@ -260,7 +346,7 @@ mod tests {
             "{\n\t\"Dir\": \"/w/a\",\n\t\"ImportPath\": \"example.com/a\\u003cb\\u003e\",\n\t\
              \"Name\": \"a\",\n\t\"Incomplete\": true,\n\t\"Imports\": [\n\t\t\"fmt\"\n\t],\n\t\
              \"ImportMap\": {\n\t\t\"x\": \"y\"\n\t},\n\t\"Error\": {\n\t\t\"ImportStack\": [],\n\t\t\
-             \"Err\": \"a \\u0026 b\\u2028\"\n\t}\n}\n"
+             \"Pos\": \"\",\n\t\t\"Err\": \"a \\u0026 b\\u2028\"\n\t}\n}\n"
         );
     }
 

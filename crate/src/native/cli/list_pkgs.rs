@@ -180,24 +180,6 @@ static TIME_TYPE: StructType = StructType {
     absent: &[],
 };
 
-/// What `PackageError.Error()` returns: the position and message when the position is known,
-/// else the import stack (without a last entry the message names) and the message.
-fn package_error_text(e: &PackageError) -> String {
-    if !e.pos.is_empty() {
-        return format!("{}: {}", e.pos, e.err);
-    }
-    let mut stack: &[String] = &e.import_stack;
-    if let Some(last) = stack.last() {
-        if e.err.contains(&format!("package {last}")) || e.err.contains(&format!("\"{last}\"")) {
-            stack = &stack[..stack.len() - 1];
-        }
-    }
-    if stack.is_empty() {
-        return e.err.clone();
-    }
-    format!("package {}: {}", stack.join("\n\timports "), e.err)
-}
-
 fn error_value(e: &Option<PackageError>) -> Value {
     match e {
         None => Value::Nil(&PACKAGE_ERROR_TYPE),
@@ -208,7 +190,7 @@ fn error_value(e: &Option<PackageError>) -> Value {
                 Value::str(&e.pos),
                 Value::str(&e.err),
             ],
-            Some(package_error_text(e)),
+            Some(e.text()),
         ),
     }
 }
@@ -342,6 +324,68 @@ fn walk_pattern_dirs(
     }
 }
 
+/// The import paths `std`, `cmd` or `all` stand for in GOPATH mode, in go list's order: every
+/// package directory of GOROOT's `src` (`std`: standard-library paths, without `cmd`; `cmd`:
+/// below `cmd`, without the main packages vendored there), or of every tree (`all`, earlier trees
+/// first, each path once). `builtin` is never listed, nor `runtime/cgo` without cgo; `vendor`
+/// directories are included (these are not `...` patterns).
+fn meta_pattern_paths(
+    pat: &str,
+    roots: &[crate::pkg::gopath::Root],
+    ctx: &crate::pkg::constraint::BuildContext,
+) -> Vec<String> {
+    use crate::pkg::gopath::RootKind;
+    let mut have: std::collections::HashSet<String> = std::collections::HashSet::new();
+    have.insert("builtin".to_string());
+    if !ctx.cgo_enabled {
+        have.insert("runtime/cgo".to_string());
+    }
+    let mut paths = Vec::new();
+    for r in roots {
+        if pat != "all" && r.kind != RootKind::Goroot {
+            continue;
+        }
+        let src = r.src();
+        let prefix = format!("{}/", src.trim_end_matches('/'));
+        let base = if pat == "cmd" {
+            Path::new(&src).join("cmd")
+        } else {
+            PathBuf::from(&src)
+        };
+        let accept = |d: &str| {
+            let rel = d.strip_prefix(&prefix).unwrap_or("");
+            match pat {
+                "std" => {
+                    !rel.is_empty()
+                        && crate::pkg::stdlib::is_standard_import_path(rel)
+                        && rel != "cmd"
+                        && !rel.starts_with("cmd/")
+                }
+                _ => !rel.is_empty(),
+            }
+        };
+        let mut found = Vec::new();
+        walk_pattern_dirs(&base, ctx, &accept, &mut found);
+        let fs = OsFs::new("/");
+        for d in found {
+            let d = d.to_string_lossy().to_string();
+            let Some(rel) = d.strip_prefix(&prefix) else {
+                continue;
+            };
+            if pat == "cmd"
+                && rel.starts_with("cmd/vendor/")
+                && load_dir(&fs, &d, ctx).name == "main"
+            {
+                continue;
+            }
+            if have.insert(rel.to_string()) {
+                paths.push(rel.to_string());
+            }
+        }
+    }
+    paths
+}
+
 /// Matches a slash path against a pattern with `...` wildcards; `...` never matches across a
 /// `vendor` element unless the pattern itself names `vendor`.
 pub fn match_pattern(pattern: &str, name: &str) -> bool {
@@ -440,6 +484,12 @@ pub fn list_output_index(
         args.patterns.clone()
     };
     for pat in &patterns {
+        if matches!(pat.as_str(), "std" | "cmd" | "all") {
+            for p in meta_pattern_paths(pat, &roots, &cfg.ctx) {
+                roots_ids.push(lister.load_arg(&p, &cwd_s));
+            }
+            continue;
+        }
         if !pat.contains("...") {
             roots_ids.push(lister.load_arg(pat, &cwd_s));
             continue;
@@ -509,6 +559,12 @@ pub fn list_output_index(
         .into_iter()
         .cloned()
         .collect();
+    // The named packages' own errors (cmd/go checks these before expanding -deps).
+    let named_errors: Vec<String> = lister
+        .output(&roots_ids, false)
+        .into_iter()
+        .filter_map(|p| p.error.as_ref().map(PackageError::text))
+        .collect();
     drop(lister);
     if args.x {
         for e in &resolver.trace.events {
@@ -517,35 +573,23 @@ pub fn list_output_index(
         }
     }
     drop(resolver);
-    // Without -e, errors go to stderr; errors of the named packages suppress all output.
+    // Without -e, as go list: a named package's error is printed and ends the run before any
+    // output; with -deps, every listed package's error is printed, then the list, and the exit
+    // status is 1.
     if !args.e {
-        let mut errs = Vec::new();
-        let mut own = false;
-        for p in &pkgs {
-            if let Some(e) = &p.error {
-                // The package's own error (not an import's) on a named package.
-                let named = e.import_stack.len() <= 1
-                    && e.import_stack
-                        .last()
-                        .is_none_or(|top| *top == p.import_path);
-                own |= named;
-                if named || args.deps {
-                    errs.push(if e.err.starts_with("cannot find package") {
-                        e.err.clone()
-                    } else {
-                        format!("package {}: {}", p.import_path, e.err)
-                    });
-                }
-            }
-        }
-        if !errs.is_empty() {
-            for e in errs {
-                out.stderr.push_str(&e);
+        if !named_errors.is_empty() {
+            for e in &named_errors {
+                out.stderr.push_str(e);
                 out.stderr.push('\n');
             }
             out.exit = 1;
-            if own {
-                return out;
+            return out;
+        }
+        if args.deps {
+            for e in pkgs.iter().filter_map(|p| p.error.as_ref()) {
+                out.stderr.push_str(&e.text());
+                out.stderr.push('\n');
+                out.exit = 1;
             }
         }
     }

@@ -245,6 +245,9 @@ pub fn with_loader<R>(
         }
         Ok::<R, String>(with_progress(&source.files_read, || f(&mut loader)))
     })?;
+    if std::env::var_os("MODSCOPE_READAHEAD_STATS").is_some() {
+        eprintln!("{}", pool.stats().summary());
+    }
     session.finish();
     let fatal = session.fatal();
     // Freeing thousands of cached entries is a tenth of a warm run: do it off the answer's path.

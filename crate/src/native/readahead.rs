@@ -12,7 +12,7 @@ use crate::graph::load::{Ahead, ParseFn, ReadAhead};
 use crate::source::{FileKind, ModuleSource};
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 /// [`Job::state`]: waiting in the queue.
@@ -60,6 +60,57 @@ struct Started {
     pending: Vec<Arc<Job>>,
 }
 
+/// Counts of what happened to the pool's files and how long its threads slept: where a load's
+/// reading went ([`Pool::stats`]). Counting is a relaxed atomic add per file; only sleeps are
+/// timed (two clock reads per sleep).
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Files started (each distinct file once).
+    pub started: AtomicU64,
+    /// Files a worker had read when the loader took them.
+    pub ahead: AtomicU64,
+    /// Files the loader read itself because no worker had picked them up.
+    pub by_loader: AtomicU64,
+    /// Files the loader needed while a worker was reading them.
+    pub waited: AtomicU64,
+    /// Of those, the times the loader slept (parked) until the worker was done.
+    pub parked: AtomicU64,
+    /// Files the loader read from the queue while a worker read the one it needed.
+    pub loader_helped: AtomicU64,
+    /// Nanoseconds the loader slept in parks.
+    pub parked_ns: AtomicU64,
+    /// Times a worker found the queue empty and slept.
+    pub worker_sleeps: AtomicU64,
+    /// Nanoseconds workers slept on an empty queue (summed over workers).
+    pub worker_sleep_ns: AtomicU64,
+}
+
+impl Stats {
+    /// One line for a person: `read-ahead: N files started, …`.
+    pub fn summary(&self) -> String {
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        format!(
+            "read-ahead: {} files started; {} read ahead by workers, {} read by the loading thread \
+             when no worker had them, {} needed while a worker read them ({} parked, {:.2} ms), \
+             {} read by the loading thread while waiting; workers slept {} times, {:.2} ms",
+            g(&self.started),
+            g(&self.ahead),
+            g(&self.by_loader),
+            g(&self.waited),
+            g(&self.parked),
+            g(&self.parked_ns) as f64 / 1e6,
+            g(&self.loader_helped),
+            g(&self.worker_sleeps),
+            g(&self.worker_sleep_ns) as f64 / 1e6,
+        )
+    }
+}
+
+/// Adds one to a counter.
+fn bump(a: &AtomicU64) {
+    a.fetch_add(1, Ordering::Relaxed);
+}
+
 /// Files handed to the workers at once (and taken off the queue at once by a worker).
 const GROUP: usize = 8;
 
@@ -79,6 +130,9 @@ pub struct Pool<'s> {
     closed: AtomicBool,
     modules: &'s dyn ModuleSource,
     parse: &'s ParseFn,
+    stats: Stats,
+    /// The moment the pool was made, for timing sleeps.
+    epoch: std::time::Instant,
 }
 
 /// Closes its pool when dropped (also when unwinding, so scoped worker threads can be joined).
@@ -107,7 +161,19 @@ impl<'s> Pool<'s> {
             closed: AtomicBool::new(false),
             modules,
             parse,
+            stats: Stats::default(),
+            epoch: std::time::Instant::now(),
         }
+    }
+
+    /// What happened to the files started so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Nanoseconds since the pool was made.
+    fn nanos(&self) -> u64 {
+        self.epoch.elapsed().as_nanos() as u64
     }
 
     /// Lets the workers return (files still queued are read by the loader when it takes them;
@@ -169,7 +235,12 @@ impl<'s> Pool<'s> {
                 return false;
             }
             q.idle += 1;
+            bump(&self.stats.worker_sleeps);
+            let t = self.nanos();
             q = self.work.wait(q).unwrap_or_else(PoisonError::into_inner);
+            self.stats
+                .worker_sleep_ns
+                .fetch_add(self.nanos().saturating_sub(t), Ordering::Relaxed);
             q.idle -= 1;
         }
     }
@@ -222,7 +293,10 @@ impl<'s> Pool<'s> {
             }
             let next = lock(&self.queue).jobs.pop_front();
             match next {
-                Some(other) => self.run(&other),
+                Some(other) => {
+                    bump(&self.stats.loader_helped);
+                    self.run(&other)
+                }
                 None => break,
             }
         }
@@ -241,14 +315,20 @@ impl<'s> Pool<'s> {
         {
             return s;
         }
-        loop {
+        bump(&self.stats.parked);
+        let t = self.nanos();
+        let s = loop {
             // Wakes at the worker's unpark (or spuriously: the state says which).
             std::thread::park();
             let s = job.state.load(Ordering::Acquire);
             if s != WAITED {
-                return s;
+                break s;
             }
-        }
+        };
+        self.stats
+            .parked_ns
+            .fetch_add(self.nanos().saturating_sub(t), Ordering::Relaxed);
+        s
     }
 }
 
@@ -271,6 +351,7 @@ impl ReadAhead for Pool<'_> {
             waiter: std::sync::OnceLock::new(),
         });
         e.insert(job.clone());
+        bump(&self.stats.started);
         started.pending.push(job);
         if started.pending.len() >= GROUP {
             self.hand_over(&mut started.pending);
@@ -292,9 +373,20 @@ impl ReadAhead for Pool<'_> {
                 .compare_exchange(QUEUED, TAKEN, Ordering::AcqRel, Ordering::Acquire)
             {
                 // No worker has it yet: reading it here beats waiting for one.
-                Ok(_) => return Some(self.read(kind, &job.path, &job.version)),
-                Err(RUNNING) => self.wait(&job),
-                Err(s) => s,
+                Ok(_) => {
+                    bump(&self.stats.by_loader);
+                    return Some(self.read(kind, &job.path, &job.version));
+                }
+                Err(RUNNING) => {
+                    bump(&self.stats.waited);
+                    self.wait(&job)
+                }
+                Err(s) => {
+                    if s == DONE {
+                        bump(&self.stats.ahead);
+                    }
+                    s
+                }
             };
         match state {
             DONE => lock(&job.result).take(),
@@ -394,6 +486,11 @@ mod tests {
             assert!(pool.take(key(9999), FileKind::Mod).is_none());
         });
         assert_eq!(fake.reads.load(Ordering::SeqCst), 202);
+        // Every file taken was read ahead, by the taker, or while the taker waited for it.
+        let s = pool.stats();
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        assert_eq!(g(&s.started), 202);
+        assert_eq!(g(&s.ahead) + g(&s.by_loader) + g(&s.waited), 202);
     }
 
     #[test]
@@ -416,6 +513,13 @@ mod tests {
         pool.start(key(3), FileKind::Mod, "m3", "v1.0.0");
         assert!(pool.take(key(3), FileKind::Mod).is_none());
         assert_eq!(fake.reads.load(Ordering::SeqCst), 2);
+        let stats = pool.stats();
+        assert_eq!(stats.started.load(Ordering::Relaxed), 2);
+        assert_eq!(stats.by_loader.load(Ordering::Relaxed), 2);
+        assert_eq!(stats.ahead.load(Ordering::Relaxed), 0);
+        assert!(stats
+            .summary()
+            .starts_with("read-ahead: 2 files started; 0 read ahead"));
     }
 
     #[test]

@@ -166,6 +166,8 @@ pub fn list_modules(
         .collect();
     crate::native::cache_memo::memoized(req, "list -m", &args, !json, x, || {
         let r = with_loader(req, &clock, |l| {
+            // Only -x prints the trace: without it, recording thousands of events is waste.
+            l.trace.enabled = x;
             let listed = list_m(l, cache, patterns, flags);
             CmdOutput {
                 stdout: listed.stdout,

@@ -5,13 +5,18 @@
 //! written), read once with the header scanner. Then, side by side: building the index (parallel
 //! walk), saving and loading it, resolving every import through the index (first pass of a
 //! session: each record validated once; second pass: memoised), resolving every import by the
-//! linear scan, and `GO111MODULE=off go list -e -deps ./...` on the same tree.
+//! linear scan, and `GO111MODULE=off go list -e -deps ./...` on the same tree. Last, the index
+//! watched as `modscope serve` keeps it ([`crate::native::watch`]): the set-up (a watch per
+//! directory, one validation), then requests that each drain the notifications and resolve
+//! every import with a fresh resolver — the first request, a later one, and a second pass
+//! within one request.
 
 use crate::clock::FrozenClock;
 use crate::native::cli::{CliError, Outcome};
 use crate::native::fs::OsFs;
 use crate::native::gopath_env;
 use crate::native::gopkg_index_store;
+use crate::native::watch::WatchedGopkg;
 use crate::pkg::gopath::{GopathConfig, Importer, Resolver};
 use crate::pkg::index::GopkgIndex;
 use crate::pkg::load::load_dir;
@@ -95,6 +100,31 @@ pub struct GopkgReport {
     pub indexed_cold_prevalidated_cpu_ns: f64,
     /// CPU time per lookup, index, warm.
     pub indexed_warm_cpu_ns: f64,
+    /// Watched index (as `modscope serve` keeps it): adding a watch to every indexed
+    /// directory, seconds.
+    pub watch_add_s: f64,
+    /// Watched index: the one validation after the watches were added (parallel `stat`s),
+    /// seconds.
+    pub watch_validate_s: f64,
+    /// Watches added (directories).
+    pub watches: usize,
+    /// Per lookup, watched index, first request after set-up (drain + fresh resolver), ns.
+    pub watched_first_ns: f64,
+    /// Per lookup, watched index, a later request (drain + fresh resolver, index memo kept), ns.
+    pub watched_next_ns: f64,
+    /// Per lookup, watched index, second pass within one request (resolver memo), ns.
+    pub watched_warm_ns: f64,
+    /// CPU time per lookup, watched index, first request.
+    pub watched_first_cpu_ns: f64,
+    /// CPU time per lookup, watched index, later request.
+    pub watched_next_cpu_ns: f64,
+    /// CPU time per lookup, watched index, warm.
+    pub watched_warm_cpu_ns: f64,
+    /// Records validated by `stat` during the watched passes (after set-up): 0 when no change
+    /// notification arrived.
+    pub watched_stats: u64,
+    /// Why the watched rows fell back to stat checks (out of watches), if they did.
+    pub watched_fallback: Option<String>,
     /// Whether every indexed answer equalled the linear scan's.
     pub answers_agree: bool,
 }
@@ -284,6 +314,51 @@ pub fn run(args: GopkgBench) -> Result<Outcome, CliError> {
         pre_cpu.push(cpu_ns() - c3);
         agree &= args.no_linear || (s3 == sum_linear && resolve_all(&mut r, &edges) == want);
     }
+
+    // Watched index, set up as `modscope serve` does: load, watch every directory, validate
+    // once; then requests, each draining the notifications first.
+    let wall = gopath_env::InstantClock::new();
+    let (mut w_add, mut w_val, mut w_first, mut w_next, mut w_warm) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut w_first_cpu, mut w_next_cpu, mut w_warm_cpu) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..args.rounds.max(1) {
+        let ix = GopkgIndex::decode(&bytes).map_err(|e| CliError::failed(e.to_string()))?;
+        let mut g = WatchedGopkg::watch(ix, &roots, &wall, threads, 0);
+        rep.watched_fallback = g.fallback_reason.clone();
+        rep.watches = g.setup.watches;
+        w_add.push(g.setup.watch_ns as f64 / 1e9);
+        w_val.push(g.setup.validate_ns as f64 / 1e9);
+        let before = g.index.stats.validated;
+        let request = |g: &mut WatchedGopkg, warm: bool| {
+            let (t, c) = (Instant::now(), cpu_ns());
+            g.begin();
+            let (wfs, ix) = g.parts(&gopath);
+            let mut r = Resolver::new(&wfs, &cfg, Trace::off(), &clock).with_index(ix);
+            let s1 = resolve_pass(&mut r, &edges);
+            let first = (t.elapsed().as_secs_f64(), cpu_ns() - c);
+            let mut ok = args.no_linear || s1 == sum_linear;
+            let mut second = (0.0, 0.0);
+            if warm {
+                let (t, c) = (Instant::now(), cpu_ns());
+                let s2 = resolve_pass(&mut r, &edges);
+                second = (t.elapsed().as_secs_f64(), cpu_ns() - c);
+                ok &= args.no_linear || (s2 == sum_linear && resolve_all(&mut r, &edges) == want);
+            }
+            (first, second, ok)
+        };
+        let (first, warm_pass, ok1) = request(&mut g, true);
+        let (next, _, ok2) = request(&mut g, false);
+        agree &= ok1 && ok2;
+        w_first.push(first.0);
+        w_first_cpu.push(first.1);
+        w_warm.push(warm_pass.0);
+        w_warm_cpu.push(warm_pass.1);
+        w_next.push(next.0);
+        w_next_cpu.push(next.1);
+        rep.watched_stats = g.index.stats.validated - before;
+    }
+    rep.watch_add_s = median(w_add);
+    rep.watch_validate_s = median(w_val);
     rep.answers_agree = agree && !args.no_linear;
     let n = rep.lookups.max(1) as f64;
     rep.indexed_cold_ns = median(cold) * 1e9 / n;
@@ -298,6 +373,12 @@ pub fn run(args: GopkgBench) -> Result<Outcome, CliError> {
     rep.indexed_cold_cpu_ns = median(cold_cpu) / n;
     rep.indexed_cold_prevalidated_cpu_ns = median(pre_cpu) / n;
     rep.indexed_warm_cpu_ns = median(warm_cpu) / n;
+    rep.watched_first_ns = median(w_first) * 1e9 / n;
+    rep.watched_next_ns = median(w_next) * 1e9 / n;
+    rep.watched_warm_ns = median(w_warm) * 1e9 / n;
+    rep.watched_first_cpu_ns = median(w_first_cpu) / n;
+    rep.watched_next_cpu_ns = median(w_next_cpu) / n;
+    rep.watched_warm_cpu_ns = median(w_warm_cpu) / n;
 
     if !args.no_go {
         let cache =
@@ -361,6 +442,21 @@ pub fn run(args: GopkgBench) -> Result<Outcome, CliError> {
                 rep.indexed_cold_prevalidated_cpu_ns,
             ),
             ("index, warm", rep.indexed_warm_ns, rep.indexed_warm_cpu_ns),
+            (
+                "watched index, first request",
+                rep.watched_first_ns,
+                rep.watched_first_cpu_ns,
+            ),
+            (
+                "watched index, a later request",
+                rep.watched_next_ns,
+                rep.watched_next_cpu_ns,
+            ),
+            (
+                "watched index, warm (same request)",
+                rep.watched_warm_ns,
+                rep.watched_warm_cpu_ns,
+            ),
         ];
         for (name, wall, cpu) in rows {
             println!(
@@ -373,6 +469,17 @@ pub fn run(args: GopkgBench) -> Result<Outcome, CliError> {
             "  records stat'ed by a lazy first pass: {} of {} ({threads} threads when prevalidated)",
             rep.cold_stats, rep.indexed_dirs
         );
+        match &rep.watched_fallback {
+            Some(why) => println!("  watched index: {why}; its rows used stat checks"),
+            None => println!(
+                "  watch set-up: {} watches added in {:.1} ms, then validated in {:.1} ms; \
+                 records stat'ed by later requests: {}",
+                rep.watches,
+                rep.watch_add_s * 1e3,
+                rep.watch_validate_s * 1e3,
+                rep.watched_stats
+            ),
+        }
         println!(
             "  all imports, linear scan      {:>10.1} ms",
             rep.all_linear_s * 1e3

@@ -4,6 +4,7 @@
 use super::fmt as gofmt;
 use super::parse::{Arg, Cmd, Node, Pipe};
 use super::{Key, Value};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// An execution error: the node it happened at (offset and Go's text of it) and the message.
@@ -11,6 +12,8 @@ struct ExecErr {
     pos: usize,
     context: String,
     msg: String,
+    /// The template executing where it happened (`None`: the main one).
+    tmpl: Option<String>,
 }
 
 type R<T> = Result<T, ExecErr>;
@@ -24,6 +27,22 @@ enum Flow {
 struct State<'a> {
     vars: Vec<(String, Value)>,
     out: &'a mut String,
+    defs: &'a BTreeMap<String, Vec<Node>>,
+    main_name: &'a str,
+    main: &'a [Node],
+    depth: usize,
+}
+
+/// A parsed template set as execution needs it.
+pub(crate) struct Templates<'a> {
+    /// The main template's name (also the name errors are located in).
+    pub name: &'a str,
+    /// Its source text.
+    pub src: &'a str,
+    /// Its body.
+    pub main: &'a [Node],
+    /// The templates it defines.
+    pub defs: &'a BTreeMap<String, Vec<Node>>,
 }
 
 fn err<T>(pos: usize, context: impl std::fmt::Display, msg: impl Into<String>) -> R<T> {
@@ -31,22 +50,22 @@ fn err<T>(pos: usize, context: impl std::fmt::Display, msg: impl Into<String>) -
         pos,
         context: context.to_string(),
         msg: msg.into(),
+        tmpl: None,
     })
 }
 
 /// Runs `nodes` with `dot`, appending to `out`; errors are Go's text.
-pub(crate) fn execute(
-    name: &str,
-    src: &str,
-    nodes: &[Node],
-    dot: &Value,
-    out: &mut String,
-) -> Result<(), String> {
+pub(crate) fn execute(t: &Templates<'_>, dot: &Value, out: &mut String) -> Result<(), String> {
+    let (name, src) = (t.name, t.src);
     let mut st = State {
         vars: vec![("$".to_string(), dot.clone())],
         out,
+        defs: t.defs,
+        main_name: t.name,
+        main: t.main,
+        depth: 0,
     };
-    match st.walk_list(dot, nodes) {
+    match st.walk_list(dot, t.main) {
         Ok(_) => Ok(()),
         Err(e) => {
             let before = &src[..e.pos.min(src.len())];
@@ -57,7 +76,7 @@ pub(crate) fn execute(
             };
             Err(format!(
                 "template: {name}:{line}:{col}: executing {} at <{}>: {}",
-                gofmt::quote(name),
+                gofmt::quote(e.tmpl.as_deref().unwrap_or(name)),
                 e.context,
                 e.msg
             ))
@@ -118,6 +137,46 @@ impl State<'_> {
             }
             Node::Break => return Ok(Flow::Break),
             Node::Continue => return Ok(Flow::Continue),
+            Node::Template {
+                pos,
+                name,
+                quoted,
+                pipe,
+            } => {
+                let context = || match pipe {
+                    Some(p) => format!("{{{{template {quoted} {p}}}}}"),
+                    None => format!("{{{{template {quoted}}}}}"),
+                };
+                let body: &[Node] = match self.defs.get(name) {
+                    Some(b) => b,
+                    None if name == self.main_name => self.main,
+                    None => return err(*pos, context(), format!("template {name:?} not defined")),
+                };
+                if self.depth >= super::MAX_TEMPLATE_DEPTH {
+                    return err(
+                        *pos,
+                        context(),
+                        format!(
+                            "exceeded maximum template depth ({})",
+                            super::MAX_TEMPLATE_DEPTH
+                        ),
+                    );
+                }
+                let v = match pipe {
+                    Some(p) => self.pipe(dot, p)?,
+                    None => Value::Missing,
+                };
+                // A template runs with its own variables: only `$`, set to dot.
+                let saved = std::mem::replace(&mut self.vars, vec![("$".to_string(), v.clone())]);
+                self.depth += 1;
+                let res = self.walk_list(&v, body);
+                self.depth -= 1;
+                self.vars = saved;
+                if let Err(mut e) = res {
+                    e.tmpl.get_or_insert_with(|| name.clone());
+                    return Err(e);
+                }
+            }
         }
         Ok(Flow::Normal)
     }

@@ -10,8 +10,10 @@
 //! order, as Go sorts them), `break`, `continue`, `with`/`else`/`end`, literals (strings, raw
 //! strings, characters, integers, `true`, `false`, `nil`), and the functions `and`, `or`, `not`,
 //! `len`, `index`, `slice`, `print`, `printf`, `println`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`,
-//! `html`, `urlquery` and go list's `join`. Not covered (an error names them): `define`,
-//! `template`, `block`, floating-point and complex constants, and methods.
+//! `html`, `urlquery` and go list's `join`, and `define` / `template` / `block` (a definition is a
+//! tree of its own: only `$` is in scope, set to the value passed). Not covered (an error names
+//! them): floating-point and complex constants, and methods. Template calls nest at most
+//! [`MAX_TEMPLATE_DEPTH`] deep (Go allows 100000; this engine recurses on the native stack).
 //!
 //! The module does no I/O: it turns a template and a value into text.
 
@@ -139,12 +141,17 @@ impl Value {
     }
 }
 
+/// How deep `{{template}}` calls may nest before execution stops with Go's "exceeded maximum
+/// template depth" error.
+pub const MAX_TEMPLATE_DEPTH: usize = 100;
+
 /// A parsed template, ready to execute against any number of values.
 #[derive(Debug, Clone)]
 pub struct Template {
     name: String,
     src: String,
     nodes: Vec<parse::Node>,
+    defs: BTreeMap<String, Vec<parse::Node>>,
 }
 
 /// Functions a template may call beyond the builtins (go list adds `join`).
@@ -154,18 +161,28 @@ impl Template {
     /// Parses `src` as the template named `name` (go list names it `main`), with go list's
     /// `join` function available.
     pub fn parse(name: &str, src: &str) -> Result<Template, ParseError> {
-        let nodes = parse::parse(name, src, LIST_FUNCS)?;
+        let parsed = parse::parse(name, src, LIST_FUNCS)?;
         Ok(Template {
             name: name.to_string(),
             src: src.to_string(),
-            nodes,
+            nodes: parsed.main,
+            defs: parsed.defs.into_iter().collect(),
         })
     }
 
     /// Executes the template with `dot` as data, appending to `out`; on error, `out` holds what
     /// was written before it and the error is Go's text.
     pub fn execute(&self, dot: &Value, out: &mut String) -> Result<(), String> {
-        exec::execute(&self.name, &self.src, &self.nodes, dot, out)
+        exec::execute(
+            &exec::Templates {
+                name: &self.name,
+                src: &self.src,
+                main: &self.nodes,
+                defs: &self.defs,
+            },
+            dot,
+            out,
+        )
     }
 }
 

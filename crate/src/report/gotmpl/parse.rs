@@ -96,6 +96,57 @@ pub(crate) enum Node {
     Break,
     /// `{{continue}}`.
     Continue,
+    /// `{{template "name" pipeline}}` (also what `{{block}}` leaves in place).
+    Template {
+        /// Offset of the name.
+        pos: usize,
+        /// The template's name.
+        name: String,
+        /// The name as written (quoted), for error contexts.
+        quoted: String,
+        /// The value dot takes in the template (nil without a pipeline).
+        pipe: Option<Pipe>,
+    },
+}
+
+/// A lexical item as go's parser names it in "unexpected X" errors: keywords as `<word>`, other
+/// items by their text, quoted (cut to ten characters and `...` when longer).
+fn item_text(tok: &Tok) -> String {
+    const KEYWORDS: &[&str] = &[
+        "block", "break", "continue", "define", "else", "end", "if", "range", "nil", "template",
+        "with",
+    ];
+    let text = match tok {
+        Tok::Ident(s) if KEYWORDS.contains(&s.as_str()) => return format!("<{s}>"),
+        Tok::Ident(s) | Tok::Var(s) | Tok::Number(s) | Tok::Text(s) => s.clone(),
+        Tok::Field(s) => format!(".{s}"),
+        other => return other.to_string(),
+    };
+    if text.chars().count() > 10 {
+        let cut: String = text.chars().take(10).collect();
+        format!("{cut:?}...")
+    } else {
+        format!("{text:?}")
+    }
+}
+
+/// Whether a list holds only whitespace text (go's `IsEmptyTree`): such a definition neither
+/// replaces an existing one nor conflicts with it.
+pub(crate) fn is_empty_tree(nodes: &[Node]) -> bool {
+    nodes.iter().all(|n| match n {
+        Node::Text(t) => t.trim_matches([' ', '\t', '\r', '\n']).is_empty(),
+        _ => false,
+    })
+}
+
+/// A parsed template text: its main body and the templates it defines (`{{define}}`,
+/// `{{block}}`), by name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Parsed {
+    /// The body of the named template itself.
+    pub main: Vec<Node>,
+    /// Defined templates, in definition order.
+    pub defs: Vec<(String, Vec<Node>)>,
 }
 
 /// A pipeline: optional variable declarations and commands joined by `|`.
@@ -441,6 +492,7 @@ fn lex_action(
             }
             b'$' => {
                 let k = ident_end(src, i + 1);
+                terminated(src, k)?;
                 push(items, Tok::Var(src[i..k].to_string()));
                 i = k;
             }
@@ -451,6 +503,7 @@ fn lex_action(
                     i = k;
                 } else {
                     let k = ident_end(src, i + 1);
+                    terminated(src, k)?;
                     if k == i + 1 {
                         push(items, Tok::Dot);
                     } else {
@@ -474,6 +527,7 @@ fn lex_action(
                 let ch = src[i..].chars().next().unwrap_or('\0');
                 if is_alnum(ch) {
                     let k = ident_end(src, i);
+                    terminated(src, k)?;
                     push(items, Tok::Ident(src[i..k].to_string()));
                     i = k;
                 } else {
@@ -484,6 +538,19 @@ fn lex_action(
                 }
             }
         }
+    }
+}
+
+/// Go's lexer accepts a word (identifier, field, variable, dot) only when what follows ends it:
+/// space, the end, `.`, `,`, `|`, `:`, `(`, `)` or the closing `}}`; anything else is a bad
+/// character.
+fn terminated(src: &str, k: usize) -> Result<(), (String, usize)> {
+    let rest = &src[k..];
+    match rest.chars().next() {
+        None => Ok(()),
+        Some(' ' | '\t' | '\r' | '\n' | '.' | ',' | '|' | ':' | '(' | ')') => Ok(()),
+        Some(_) if rest.starts_with("}}") => Ok(()),
+        Some(c) => Err((format!("bad character {}", go_rune(c)), k)),
     }
 }
 
@@ -552,6 +619,8 @@ struct Parser<'a> {
     vars: Vec<String>,
     funcs: &'a [&'a str],
     range_depth: usize,
+    /// Templates defined so far.
+    defs: Vec<(String, Vec<Node>)>,
 }
 
 /// Builtin function names of Go's text/template that this engine implements.
@@ -640,6 +709,11 @@ impl<'a> Parser<'a> {
                                 }
                                 return Ok((nodes, ListEnd::Else(kw.pos)));
                             }
+                            "define" if top => {
+                                self.next_non_space();
+                                self.definition()?;
+                                continue;
+                            }
                             _ => {}
                         }
                     }
@@ -679,16 +753,92 @@ impl<'a> Parser<'a> {
                         Node::Continue
                     });
                 }
-                "define" | "template" | "block" => {
-                    return self.err(
-                        it.pos,
-                        format!("{{{{{word}}}}} is not supported by modscope's templates"),
-                    );
+                "define" => {
+                    // Only recognised at the top level; elsewhere it is no operand.
+                    return self.err(it.pos, "unexpected <define> in command");
+                }
+                "template" | "block" => {
+                    self.next_non_space();
+                    let context = format!("{word} clause");
+                    let tok = self.next_non_space();
+                    let (name, quoted) = match tok.tok {
+                        Tok::Str { value, quoted } => (value, quoted),
+                        other => {
+                            let t = item_text(&other);
+                            return self.err(tok.pos, format!("unexpected {t} in {context}"));
+                        }
+                    };
+                    let pipe = if word == "block" {
+                        Some(self.pipeline(&context, Tok::Close)?)
+                    } else if self.peek_non_space().tok == Tok::Close {
+                        self.next_non_space();
+                        None
+                    } else {
+                        Some(self.pipeline(&context, Tok::Close)?)
+                    };
+                    if word == "block" {
+                        let body = self.sub_tree(&context)?;
+                        self.add_def(name.clone(), body, tok.pos)?;
+                    }
+                    return Ok(Node::Template {
+                        pos: tok.pos,
+                        name,
+                        quoted,
+                        pipe,
+                    });
                 }
                 _ => {}
             }
         }
         Ok(Node::Action(self.pipeline("command", Tok::Close)?))
+    }
+
+    /// `{{define "name"}}…{{end}}` after the keyword.
+    fn definition(&mut self) -> PResult<()> {
+        let context = "define clause";
+        let tok = self.next_non_space();
+        let name = match tok.tok {
+            Tok::Str { value, .. } => value,
+            other => {
+                let t = item_text(&other);
+                return self.err(tok.pos, format!("unexpected {t} in {context}"));
+            }
+        };
+        self.close(context)?;
+        let body = self.sub_tree(context)?;
+        self.add_def(name, body, tok.pos)
+    }
+
+    /// The body of a definition or block up to its `{{end}}`: a tree of its own, so with only
+    /// `$` defined and outside any `{{range}}`.
+    fn sub_tree(&mut self, context: &str) -> PResult<Vec<Node>> {
+        let vars = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let depth = std::mem::replace(&mut self.range_depth, 0);
+        let res = self.list(false);
+        self.vars = vars;
+        self.range_depth = depth;
+        let (body, end) = res?;
+        if let ListEnd::Else(p) = end {
+            return self.err(p, format!("unexpected {{{{else}}}} in {context}"));
+        }
+        Ok(body)
+    }
+
+    /// Records a definition as go's parser adds a tree: an empty body never replaces one, and
+    /// two non-empty bodies for one name are an error.
+    fn add_def(&mut self, name: String, body: Vec<Node>, pos: usize) -> PResult<()> {
+        match self.defs.iter_mut().find(|(n, _)| *n == name) {
+            None => self.defs.push((name, body)),
+            Some((_, old)) if is_empty_tree(old) => *old = body,
+            Some(_) if is_empty_tree(&body) => {}
+            Some(_) => {
+                return self.err(
+                    pos.max(self.peek().pos.saturating_sub(1)),
+                    format!("template: multiple definition of template {name:?}"),
+                )
+            }
+        }
+        Ok(())
     }
 
     fn control(&mut self, kind: String) -> PResult<Node> {
@@ -925,7 +1075,7 @@ impl<'a> Parser<'a> {
 }
 
 /// Parses template `src` named `name`; `funcs` are the non-builtin function names it may call.
-pub(crate) fn parse(name: &str, src: &str, funcs: &[&str]) -> Result<Vec<Node>, ParseError> {
+pub(crate) fn parse(name: &str, src: &str, funcs: &[&str]) -> Result<Parsed, ParseError> {
     let items = match lex(src) {
         Ok(items) => items,
         Err((msg, pos)) => {
@@ -945,7 +1095,13 @@ pub(crate) fn parse(name: &str, src: &str, funcs: &[&str]) -> Result<Vec<Node>, 
         vars: vec!["$".to_string()],
         funcs,
         range_depth: 0,
+        defs: Vec::new(),
     };
     let (nodes, _) = p.list(true)?;
-    Ok(nodes)
+    // The main body is added last, by the same rule as a definition.
+    let end = p.src.len();
+    p.add_def(name.to_string(), nodes, end)?;
+    let i = p.defs.iter().position(|(n, _)| n == name).unwrap_or(0);
+    let (_, main) = p.defs.remove(i);
+    Ok(Parsed { main, defs: p.defs })
 }

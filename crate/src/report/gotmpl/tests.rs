@@ -157,3 +157,20 @@ fn bad_input_is_an_error_not_a_panic() {
         }
     }
 }
+
+/// Go stops runaway recursion at 100000 nested calls; this engine recurses on the native stack,
+/// so it stops at [`MAX_TEMPLATE_DEPTH`] with Go's wording and that number, instead of
+/// overflowing the stack.
+#[test]
+fn recursive_templates_stop_at_the_depth_limit() {
+    let src = "{{define \"x\"}}{{template \"x\" .}}{{end}}{{template \"x\" .}}";
+    let t = Template::parse("main", src).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = String::new();
+    assert_eq!(
+        t.execute(&data(), &mut out),
+        Err(format!(
+            "template: main:1:25: executing \"x\" at <{{{{template \"x\" .}}}}>: exceeded \
+             maximum template depth ({MAX_TEMPLATE_DEPTH})"
+        ))
+    );
+}

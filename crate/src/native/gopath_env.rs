@@ -122,6 +122,7 @@ pub fn build_context(tags: Option<&str>) -> BuildContext {
     let (host_os, host_arch) = host_target();
     ctx.goos = var("GOOS").unwrap_or_else(|| host_os.clone());
     ctx.goarch = var("GOARCH").unwrap_or_else(|| host_arch.clone());
+    ctx.tool_tags = crate::pkg::constraint::default_tool_tags(&ctx.goarch);
     ctx.cgo_enabled = cgo_enabled(
         var("CGO_ENABLED").as_deref(),
         &ctx.goos,

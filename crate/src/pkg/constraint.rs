@@ -89,6 +89,19 @@ pub struct BuildContext {
     pub release_tags: Vec<String>,
 }
 
+/// The `goexperiment.*` tool tags Go 1.19 sets by default for `goarch`: the register ABI
+/// (`regabiwrappers`, `regabiargs`) on amd64, arm64, ppc64, ppc64le and riscv64, nothing
+/// elsewhere.
+pub fn default_tool_tags(goarch: &str) -> Vec<String> {
+    match goarch {
+        "amd64" | "arm64" | "ppc64" | "ppc64le" | "riscv64" => vec![
+            "goexperiment.regabiwrappers".into(),
+            "goexperiment.regabiargs".into(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
 impl Default for BuildContext {
     /// The oracle's context: linux/amd64, cgo off, Go 1.19's release and tool tags.
     fn default() -> Self {
@@ -560,6 +573,17 @@ pub fn parse_plus_build(line: &str) -> Option<Expr> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn register_abi_tool_tags_follow_goarch() {
+        let regabi = ["goexperiment.regabiwrappers", "goexperiment.regabiargs"];
+        for arch in ["amd64", "arm64", "ppc64", "ppc64le", "riscv64"] {
+            assert_eq!(super::default_tool_tags(arch), regabi, "{arch}");
+        }
+        for arch in ["386", "arm", "wasm", "mips64le", "s390x"] {
+            assert!(super::default_tool_tags(arch).is_empty(), "{arch}");
+        }
+    }
     use super::*;
 
     #[test]

@@ -111,6 +111,54 @@ fn gopath_check_layout() {
     }
 }
 
+/// Relative imports (what `lookup --from DIR ./x` and `list` resolve): always the local pseudo
+/// path `_/<dir>`, found or not by the directory; on the command line, a directory inside a tree
+/// is looked up by its import path; an absolute path is refused. Same answers with the index.
+#[test]
+fn relative_and_absolute_paths() {
+    let fs = tree();
+    let cfg = config();
+    let clock = FrozenClock;
+    let mut index = GopkgIndex::build(&fs, &cfg.roots(), None);
+    let linear = Resolver::new(&fs, &cfg, Trace::off(), &clock);
+    let indexed = Resolver::new(&fs, &cfg, Trace::off(), &clock).with_index(&mut index);
+    for mut r in [linear, indexed] {
+        let show = |res: modscope::pkg::gopath::Resolution| match res.result {
+            Ok(f) => format!("{} {} root={}", res.import_path, f.dir, f.root),
+            Err(e) => format!("{} ERR={e}", res.import_path),
+        };
+        let m = "/t/a/src/example.com/m";
+        assert_eq!(
+            show(r.resolve_local_import("./sub", m)),
+            "_/t/a/src/example.com/m/sub /t/a/src/example.com/m/sub root=1"
+        );
+        assert_eq!(
+            show(r.resolve_local_import("../m/nope", m)),
+            "_/t/a/src/example.com/m/nope ERR=cannot find package \"example.com/m/nope\" in:\n\t/t/a/src/example.com/m/nope"
+        );
+        assert_eq!(
+            show(r.resolve_local_import("./x", "/elsewhere")),
+            "_/elsewhere/x ERR=cannot find package \".\" in:\n\t/elsewhere/x"
+        );
+        assert_eq!(
+            show(r.resolve_local("./sub", m)),
+            "example.com/m/sub /t/a/src/example.com/m/sub root=1"
+        );
+        assert_eq!(
+            show(r.resolve_local("./nope", m)),
+            "example.com/m/nope ERR=cannot find package \"example.com/m/nope\" in any of:\n\t/goroot/src/example.com/m/nope (from $GOROOT)\n\t/t/a/src/example.com/m/nope (from $GOPATH)\n\t/t/b/src/example.com/m/nope\n\t/t/c/src/example.com/m/nope"
+        );
+        assert_eq!(
+            show(r.resolve_local("/t/elsewhere", "/")),
+            "/t/elsewhere ERR=import \"/t/elsewhere\": cannot import absolute path"
+        );
+        assert_eq!(
+            show(r.resolve("a\u{1}b", None)),
+            "a\u{1}b ERR=cannot find package \"a\\x01b\" in any of:\n\t/goroot/src/a\u{1}b (from $GOROOT)\n\t/t/a/src/a\u{1}b (from $GOPATH)\n\t/t/b/src/a\u{1}b\n\t/t/c/src/a\u{1}b"
+        );
+    }
+}
+
 #[test]
 fn index_agrees_with_linear_scan() {
     let fs = tree();
@@ -228,6 +276,16 @@ const LIST_FILES: &[(&str, &str)] = &[
     ("out/p/sub2/s.go", "package sub2\n"),
     ("out/q/q.go", "package q\n\nimport (\n\t\"./r\"\n\t\"ex.com/lib\"\n)\n"),
     ("out/q/r/r.go", "package r\n"),
+    (
+        "g1/src/ex.com/imp/i.go",
+        "package imp\n\nimport (\n\t_ \"mod/x\"\n\t_ \"x@v1\"\n)\n",
+    ),
+];
+
+/// Symbolic links of the tree (link, target): `...` patterns do not follow them and warn.
+const LIST_LINKS: &[(&str, &str)] = &[
+    ("g1/src/ex.com/zlink", "../x.com"),
+    ("g1/src/ex.com/.hidden", "../x.com"),
 ];
 
 /// The fields modscope's `list -json` reports; the go command's other fields are dropped before
@@ -267,6 +325,9 @@ fn list_tree() -> ListTree {
         let p = dir.join(rel);
         std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
         std::fs::write(&p, text).expect("write");
+    }
+    for (link, target) in LIST_LINKS {
+        std::os::unix::fs::symlink(target, dir.join(link)).expect("symlink");
     }
     ListTree(dir)
 }

@@ -128,11 +128,16 @@ impl Probe {
     };
 }
 
+/// Go's `%q` of a path in an error.
+fn q(s: &str) -> String {
+    crate::version::quote::quote_str(s)
+}
+
 /// Why an import path could not be resolved (the go command's wording).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LookupError {
     /// Nothing found anywhere; `tried` is the indented list of places.
-    #[error("cannot find package \"{path}\" in any of:\n{}", .tried.join("\n"))]
+    #[error("cannot find package {} in any of:\n{}", q(.path), .tried.join("\n"))]
     NotFound {
         /// The import path.
         path: String,
@@ -140,7 +145,7 @@ pub enum LookupError {
         tried: Vec<String>,
     },
     /// A relative import whose directory does not exist.
-    #[error("cannot find package \"{path}\" in:\n\t{dir}")]
+    #[error("cannot find package {} in:\n\t{dir}", q(.path))]
     LocalNotFound {
         /// The import path go/build derives from the directory: its path below the tree's `src`
         /// when a tree holds it (and no earlier tree has that path), else `.`.
@@ -149,7 +154,7 @@ pub enum LookupError {
         dir: String,
     },
     /// `mod/…` paths are reserved.
-    #[error("disallowed import path \"{0}\"")]
+    #[error("disallowed import path {}", q(.0))]
     Disallowed(String),
     /// `path@version` outside module mode.
     #[error(
@@ -157,10 +162,10 @@ pub enum LookupError {
     )]
     VersionSyntax,
     /// Empty import path.
-    #[error("import \"{0}\": invalid import path")]
+    #[error("import {}: invalid import path", q(.0))]
     Invalid(String),
     /// An absolute directory used as an import path.
-    #[error("import \"{0}\": cannot import absolute path")]
+    #[error("import {}: cannot import absolute path", q(.0))]
     Absolute(String),
 }
 

@@ -102,11 +102,16 @@ impl<'r, 'a> Lister<'r, 'a> {
                 }
                 // The go command blames the importer: the stack stops before the package and
                 // the position is the import's.
-                p.fail(
-                    stack.to_vec(),
-                    pos.unwrap_or_default(),
-                    lookup_error_text(&e),
-                );
+                // Errors raised before go/build is asked (a reserved or versioned path) name
+                // the path itself last on the stack.
+                // and carry no position.
+                let mut stk = stack.to_vec();
+                let mut pos = pos.unwrap_or_default();
+                if matches!(e, LookupError::Disallowed(_) | LookupError::VersionSyntax) {
+                    stk.push(source.to_string());
+                    pos.clear();
+                }
+                p.fail(stk, pos, lookup_error_text(&e));
                 return self.graph.push(p);
             }
         };

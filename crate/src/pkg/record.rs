@@ -36,20 +36,12 @@ pub struct PackageError {
 impl PackageError {
     /// The error as cmd/go's `PackageError.Error` prints it (on stderr, and for `{{.Error}}`):
     /// `pos: err` when the position is known (unless the stack must show), else the import
-    /// stack as `package A\n\timports B` (a last entry the message already names as the
-    /// package is left out), then the position if any, then the message.
+    /// stack as `package A\n\timports B`, then the position if any, then the message.
     pub fn text(&self) -> String {
         if !self.pos.is_empty() && (self.import_stack.is_empty() || !self.always_print_stack) {
             return format!("{}: {}", self.pos, self.err);
         }
-        let mut stack: &[String] = &self.import_stack;
-        if let Some(last) = stack.last() {
-            if self.err.contains(&format!("package {last}"))
-                || self.err.contains(&format!("\"{last}\""))
-            {
-                stack = &stack[..stack.len() - 1];
-            }
-        }
+        let stack: &[String] = &self.import_stack;
         if stack.is_empty() {
             return self.err.clone();
         }

@@ -277,25 +277,35 @@ fn is_local(arg: &str) -> bool {
 
 /// Directories under `base` (absolute) matching a `...` pattern, the way `go list` walks:
 /// no symlinks followed, `.*`, `_*`, `testdata` skipped, nothing under `vendor` unless the pattern
-/// names it, only directories that hold a buildable package (or an invalid one).
+/// names it, only directories that hold a buildable package (or an invalid one). With `symlinks`,
+/// each symbolic link to a directory met on the way (and not skipped by name) gets go list's
+/// `warning: ignoring symlink …` line there, in walk order.
 fn walk_pattern_dirs(
     base: &Path,
     ctx: &crate::pkg::constraint::BuildContext,
     accept: &dyn Fn(&str) -> bool,
     out: &mut Vec<PathBuf>,
+    mut symlinks: Option<&mut Vec<String>>,
 ) {
-    let mut stack = vec![(base.to_path_buf(), true)];
+    // (path, is the base, is a symbolic link to a directory)
+    let mut stack = vec![(base.to_path_buf(), true, false)];
     let fs = OsFs::new("/");
-    while let Some((dir, top)) = stack.pop() {
-        if !dir.is_dir() {
-            continue;
-        }
+    while let Some((dir, top, link)) = stack.pop() {
         let name = dir
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("")
             .to_string();
         if !top && (name.starts_with('.') || name.starts_with('_') || name == "testdata") {
+            continue;
+        }
+        if link {
+            if let Some(w) = symlinks.as_deref_mut() {
+                w.push(format!("warning: ignoring symlink {}", dir.display()));
+            }
+            continue;
+        }
+        if !dir.is_dir() {
             continue;
         }
         let d = dir.to_string_lossy().to_string();
@@ -312,14 +322,21 @@ fn walk_pattern_dirs(
         let Ok(rd) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let mut kids: Vec<PathBuf> = rd
+        let want_links = symlinks.is_some();
+        let mut kids: Vec<(PathBuf, bool)> = rd
             .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.path())
+            .filter_map(|e| {
+                let t = e.file_type().ok()?;
+                if t.is_dir() {
+                    return Some((e.path(), false));
+                }
+                let dir_link = want_links && t.is_symlink() && e.path().is_dir();
+                dir_link.then(|| (e.path(), true))
+            })
             .collect();
         kids.sort();
-        for k in kids.into_iter().rev() {
-            stack.push((k, false));
+        for (k, link) in kids.into_iter().rev() {
+            stack.push((k, false, link));
         }
     }
 }
@@ -365,7 +382,7 @@ fn meta_pattern_paths(
             }
         };
         let mut found = Vec::new();
-        walk_pattern_dirs(&base, ctx, &accept, &mut found);
+        walk_pattern_dirs(&base, ctx, &accept, &mut found, None);
         let fs = OsFs::new("/");
         for d in found {
             let d = d.to_string_lossy().to_string();
@@ -384,6 +401,23 @@ fn meta_pattern_paths(
         }
     }
     paths
+}
+
+/// A command-line pattern in the go command's canonical form (`search.CleanPatterns`): the path
+/// cleaned (`x//y/` → `x/y`, `x/../../y` → `../y`), a leading `./` kept.
+fn clean_pattern(p: &str) -> String {
+    if p.is_empty() {
+        return p.to_string();
+    }
+    if let Some(rest) = p.strip_prefix("./") {
+        let c = crate::source::clean_path(rest);
+        return if c == "." {
+            ".".into()
+        } else {
+            format!("./{c}")
+        };
+    }
+    crate::source::clean_path(p)
 }
 
 /// Matches a slash path against a pattern with `...` wildcards; `...` never matches across a
@@ -481,8 +515,10 @@ pub fn list_output_index(
     let patterns = if args.patterns.is_empty() {
         vec![".".to_string()]
     } else {
-        args.patterns.clone()
+        args.patterns.iter().map(|p| clean_pattern(p)).collect()
     };
+    // go list's warnings while matching patterns (symbolic links it does not follow).
+    let mut warnings: Vec<String> = Vec::new();
     for pat in &patterns {
         if matches!(pat.as_str(), "std" | "cmd" | "all") {
             for p in meta_pattern_paths(pat, &roots, &cfg.ctx) {
@@ -519,7 +555,7 @@ pub fn list_output_index(
                 };
                 match_pattern(&want, &name) || (want == "./..." && name == ".")
             };
-            walk_pattern_dirs(&base, &cfg.ctx, &accept, &mut dirs);
+            walk_pattern_dirs(&base, &cfg.ctx, &accept, &mut dirs, None);
             for d in dirs {
                 let d = d.to_string_lossy().to_string();
                 roots_ids.push(lister.load_arg(&d_rel(&d, &cwd_s), &cwd_s));
@@ -539,7 +575,7 @@ pub fn list_output_index(
                     let rel = d.strip_prefix(&format!("{src}/")).unwrap_or("");
                     !rel.is_empty() && match_pattern(pat, rel)
                 };
-                walk_pattern_dirs(&base, &cfg.ctx, &accept, &mut found);
+                walk_pattern_dirs(&base, &cfg.ctx, &accept, &mut found, Some(&mut warnings));
                 for d in found {
                     let d = d.to_string_lossy().to_string();
                     if let Some(rel) = d.strip_prefix(&format!("{src}/")) {
@@ -549,10 +585,19 @@ pub fn list_output_index(
                     }
                 }
             }
+            // As for every tree pattern, `builtin` is never listed, nor `runtime/cgo` without
+            // cgo.
             for p in paths {
+                if p == "builtin" || (p == "runtime/cgo" && !cfg.ctx.cgo_enabled) {
+                    continue;
+                }
                 roots_ids.push(lister.load_arg(&p, &cwd_s));
             }
         }
+    }
+    for w in &warnings {
+        out.stderr.push_str(w);
+        out.stderr.push('\n');
     }
     let pkgs: Vec<Package> = lister
         .output(&roots_ids, args.deps)

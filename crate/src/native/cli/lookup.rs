@@ -7,7 +7,7 @@ use super::{CliError, Outcome};
 use crate::native::fs::OsFs;
 use crate::native::gopath_env::{self, InstantClock};
 use crate::native::gopkg_index_store;
-use crate::pkg::gopath::{Importer, Resolution, Resolver};
+use crate::pkg::gopath::{is_local_import, Importer, Resolution, Resolver};
 use crate::pkg::index::GopkgIndex;
 use crate::report::trace::{Event, EventKind, Trace};
 use crate::source::Fs;
@@ -164,6 +164,7 @@ pub fn output_with_fs(
     if let Some(ix) = index {
         resolver = resolver.with_index(ix);
     }
+    let cwd_s = crate::source::clean_path(&cwd.to_string_lossy());
     let importer = args.from.as_ref().map(|d| {
         let abs = if d.is_absolute() {
             d.clone()
@@ -181,7 +182,25 @@ pub fn output_with_fs(
     let mut failed = false;
     for imp in &args.imports {
         let start = resolver.trace.events.len();
-        let res: Resolution = resolver.resolve(imp, importer.as_ref());
+        // Relative paths: from a package's source, the directory beside it (refused from a
+        // package inside a tree, as the go command refuses it); on their own, a command-line
+        // directory. Everything else is an import path.
+        let relative = is_local_import(imp);
+        let res: Resolution = match (&importer, relative) {
+            (Some(i), true) => resolver.resolve_local_import(imp, &i.dir),
+            (None, true) => resolver.resolve_local(imp, &cwd_s),
+            _ => resolver.resolve(imp, importer.as_ref()),
+        };
+        let refused = importer
+            .as_ref()
+            .filter(|i| relative && i.root.is_some())
+            .map(|_| {
+                if imp == "." {
+                    ".: cannot import current directory".to_string()
+                } else {
+                    format!("local import {imp:?} in non-local package")
+                }
+            });
         let mut not_a_package = None;
         if let Ok(f) = &res.result {
             let p = resolver.load(f);
@@ -197,8 +216,8 @@ pub fn output_with_fs(
             }
         }
         let (dir, goroot, error) = match &res.result {
-            Ok(f) => (f.dir.as_str(), f.goroot, None),
-            Err(e) => ("", false, Some(e.to_string())),
+            Ok(f) => (f.dir.as_str(), f.goroot, refused),
+            Err(e) => ("", false, Some(refused.unwrap_or_else(|| e.to_string()))),
         };
         failed |= error.is_some() || not_a_package.is_some();
         if args.json {

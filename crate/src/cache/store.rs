@@ -19,7 +19,7 @@ use super::snapshot::{FileKey, InfoKey, ModuleKey, Snapshot, SnapshotView};
 use crate::graph::load::{DepGoMod, GoModOrigin, ModFileCache, ParseFnRef};
 use crate::report::trace::{Event, EventKind, Trace};
 use crate::source::{EntryKind, Fetched, FileKind, Fs, ModuleSource, SourceError};
-use crate::sum::{GoSum, SumError};
+use crate::sum::{GoModSums, GoSum, SumError};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -124,9 +124,8 @@ struct Inner {
     /// Where this run read module go.mods (for the index).
     sources: FxHashMap<Box<str>, Box<str>>,
     disk: Option<Box<dyn PersistentTier>>,
-    gosum: Option<GoSum>,
-    /// `path \0 version` → the `h1:` hashes go.sum records for its go.mod.
-    gosum_mod: FxHashMap<Box<str>, Vec<Box<str>>>,
+    /// go.sum's `/go.mod` lines.
+    sums: GoModSums,
     stats: CacheStats,
     /// Entries the run used or stored, by hash, beyond the snapshot's.
     used: FxHashMap<ContentHash, Arc<Entry>>,
@@ -186,8 +185,7 @@ impl ModfileCache {
                 files: FxHashMap::default(),
                 sources: FxHashMap::default(),
                 disk: None,
-                gosum: None,
-                gosum_mod: FxHashMap::default(),
+                sums: GoModSums::default(),
                 stats: CacheStats::default(),
                 used: FxHashMap::default(),
                 new: Vec::new(),
@@ -225,48 +223,22 @@ impl ModfileCache {
     /// Sets the go.sum text (go.sum, or go.work.sum and the modules' go.sum files together)
     /// that module versions are verified against, reported as `name`.
     pub fn set_gosum_text(&self, name: &str, text: &str) {
-        let (sum, _) = GoSum::parse(name, text);
-        let mut m: FxHashMap<Box<str>, Vec<Box<str>>> = FxHashMap::default();
-        // The same lines GoSum::parse keeps: three fields, reading stops at a malformed line,
-        // the legacy empty-go.mod hash is ignored.
-        for line in text.split('\n') {
-            let mut f = line.split_whitespace();
-            let (Some(path), Some(version), Some(hash), None) =
-                (f.next(), f.next(), f.next(), f.next())
-            else {
-                if line.split_whitespace().next().is_none() {
-                    continue;
-                }
-                break;
-            };
-            if hash == crate::sum::gosum::EMPTY_GOMOD_HASH || !hash.starts_with("h1:") {
-                continue;
-            }
-            if let Some(v) = version.strip_suffix("/go.mod") {
-                m.entry(format!("{path}\0{v}").into_boxed_str())
-                    .or_default()
-                    .push(Box::from(hash));
-            }
-        }
-        let mut g = self.lock();
-        g.gosum_mod = m;
-        g.gosum = Some(sum);
+        let sums = GoModSums::parse(name, text);
+        self.lock().sums = sums;
     }
 
     /// Sets the go.sum (merged go.sum / go.work.sum) that module versions are verified against.
     pub fn set_gosum(&self, gosum: GoSum) {
-        let mut g = self.lock();
-        let mut m: FxHashMap<Box<str>, Vec<Box<str>>> = FxHashMap::default();
+        let mut text = String::new();
         for (path, version, hash) in gosum.sorted_lines() {
-            if let Some(v) = version.strip_suffix("/go.mod") {
-                if hash.starts_with("h1:") {
-                    let k = format!("{path}\0{v}").into_boxed_str();
-                    m.entry(k).or_default().push(Box::from(hash));
-                }
-            }
+            text.push_str(path);
+            text.push(' ');
+            text.push_str(version);
+            text.push(' ');
+            text.push_str(hash);
+            text.push('\n');
         }
-        g.gosum_mod = m;
-        g.gosum = Some(gosum);
+        self.set_gosum_text(gosum.file_name(), &text);
     }
 
     /// Loads a snapshot's keys and entries into memory. Entries are trusted as verified by the
@@ -599,19 +571,16 @@ impl Inner {
     }
 
     /// Whether an entry's `h1:` agrees with go.sum for `path@version` (true when go.sum is silent).
-    fn sum_ok(&mut self, path: &str, version: &str, h1: &str) -> bool {
-        if self.gosum_mod.is_empty() {
-            return true;
-        }
-        let k = mkey(&mut self.key, path, version);
-        match self.gosum_mod.get(k) {
-            None => true,
-            Some(list) => list.iter().any(|x| &**x == h1),
-        }
+    fn sum_ok(&self, path: &str, version: &str, h1: &str) -> bool {
+        self.sums.accepts(path, version, h1)
     }
 }
 
 impl ModFileCache for ModfileCache {
+    fn size_hint(&self) -> usize {
+        self.lock().sums.len()
+    }
+
     fn info_cached(&self, path: &str, version: &str) -> bool {
         self.has_info(path, version)
     }
@@ -734,25 +703,28 @@ impl ModFileCache for ModfileCache {
     ) -> Result<Arc<DepGoMod>, String> {
         let mut g = self.lock();
         let g = &mut *g;
-        let (subject, module) = match origin {
-            GoModOrigin::Module { path, version, .. } => {
-                (format!("{path}@{version}"), Some((path, version)))
-            }
-            GoModOrigin::File { path } => (path.to_string(), None),
+        let module = match origin {
+            GoModOrigin::Module { path, version, .. } => Some((path, version)),
+            GoModOrigin::File { .. } => None,
         };
-        if let (Some((path, version)), Some(sum)) = (module, g.gosum.as_ref()) {
-            if gomod_sum_line(sum, path, version).is_some() {
+        if let Some((path, version)) = module {
+            if g.sums.has_h1(path, version) {
                 let h1 = crate::sum::dirhash::hash_gomod(data);
-                if let Err(e @ SumError::Mismatch { .. }) =
-                    sum.check_hash(path, &format!("{version}/go.mod"), &h1)
-                {
+                if let Err(recorded) = g.sums.check(path, version, &h1) {
+                    let e = SumError::Mismatch {
+                        path: path.to_string(),
+                        version: format!("{version}/go.mod"),
+                        downloaded: h1.clone(),
+                        recorded: recorded.to_string(),
+                        sum_file: g.sums.label().to_string(),
+                    };
                     let msg = e.to_string().trim_end().to_string();
                     if g.enabled {
                         g.evict(
                             ContentHash::of(data),
                             Some((path, version)),
                             "checksum mismatch",
-                            &subject,
+                            &format!("{path}@{version}"),
                             trace,
                         );
                     }
@@ -768,6 +740,10 @@ impl ModFileCache for ModfileCache {
                 .map(Arc::new)
                 .map_err(|err| format!("parsing {name}: {err}"));
         }
+        let subject = match origin {
+            GoModOrigin::Module { path, version, .. } => format!("{path}@{version}"),
+            GoModOrigin::File { path } => path.to_string(),
+        };
         let h = ContentHash::of(data);
         let subj = || subject.clone();
         let e = match g.entry(h, &subj, trace) {
@@ -814,14 +790,6 @@ impl ModFileCache for ModfileCache {
         }
         Ok(e.parsed.clone())
     }
-}
-
-fn gomod_sum_line(gosum: &GoSum, path: &str, version: &str) -> Option<String> {
-    gosum
-        .hashes(path, &format!("{version}/go.mod"))
-        .iter()
-        .find(|h| h.starts_with("h1:"))
-        .cloned()
 }
 
 /// A [`ModuleSource`] that answers `.info` files from a [`ModfileCache`] and keeps the ones it

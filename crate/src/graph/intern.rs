@@ -79,6 +79,14 @@ impl Names {
         names
     }
 
+    /// Makes room for `paths` more paths and `versions` more versions.
+    pub fn reserve(&mut self, paths: usize, versions: usize) {
+        self.paths.reserve(paths);
+        self.path_ids.reserve(paths);
+        self.versions.reserve(versions);
+        self.version_ids.reserve(versions);
+    }
+
     /// The id of `path`, interning it if new.
     pub fn path(&mut self, path: &str) -> PathId {
         if let Some(&id) = self.path_ids.get(path) {

@@ -218,6 +218,11 @@ pub trait ModFileCache {
         let _ = (path, version);
         false
     }
+    /// About how many module go.mod files a full graph load will read (go.sum's `/go.mod`
+    /// lines), to size tables up front; 0 when unknown (the default).
+    fn size_hint(&self) -> usize {
+        0
+    }
     /// The parsed go.mod at `file` if the cache has it and the file is unchanged on `fs`.
     fn lookup_file(&self, file: &str, fs: &dyn Fs, trace: &mut Trace) -> Option<Arc<DepGoMod>>;
     /// Verifies (go.sum), parses (with `parse`, as `name`) and stores bytes just read. An error
@@ -403,6 +408,9 @@ pub struct Loader<'a> {
     main_paths: FxHashSet<PathId>,
     work: Option<WorkFile>,
     work_replace: FxHashMap<(PathId, VerId), Target>,
+    /// Every path some replace line (go.work's or a main module's) names on its left side:
+    /// other paths need no lookup in the replacement maps.
+    replaced_paths: FxHashSet<PathId>,
     excludes: FxHashSet<Mv>,
     raw: FxHashMap<Mv, Result<Arc<Summary>, ModuleError>>,
     mod_fetched: FxHashSet<Mv>,
@@ -536,6 +544,7 @@ impl<'a> Loader<'a> {
             main_paths: FxHashSet::default(),
             work,
             work_replace: FxHashMap::default(),
+            replaced_paths: FxHashSet::default(),
             excludes: FxHashSet::default(),
             raw: FxHashMap::default(),
             mod_fetched: FxHashSet::default(),
@@ -574,6 +583,7 @@ impl<'a> Loader<'a> {
                     None => Target::Dir(names.path(&r.new_path)),
                 };
                 l.work_replace.insert(key, t);
+                l.replaced_paths.insert(key_path);
             }
         }
         for m in mains {
@@ -605,6 +615,7 @@ impl<'a> Loader<'a> {
                     }
                 }
                 replace.insert(key, t);
+                l.replaced_paths.insert(key.0);
             }
             for (p, v) in &m.excludes {
                 let x = names.mv(p, v);
@@ -622,6 +633,14 @@ impl<'a> Loader<'a> {
                 replace,
             });
         }
+        // Tables that grow with the graph are sized from go.sum's line count (a module version
+        // per line, about two versions per path) instead of doubling thousands of entries.
+        let hint = l.env.cache.map_or(0, |c| c.size_hint());
+        names.reserve(hint / 2, hint / 2);
+        l.raw.reserve(hint);
+        l.mod_fetched.reserve(hint);
+        l.raw_go_version.reserve(hint);
+        l.ahead_mods.reserve(hint);
         l.names = names;
         if let Some(w) = &l.work {
             check_workspace_replacements(w, l.mains.iter().map(|m| &m.module))?;
@@ -665,7 +684,9 @@ impl<'a> Loader<'a> {
     /// The replacement of `m`, if any (SPEC B/C: go.work first, then each main module; a
     /// version-specific line beats a wildcard; a main module at `""` is never replaced).
     pub fn replacement(&mut self, m: Mv) -> Option<Target> {
-        if m.ver == VerId::MAIN && self.main_paths.contains(&m.path) {
+        if !self.replaced_paths.contains(&m.path)
+            || (m.ver == VerId::MAIN && self.main_paths.contains(&m.path))
+        {
             return None;
         }
         let lookup = |map: &FxHashMap<(PathId, VerId), Target>| {
@@ -1047,6 +1068,8 @@ impl<'a> Loader<'a> {
     pub fn read_mod_graph(&mut self, pruning: Pruning, roots: &[Mv]) -> ModuleGraph {
         let mains = self.main_versions();
         let mut g = Graph::new(&self.names, &mains);
+        let hint = self.env.cache.map_or(0, |c| c.size_hint());
+        g.reserve(hint, hint * 4);
         if pruning != Pruning::Workspace {
             if let Some(&main) = mains.first() {
                 g.require(&self.names, main, roots);
@@ -1057,7 +1080,8 @@ impl<'a> Loader<'a> {
             errors: FxHashMap::default(),
             pruning,
         };
-        let mut loaded: FxHashMap<Mv, Option<Arc<Summary>>> = FxHashMap::default();
+        let mut loaded: FxHashMap<Mv, Option<Arc<Summary>>> =
+            FxHashMap::with_capacity_and_hasher(hint, Default::default());
         let mut unpruned_seen: FxHashSet<Mv> = FxHashSet::default();
         let mut queue: std::collections::VecDeque<(Mv, Pruning)> = Default::default();
         for &r in roots {

@@ -153,6 +153,15 @@ impl Graph {
         g
     }
 
+    /// Makes room for `nodes` more module versions with requirement lists of `edges` entries in
+    /// all, so that loading a graph of about that size grows no table.
+    pub fn reserve(&mut self, nodes: usize, edges: usize) {
+        self.required.reserve(nodes);
+        self.is_root.reserve(nodes);
+        self.order.reserve(nodes);
+        self.edges.reserve(edges);
+    }
+
     fn raise(&mut self, names: &Names, m: Mv) {
         let i = m.path.0 as usize;
         if self.selected.len() <= i {

@@ -5,5 +5,7 @@
 
 pub mod dirhash;
 pub mod gosum;
+pub mod index;
 
 pub use gosum::{GoSum, SumError};
+pub use index::GoModSums;

@@ -5,16 +5,98 @@
 use super::modsource::{Fetched, FileKind, ModuleSource, SourceError};
 use super::{Fs, FsError};
 use crate::module::{escape_path, escape_version};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 
 /// The relative file name of `path@version`'s `kind` file in the GOPROXY layout:
 /// `<escaped path>/@v/<escaped version>.<ext>` or `<escaped path>/@v/list`.
 pub fn proxy_file_name(path: &str, version: &str, kind: FileKind) -> Result<String, String> {
-    let ep = escape_path(path).map_err(|e| e.to_string())?;
-    if kind == FileKind::List {
-        return Ok(format!("{ep}/@v/list"));
+    let mut out = String::with_capacity(path.len() + version.len() + 16);
+    push_proxy_file_name(&mut out, path, version, kind)?;
+    Ok(out)
+}
+
+/// Most module paths whose escaped forms a thread remembers before it starts over.
+const ESCAPED_PATHS_KEPT: usize = 1 << 16;
+
+thread_local! {
+    /// Module paths already checked and escaped on this thread: a graph load names each module
+    /// path for several files (each version's `.mod`, the listed version's `.info`), and the
+    /// check is most of the cost of naming a file.
+    static ESCAPED_PATHS: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::new(FxHashMap::default());
+}
+
+/// Appends the escaped form of module path `path` to `out`, or returns why it has none.
+fn push_escaped_path(out: &mut String, path: &str) -> Result<(), String> {
+    let hit = ESCAPED_PATHS.with(|m| {
+        let m = m.borrow();
+        match m.get(path) {
+            Some(e) => {
+                out.push_str(e);
+                true
+            }
+            None => false,
+        }
+    });
+    if hit {
+        return Ok(());
     }
-    let ev = escape_version(version).map_err(|e| e.to_string())?;
-    Ok(format!("{ep}/@v/{ev}.{}", kind.ext()))
+    let escaped = escape_path(path).map_err(|e| e.to_string())?;
+    out.push_str(&escaped);
+    ESCAPED_PATHS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= ESCAPED_PATHS_KEPT {
+            m.clear();
+        }
+        m.insert(Box::from(path), escaped.into_boxed_str());
+    });
+    Ok(())
+}
+
+/// True when `v` is its own escaped form and a valid one: `v` then lower-case ASCII letters,
+/// digits, `.`, `-` and `+`, not ending in `.` (every canonical semantic version without
+/// upper-case letters). Such an element passes every file-name check [`escape_version`] makes:
+/// its characters are allowed, it is not dots alone, and its part before the first dot starts
+/// with `v`, which no reserved Windows name does.
+fn plain_version(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.first() == Some(&b'v')
+        && b.last() != Some(&b'.')
+        && b.iter().all(|&c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+')
+        })
+}
+
+/// Appends [`proxy_file_name`] to `out` (nothing is appended on error).
+pub fn push_proxy_file_name(
+    out: &mut String,
+    path: &str,
+    version: &str,
+    kind: FileKind,
+) -> Result<(), String> {
+    let start = out.len();
+    let r = push_name(out, path, version, kind);
+    if r.is_err() {
+        out.truncate(start);
+    }
+    r
+}
+
+fn push_name(out: &mut String, path: &str, version: &str, kind: FileKind) -> Result<(), String> {
+    push_escaped_path(out, path)?;
+    if kind == FileKind::List {
+        out.push_str("/@v/list");
+        return Ok(());
+    }
+    out.push_str("/@v/");
+    if plain_version(version) {
+        out.push_str(version);
+    } else {
+        out.push_str(&escape_version(version).map_err(|e| e.to_string())?);
+    }
+    out.push('.');
+    out.push_str(kind.ext());
+    Ok(())
 }
 
 /// A directory in the GOPROXY file layout, read through an [`Fs`]: a `file://` proxy, or a module
@@ -63,12 +145,16 @@ impl<F: Fs> ProxyDir<F> {
 
 impl<F: Fs + Send + Sync> ModuleSource for ProxyDir<F> {
     fn fetch(&self, path: &str, version: &str, kind: FileKind) -> Result<Fetched, SourceError> {
-        let name = proxy_file_name(path, version, kind)
+        let base = self.base.trim_end_matches('/');
+        let mut file = String::with_capacity(base.len() + path.len() + version.len() + 24);
+        file.push_str(base);
+        file.push('/');
+        push_proxy_file_name(&mut file, path, version, kind)
             .map_err(|message| SourceError::Other { message })?;
-        let file = format!("{}/{name}", self.base.trim_end_matches('/'));
         let location = if self.url_prefix == self.base {
             file.clone()
         } else {
+            let name = &file[base.len() + 1..];
             url_escape(&format!("{}/{name}", self.url_prefix.trim_end_matches('/')))
         };
         match self.fs.read(&file) {
@@ -210,5 +296,84 @@ impl ModuleSource for ProxyList {
             })
             .collect::<Vec<_>>()
             .join(",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file name as the escaping functions give it, without the shortcuts.
+    fn reference(path: &str, version: &str, kind: FileKind) -> Result<String, String> {
+        let ep = escape_path(path).map_err(|e| e.to_string())?;
+        if kind == FileKind::List {
+            return Ok(format!("{ep}/@v/list"));
+        }
+        let ev = escape_version(version).map_err(|e| e.to_string())?;
+        Ok(format!("{ep}/@v/{ev}.{}", kind.ext()))
+    }
+
+    #[test]
+    fn names_agree_with_the_escaping_functions() {
+        let paths = [
+            "example.com/a",
+            "github.com/Azure/go-autorest",
+            "example.com/a/v2",
+            "gopkg.in/yaml.v2",
+            "example.com/con",
+            "example.com/x~1",
+            "nodot/a",
+            "example.com//a",
+            "example.com/a!b",
+            "-example.com/a",
+            "example.com/ü",
+            "",
+        ];
+        let versions = [
+            "v1.0.0",
+            "v1.2.3-pre.1+build",
+            "v0.0.0-20200101000000-abcdef123456",
+            "v2.0.0+incompatible",
+            "v1.0.0-RC1",
+            "V1.0.0",
+            "v1.",
+            "v1.0.0!",
+            "master",
+            "con",
+            "v1 0",
+            "",
+            "..",
+        ];
+        for _ in 0..2 {
+            for p in paths {
+                for v in versions {
+                    for k in [FileKind::Mod, FileKind::Info, FileKind::Zip, FileKind::List] {
+                        let want = reference(p, v, k);
+                        assert_eq!(proxy_file_name(p, v, k), want, "{p} {v} {k:?}");
+                        let mut out = String::from("base/");
+                        let r = push_proxy_file_name(&mut out, p, v, k);
+                        match want {
+                            Ok(name) => assert_eq!(out, format!("base/{name}")),
+                            Err(_) => assert!(r.is_err() && out == "base/"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_versions_are_valid_and_unchanged() {
+        for v in ["v1.0.0", "v0.0.0-2020-abc", "v1.0.0+incompatible", "v1-x.y"] {
+            assert!(plain_version(v), "{v}");
+            assert_eq!(escape_version(v).ok().as_deref(), Some(v));
+        }
+        for v in ["", "v", "v1.", "V1", "v1.0.0-RC1", "1.0.0", "v1~2", "v1_0"] {
+            if v != "v" {
+                assert!(!plain_version(v), "{v}");
+            }
+        }
+        assert!(plain_version("v"));
+        assert_eq!(escape_version("v").ok().as_deref(), Some("v"));
     }
 }

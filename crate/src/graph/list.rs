@@ -190,24 +190,36 @@ fn query_info_of(loader: &mut Loader<'_>, mv: Mv) -> Result<String, String> {
             )
         }
     };
-    let mut subject = String::with_capacity(path.len() + version.len() + 6);
-    subject.push_str(&path);
-    subject.push('@');
-    subject.push_str(&version);
-    subject.push_str(".info");
+    let subject = || {
+        let mut subject = String::with_capacity(path.len() + version.len() + 6);
+        subject.push_str(&path);
+        subject.push('@');
+        subject.push_str(&version);
+        subject.push_str(".info");
+        subject
+    };
     match fetched {
         Ok(f) => {
-            let (kind, detail) = if cached {
-                (EventKind::CacheHit, String::new())
+            let kind = if cached {
+                EventKind::CacheHit
             } else {
-                (EventKind::Read, f.location)
+                EventKind::Read
             };
-            loader.record(kind, subject, detail, start);
+            loader.record_with(kind, start, || {
+                let detail = if cached {
+                    String::new()
+                } else {
+                    f.location.clone()
+                };
+                (subject(), detail)
+            });
             time.unwrap_or_else(|| info_time(&f.data))
                 .map_err(|e| format!("{path}@{version}: invalid .info: {e}"))
         }
         Err(e) => {
-            loader.record(EventKind::NotFound, subject, e.message().to_string(), start);
+            loader.record_with(EventKind::NotFound, start, || {
+                (subject(), e.message().to_string())
+            });
             // GOPROXY=off answers the go command's version query with its bare message; a
             // proxy's answer names the module version.
             if matches!(e, crate::source::SourceError::Disabled { .. }) {

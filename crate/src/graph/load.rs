@@ -782,9 +782,18 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// The clock's current time.
+    /// The clock's current time (0 when the trace records nothing: no event needs it then).
     pub fn now(&self) -> u64 {
-        self.env.clock.now_nanos()
+        if self.trace.enabled {
+            self.env.clock.now_nanos()
+        } else {
+            0
+        }
+    }
+
+    /// True when the trace records events (then build them; otherwise skip the work).
+    pub fn tracing(&self) -> bool {
+        self.trace.enabled
     }
 
     /// Lets the loader read and parse each breadth-first level's go.mod files as a batch on
@@ -814,13 +823,32 @@ impl<'a> Loader<'a> {
         self.event(kind, subject, detail, start);
     }
 
+    /// [`Loader::record`] with the subject and detail built only when the trace records.
+    pub fn record_with(
+        &mut self,
+        kind: EventKind,
+        start: u64,
+        text: impl FnOnce() -> (String, String),
+    ) {
+        self.event_with(kind, start, text);
+    }
+
     /// True when the go.mod of module version `m` (not a directory) was read successfully.
     pub fn has_mod(&self, m: Mv) -> bool {
         self.mod_fetched.contains(&m)
     }
 
     fn event(&mut self, kind: EventKind, subject: String, detail: String, start: u64) {
+        self.event_with(kind, start, || (subject, detail));
+    }
+
+    /// Records an event whose subject and detail are built only when the trace records.
+    fn event_with(&mut self, kind: EventKind, start: u64, text: impl FnOnce() -> (String, String)) {
+        if !self.trace.enabled {
+            return;
+        }
         let end = self.env.clock.now_nanos();
+        let (subject, detail) = text();
         self.trace.push_with(|| {
             Event::new(kind, subject, detail).timed(start, end.saturating_sub(start))
         });
@@ -862,7 +890,7 @@ impl<'a> Loader<'a> {
         // Shared strings: cloning them copies no bytes.
         let path = self.names.path_arc(actual.path).clone();
         let version = self.names.ver_arc(actual.ver).clone();
-        let start = self.env.clock.now_nanos();
+        let start = self.now();
         let (name, data) = if actual.ver == VerId::MAIN {
             if self.work.is_some() {
                 if let Some(i) = self.mains.iter().position(|m| m.id == actual) {
@@ -940,12 +968,9 @@ impl<'a> Loader<'a> {
             match fetched {
                 Ok(f) => {
                     self.mod_fetched.insert(actual);
-                    self.event(
-                        EventKind::Read,
-                        at(&path, &version),
-                        f.location.clone(),
-                        start,
-                    );
+                    self.event_with(EventKind::Read, start, || {
+                        (at(&path, &version), f.location.clone())
+                    });
                     // A parse done ahead is handed over as the parser's answer, so the cache
                     // still verifies (go.sum) and stores the bytes as it would.
                     let parse = self.env.parse;
@@ -987,7 +1012,9 @@ impl<'a> Loader<'a> {
                     } else {
                         EventKind::Read
                     };
-                    self.event(kind, at(&path, &version), e.message().to_string(), start);
+                    self.event_with(kind, start, || {
+                        (at(&path, &version), e.message().to_string())
+                    });
                     return Err(ModuleError::new(&*path, &*version, e.message()));
                 }
             }

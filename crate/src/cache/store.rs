@@ -708,9 +708,10 @@ impl ModFileCache for ModfileCache {
             GoModOrigin::File { .. } => None,
         };
         if let Some((path, version)) = module {
-            if g.sums.has_h1(path, version) {
+            let recorded = g.sums.get(path, version).filter(|r| r.has_h1());
+            if let Some(recorded) = recorded {
                 let h1 = crate::sum::dirhash::hash_gomod(data);
-                if let Err(recorded) = g.sums.check(path, version, &h1) {
+                if let Err(recorded) = recorded.check(&h1) {
                     let e = SumError::Mismatch {
                         path: path.to_string(),
                         version: format!("{version}/go.mod"),

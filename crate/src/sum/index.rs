@@ -12,22 +12,24 @@ use rustc_hash::FxHasher;
 use std::hash::Hasher;
 use std::ops::Range;
 
-/// No next hash in a key's list.
+/// No further hash.
 const END: u32 = u32::MAX;
 
-/// One `path version/go.mod` key: where its path and version (without `/go.mod`) are in the
-/// text, and its list of hashes.
+/// One `path version/go.mod` key, held in the table itself: where its path, version (without
+/// `/go.mod`) and first hash are in the text, and its further hashes (rare) in `more`. A lookup
+/// compares lengths before it reads the text, and finds the first hash next to the key: a
+/// check touches the table and one place in the text.
 #[derive(Debug, Clone)]
-struct Key {
+struct Entry {
     path: (u32, u32),
     version: (u32, u32),
-    first: u32,
-    last: u32,
+    first: (u32, u32),
+    more: u32,
 }
 
-/// One recorded hash: where it is in the text, and the next hash of the same key.
+/// A further hash of a key: where it is in the text, and the next one.
 #[derive(Debug, Clone)]
-struct HashRef {
+struct More {
     at: (u32, u32),
     next: u32,
 }
@@ -37,9 +39,15 @@ struct HashRef {
 pub struct GoModSums {
     text: Box<str>,
     label: &'static str,
-    keys: Vec<Key>,
-    hashes: Vec<HashRef>,
-    table: HashTable<u32>,
+    table: HashTable<Entry>,
+    more: Vec<More>,
+}
+
+/// The hashes go.sum records for one `path version/go.mod` key ([`GoModSums::get`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Recorded<'s> {
+    sums: &'s GoModSums,
+    entry: &'s Entry,
 }
 
 impl Default for GoModSums {
@@ -84,9 +92,8 @@ impl GoModSums {
             } else {
                 "go.sum"
             },
-            keys: Vec::with_capacity(lines),
-            hashes: Vec::with_capacity(lines),
             table: HashTable::with_capacity(lines),
+            more: Vec::new(),
             text: Box::from(""),
         };
         let mut pos = 0;
@@ -114,44 +121,52 @@ impl GoModSums {
     }
 
     fn add(&mut self, text: &str, path: Range<usize>, version: Range<usize>, hash: Range<usize>) {
-        let h = self.hashes.len() as u32;
-        self.hashes.push(HashRef {
-            at: span(hash),
-            next: END,
-        });
         let (p, v) = (
             &text.as_bytes()[path.clone()],
             &text.as_bytes()[version.clone()],
         );
         let kh = key_hash(p, v);
-        let keys = &mut self.keys;
-        let found = self.table.find(kh, |&k| {
-            let key = &keys[k as usize];
-            slice(text, key.path).as_bytes() == p && slice(text, key.version).as_bytes() == v
-        });
+        let found = self.table.find_mut(kh, |e| same_key(text, e, p, v));
         match found {
-            Some(&k) => {
-                let key = &mut keys[k as usize];
-                self.hashes[key.last as usize].next = h;
-                key.last = h;
+            Some(e) => {
+                let m = self.more.len() as u32;
+                self.more.push(More {
+                    at: span(hash),
+                    next: END,
+                });
+                if e.more == END {
+                    e.more = m;
+                } else {
+                    let mut k = e.more as usize;
+                    while self.more[k].next != END {
+                        k = self.more[k].next as usize;
+                    }
+                    self.more[k].next = m;
+                }
             }
             None => {
-                let k = keys.len() as u32;
-                keys.push(Key {
+                let e = Entry {
                     path: span(path),
                     version: span(version),
-                    first: h,
-                    last: h,
-                });
-                self.table.insert_unique(kh, k, |&k| {
-                    let key = &keys[k as usize];
+                    first: span(hash),
+                    more: END,
+                };
+                self.table.insert_unique(kh, e, |e| {
                     key_hash(
-                        slice(text, key.path).as_bytes(),
-                        slice(text, key.version).as_bytes(),
+                        slice(text, e.path).as_bytes(),
+                        slice(text, e.version).as_bytes(),
                     )
                 });
             }
         }
+    }
+
+    /// The hashes recorded for `path version/go.mod`, if any.
+    pub fn get<'s>(&'s self, path: &str, version: &str) -> Option<Recorded<'s>> {
+        let (p, v) = (path.as_bytes(), version.as_bytes());
+        self.table
+            .find(key_hash(p, v), |e| same_key(&self.text, e, p, v))
+            .map(|entry| Recorded { sums: self, entry })
     }
 
     /// The file named in mismatch errors: `go.sum` or `go.work.sum`.
@@ -161,42 +176,62 @@ impl GoModSums {
 
     /// Number of distinct `path version/go.mod` keys.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.table.len()
     }
 
     /// True when go.sum has no `/go.mod` line.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.table.is_empty()
     }
 
     /// The hashes recorded for `path version/go.mod`, in file order.
     pub fn hashes<'s>(&'s self, path: &str, version: &str) -> impl Iterator<Item = &'s str> + 's {
-        let text = &*self.text;
-        let first = self
-            .table
-            .find(key_hash(path.as_bytes(), version.as_bytes()), |&k| {
-                let key = &self.keys[k as usize];
-                slice(text, key.path) == path && slice(text, key.version) == version
-            })
-            .map_or(END, |&k| self.keys[k as usize].first);
-        let mut next = first;
-        std::iter::from_fn(move || {
-            let h = self.hashes.get(next as usize)?;
-            next = h.next;
-            Some(slice(text, h.at))
-        })
+        self.get(path, version).into_iter().flat_map(|r| r.iter())
     }
 
     /// Whether go.sum records an `h1:` hash for `path version/go.mod`.
     pub fn has_h1(&self, path: &str, version: &str) -> bool {
-        self.hashes(path, version).any(|h| h.starts_with("h1:"))
+        self.get(path, version).is_some_and(|r| r.has_h1())
     }
 
-    /// Checks the `h1:` hash `h1` of `path@version`'s go.mod as the go command does: going
-    /// through the recorded hashes in file order, an equal one passes and a different `h1:` one
-    /// is a mismatch, returned as `Err(recorded)`. No recorded `h1:` hash passes.
+    /// [`Recorded::check`] for `path version/go.mod` (nothing recorded passes).
     pub fn check<'s>(&'s self, path: &str, version: &str, h1: &str) -> Result<(), &'s str> {
-        for recorded in self.hashes(path, version) {
+        self.get(path, version).map_or(Ok(()), |r| r.check(h1))
+    }
+
+    /// [`Recorded::accepts`] for `path version/go.mod` (nothing recorded accepts).
+    pub fn accepts(&self, path: &str, version: &str, h1: &str) -> bool {
+        self.get(path, version).is_none_or(|r| r.accepts(h1))
+    }
+}
+
+impl<'s> Recorded<'s> {
+    /// The hashes in file order.
+    pub fn iter(self) -> impl Iterator<Item = &'s str> + 's {
+        let text = &*self.sums.text;
+        let more = &self.sums.more;
+        let mut first = Some(slice(text, self.entry.first));
+        let mut next = self.entry.more;
+        std::iter::from_fn(move || {
+            if let Some(h) = first.take() {
+                return Some(h);
+            }
+            let m = more.get(next as usize)?;
+            next = m.next;
+            Some(slice(text, m.at))
+        })
+    }
+
+    /// Whether an `h1:` hash is among them.
+    pub fn has_h1(self) -> bool {
+        self.iter().any(|h| h.starts_with("h1:"))
+    }
+
+    /// Checks the `h1:` hash `h1` of the go.mod as the go command does: going through the
+    /// recorded hashes in file order, an equal one passes and a different `h1:` one is a
+    /// mismatch, returned as `Err(recorded)`. No recorded `h1:` hash passes.
+    pub fn check(self, h1: &str) -> Result<(), &'s str> {
+        for recorded in self.iter() {
             if recorded == h1 {
                 return Ok(());
             }
@@ -207,10 +242,10 @@ impl GoModSums {
         Ok(())
     }
 
-    /// True when no `h1:` hash is recorded for `path version/go.mod` or one equals `h1`.
-    pub fn accepts(&self, path: &str, version: &str, h1: &str) -> bool {
+    /// True when no `h1:` hash is recorded or one equals `h1`.
+    pub fn accepts(self, h1: &str) -> bool {
         let mut any = false;
-        for recorded in self.hashes(path, version) {
+        for recorded in self.iter() {
             if recorded == h1 {
                 return true;
             }
@@ -218,6 +253,14 @@ impl GoModSums {
         }
         !any
     }
+}
+
+/// Whether entry `e` is the key `(p, v)`: lengths first, then the text.
+fn same_key(text: &str, e: &Entry, p: &[u8], v: &[u8]) -> bool {
+    (e.path.1 - e.path.0) as usize == p.len()
+        && (e.version.1 - e.version.0) as usize == v.len()
+        && slice(text, e.path).as_bytes() == p
+        && slice(text, e.version).as_bytes() == v
 }
 
 /// What a go.sum line holds, split at white space as `str::split_whitespace` splits it.

@@ -412,7 +412,9 @@ pub struct Loader<'a> {
     /// other paths need no lookup in the replacement maps.
     replaced_paths: FxHashSet<PathId>,
     excludes: FxHashSet<Mv>,
-    raw: FxHashMap<Mv, Result<Arc<Summary>, ModuleError>>,
+    /// Raw summaries by module version read (errors boxed: the table stays small, and a
+    /// graph load looks into it at random for every node).
+    raw: FxHashMap<Mv, Result<Arc<Summary>, Box<ModuleError>>>,
     mod_fetched: FxHashSet<Mv>,
     /// `go` lines of every go.mod read, by the module version actually read (the replacement).
     pub raw_go_version: FxHashMap<Mv, Arc<str>>,
@@ -858,10 +860,10 @@ impl<'a> Loader<'a> {
     /// command's `rawGoModSummary`).
     pub fn raw_summary(&mut self, actual: Mv) -> Result<Arc<Summary>, ModuleError> {
         if let Some(r) = self.raw.get(&actual) {
-            return r.clone();
+            return r.clone().map_err(|e| *e);
         }
         let r = self.read_raw(actual);
-        self.raw.insert(actual, r.clone());
+        self.raw.insert(actual, r.clone().map_err(Box::new));
         r
     }
 
@@ -1232,6 +1234,10 @@ impl<'a> Loader<'a> {
             }
             return;
         }
+        if self.parallel.is_none() && !self.env.modules.prefetches() {
+            // Nothing would read ahead: the files are read one by one when visited.
+            return;
+        }
         let mut items = Vec::new();
         let mut seen = FxHashSet::default();
         for &m in nodes {
@@ -1281,6 +1287,9 @@ impl<'a> Loader<'a> {
     /// Tells the module source which `.info` files will be read next; with a [`Parallel`]
     /// runner, reads them (and decodes their `Time`) now, for [`Loader::take_info`].
     pub fn prefetch_infos(&mut self, nodes: &[Mv]) {
+        if self.read_ahead.is_none() && self.parallel.is_none() && !self.env.modules.prefetches() {
+            return;
+        }
         let nodes: Vec<Mv> = nodes
             .iter()
             .copied()

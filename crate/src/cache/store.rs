@@ -825,6 +825,10 @@ impl ModuleSource for CachedSource<'_> {
         self.inner.describe()
     }
 
+    fn prefetches(&self) -> bool {
+        self.inner.prefetches()
+    }
+
     fn prefetch(&self, kind: FileKind, items: &[(String, String)]) {
         if kind != FileKind::Info {
             return self.inner.prefetch(kind, items);

@@ -99,4 +99,10 @@ pub trait ModuleSource: Send + Sync {
     fn prefetch(&self, kind: FileKind, items: &[(String, String)]) {
         let _ = (kind, items);
     }
+
+    /// Whether [`ModuleSource::prefetch`] does anything: when it does not, callers skip
+    /// building the list of files for it. The default (true) is right for any source.
+    fn prefetches(&self) -> bool {
+        true
+    }
 }

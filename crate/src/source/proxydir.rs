@@ -178,6 +178,10 @@ impl<F: Fs + Send + Sync> ModuleSource for ProxyDir<F> {
     fn describe(&self) -> String {
         self.url_prefix.clone()
     }
+
+    fn prefetches(&self) -> bool {
+        false
+    }
 }
 
 /// Percent-encodes a URL's path characters the way Go's `net/url` prints a path: letters, digits,
@@ -284,6 +288,11 @@ impl ModuleSource for ProxyList {
         Err(best.unwrap_or(SourceError::Other {
             message: "GOPROXY list is not the empty string, but contains no entries".to_string(),
         }))
+    }
+
+    fn prefetches(&self) -> bool {
+        // The list reads one file at a time (it keeps the default `prefetch`).
+        false
     }
 
     fn describe(&self) -> String {

@@ -288,3 +288,64 @@ fn unchanged_trees_need_no_stat_per_request() {
     assert!(g.index.stats.rebuilds + g.index.stats.listed > stats.rebuilds + stats.listed);
     drop(OsFs::new(&t.0));
 }
+
+#[test]
+fn an_overflowed_queue_rewalks_what_lookups_rely_on() {
+    let t = TempTree::new("overflow");
+    t.write("gp/src/example.com/a/a.go", "package a\n");
+    t.write("gp/src/example.com/b/b.go", "package b\n");
+    let cfg = GopathConfig {
+        goroot: t.path("goroot").display().to_string(),
+        goroot_mode: GorootMode::Fs,
+        gopath: vec![t.path("gp").display().to_string()],
+        ctx: BuildContext::default(),
+    };
+    std::env::set_var("MODSCOPE_CACHE", t.path("cache"));
+    let roots = cfg.roots();
+    let clock = modscope::clock::FrozenClock;
+    let mut trace = Trace::off();
+    let mut g = WatchedGopkg::open(&roots, &mut trace, &clock, 2);
+    assert!(g.watching(), "{:?}", g.fallback_reason);
+    let lookup = |g: &mut WatchedGopkg, p: &str| {
+        let (fs, ix) = g.parts(&t.0);
+        let mut r = Resolver::new(&fs, &cfg, Trace::off(), &clock).with_index(ix);
+        r.resolve(p, None)
+            .result
+            .map(|f| f.dir)
+            .map_err(|e| e.to_string())
+    };
+    assert!(g.begin().events == 0);
+    assert!(lookup(&mut g, "example.com/a").is_ok());
+    // More notifications than the kernel queues (max_queued_events), plus a rename among them.
+    let max: usize = std::fs::read_to_string("/proc/sys/fs/inotify/max_queued_events")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(16384);
+    let many = t.path("gp/src/example.com/b");
+    for i in 0..max + 100 {
+        std::fs::write(many.join(format!("f{}", i % 64)), [i as u8]).unwrap();
+    }
+    // A rename and a new directory under the old name, whose notifications are lost: the old
+    // path's watch is on the renamed directory now.
+    std::fs::rename(
+        t.path("gp/src/example.com/a"),
+        t.path("gp/src/example.com/c"),
+    )
+    .unwrap();
+    t.write("gp/src/example.com/a/new.go", "package a\n");
+    let d = g.begin();
+    assert!(d.overflow, "{d:?}");
+    assert!(g.watching());
+    assert!(lookup(&mut g, "example.com/c").is_ok());
+    assert!(lookup(&mut g, "example.com/a").is_ok());
+    assert!(lookup(&mut g, "example.com/a/sub").is_err());
+    // A change inside the new directory is seen: it is watched, not its predecessor.
+    t.write("gp/src/example.com/a/sub/s.go", "package sub\n");
+    g.begin();
+    assert!(lookup(&mut g, "example.com/a/sub").is_ok());
+    // The new instance watches what the rewalk listed: a later change is seen again.
+    std::fs::remove_dir_all(t.path("gp/src/example.com/c")).unwrap();
+    let d = g.begin();
+    assert!(!d.overflow && d.events > 0, "{d:?}");
+    assert!(lookup(&mut g, "example.com/c").is_err());
+}

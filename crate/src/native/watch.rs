@@ -39,7 +39,9 @@
 //! command, which reads the tree while it changes), and is applied at the start of the next one.
 //! No thread is needed for this ordering; the cost of an idle server is only that a burst of
 //! changes larger than the kernel's queue (`/proc/sys/fs/inotify/max_queued_events`) overflows
-//! it, which makes the next request re-walk what it relies on.
+//! it, which makes the next request re-walk what it relies on (with a new inotify instance:
+//! lost notifications may have been renames, so no old watch is trusted to be where its path
+//! points).
 //!
 //! # When watches run out
 //!
@@ -465,11 +467,13 @@ impl WatchedGopkg {
         };
         let index = &mut self.index;
         let srcs = &self.srcs;
+        let overflowed = &mut d.overflow;
+        let events = &mut d.events;
         n.drain(|c| {
-            d.events += 1;
+            *events += 1;
             match c {
                 Change::Overflow => {
-                    d.overflow = true;
+                    *overflowed = true;
                     index.touch_all();
                 }
                 Change::Dir { dir, entry } => {
@@ -484,6 +488,21 @@ impl WatchedGopkg {
                 }
             }
         });
+        if d.overflow {
+            // Lost notifications may have been renames: no path's watch can be trusted to be on
+            // the directory the path names now. A new instance starts with none; every record
+            // is walked again before use, and each walk adds the watches as it lists.
+            match Inotify::new() {
+                Ok(fresh) => *n = fresh,
+                Err(e) => {
+                    drop(notify);
+                    self.fallback_reason = Some(format!("inotify unavailable: {e}"));
+                    *self.notify.borrow_mut() = None;
+                    d.fallback = true;
+                    self.index.new_session();
+                }
+            }
+        }
         d
     }
 

@@ -1,7 +1,8 @@
 //! The `modscope` command next to the go command on one generated universe, flag by flag and
 //! argument form by argument form (issue 3's "What must exist" list): `list -m` with `all`, module
 //! paths, `path@version` queries (exact, `latest`, `upgrade`, `patch`, prefixes, ranges, a main
-//! module), `...` patterns, `-e`, `-json`, `-u=false`; `mod graph` and `-go=`; GOFLAGS `-mod=`;
+//! module), `...` patterns, `-e`, `-json`, `-u=false`, `-u` and `-retracted` (Update, Retracted,
+//! Deprecated, on a hand-written proxy); `mod graph` and `-go=`; GOFLAGS `-mod=`;
 //! GOPROXY lists with `,` and `|`, `off`, and `off` after a proxy that has nothing.
 //!
 //! Each case runs both commands on fresh copies of the universe's main module (the go command
@@ -49,6 +50,19 @@ impl Fixture {
             "gen_universe.py: {}",
             String::from_utf8_lossy(&gen.stderr)
         );
+        Fixture { root }
+    }
+
+    /// A hand-written universe: `files` (path under the universe → contents).
+    fn from_files(tag: &str, files: &[(&str, String)]) -> Fixture {
+        let root =
+            std::env::temp_dir().join(format!("modscope-graph-cli-{tag}-{}", std::process::id()));
+        let _ = make_writable_and_remove(&root);
+        for (rel, text) in files {
+            let p = root.join("u").join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+        }
         Fixture { root }
     }
 
@@ -442,8 +456,205 @@ fn gonoproxy_and_direct_name_the_module_and_dash_c_runs_elsewhere() {
     assert_eq!(from_parent.exit, 1, "no go.mod above main/");
     let from_main = f.run("ms", &modscope(), &["list", "-C", ".", "-m", "all"], &[]);
     assert_eq!(from_main, plain);
-    // `-u` asks for update information, which modscope does not compute: a usage error.
+    // `-u=true` is `-u`; `-u=maybe` is a usage error.
     let u = f.run("ms", &modscope(), &["list", "-m", "-u", "all"], &[]);
-    assert_eq!(u.exit, 2, "{u:?}");
-    assert!(u.stderr.contains("-u=false"), "{}", u.stderr);
+    assert_eq!(u.exit, 0, "{u:?}");
+    assert_eq!(
+        f.run("ms", &modscope(), &["list", "-m", "-u=true", "all"], &[]),
+        u
+    );
+    let bad = f.run("ms", &modscope(), &["list", "-m", "-u=maybe", "all"], &[]);
+    assert_eq!(bad.exit, 2, "{bad:?}");
+}
+
+#[test]
+fn mod_why_all_paths_are_chains_of_the_go_commands_graph() {
+    let Some(go) = common::go_command() else {
+        eprintln!("go command not installed: skipping");
+        return;
+    };
+    let f = Fixture::new("whyall", UNIVERSE);
+    let graph = f.run("go", &go, &["mod", "graph"], &[]);
+    assert_eq!(graph.exit, 0, "{}", graph.stderr);
+    let edges: std::collections::HashSet<(String, String)> = graph
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    // Every module the graph reaches, by path (a node's target side).
+    let mut modules: Vec<String> = edges
+        .iter()
+        .filter_map(|(_, b)| b.split_once('@').map(|(p, _)| p.to_string()))
+        .collect();
+    modules.sort();
+    modules.dedup();
+    let mut args = vec!["mod", "why", "-m", "--all"];
+    args.extend(modules.iter().map(String::as_str));
+    args.push("nonexistent.example/m");
+    let out = f.run("ms", &modscope(), &args, &[]);
+    assert_eq!(out.exit, 0, "{}", out.stderr);
+    let mut seen_modules = std::collections::BTreeSet::new();
+    let mut paths = 0;
+    for stanza in out.stdout.split("\n\n") {
+        let lines: Vec<&str> = stanza.lines().collect();
+        let head = lines[0].strip_prefix("# ").expect("a # header");
+        if head == "nonexistent.example/m" {
+            assert_eq!(
+                lines[1..],
+                ["(main module does not need module nonexistent.example/m)"]
+            );
+            continue;
+        }
+        if lines.len() > 1 && lines[1].starts_with('(') {
+            continue;
+        }
+        let (module, _) = head.split_once('@').expect("module@version header");
+        seen_modules.insert(module.to_string());
+        assert_eq!(lines[1], "example.com/main", "{stanza}");
+        assert_eq!(*lines.last().expect("steps"), head, "{stanza}");
+        for pair in lines[1..].windows(2) {
+            assert!(
+                edges.contains(&(pair[0].to_string(), pair[1].to_string())),
+                "{} -> {} is not an edge of go mod graph",
+                pair[0],
+                pair[1]
+            );
+        }
+        let steps = &lines[1..];
+        let distinct: std::collections::HashSet<&&str> = steps.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            steps.len(),
+            "a path repeats a node: {stanza}"
+        );
+        paths += 1;
+    }
+    assert!(
+        paths >= modules.len() / 2,
+        "{paths} paths for {} modules",
+        modules.len()
+    );
+    // Each stanza set for a module includes the shortest path why-version prints.
+    let m = modules.first().expect("a module");
+    let short = f.run("ms", &modscope(), &["why-version", m], &[]);
+    assert_eq!(short.exit, 0, "{}", short.stderr);
+    assert!(
+        out.stdout.contains(short.stdout.trim_end()),
+        "{}",
+        short.stdout
+    );
+    // Without -m, --all is a usage error.
+    let bad = f.run("ms", &modscope(), &["mod", "why", "--all", m], &[]);
+    assert_eq!(bad.exit, 2);
+}
+
+/// A proxy with retractions and deprecations: `example.com/r`'s latest go.mod retracts v1.0.0
+/// (with a rationale) and v1.1.0–v1.1.9 (without), and deprecates the module;
+/// `example.com/q` is deprecated in a replacement's latest version.
+fn retraction_files() -> Vec<(&'static str, String)> {
+    let info = |v: &str, day: u32| {
+        format!("{{\"Version\":\"{v}\",\"Time\":\"2023-01-{day:02}T00:00:00Z\"}}\n")
+    };
+    let mut f: Vec<(&'static str, String)> = vec![
+        (
+            "main/go.mod",
+            "module example.com/main\n\ngo 1.17\n\nrequire (\n\texample.com/r v1.0.0\n\texample.com/q v0.1.0\n\texample.com/s v1.1.0\n)\n\nexclude example.com/s v1.3.0\n".to_string(),
+        ),
+        ("proxy/example.com/r/@v/list", "v1.0.0\nv1.1.0\nv1.1.5\nv1.2.0\nv1.3.0-pre\n".to_string()),
+        ("proxy/example.com/q/@v/list", "v0.1.0\nv0.2.0\n".to_string()),
+        ("proxy/example.com/s/@v/list", "v1.1.0\nv1.2.0\nv1.3.0\n".to_string()),
+    ];
+    let versions: [(&'static str, &'static str, &'static str, u32); 10] = [
+        ("example.com/r", "v1.0.0", "module example.com/r\n\ngo 1.17\n", 1),
+        ("example.com/r", "v1.1.0", "module example.com/r\n\ngo 1.17\n", 2),
+        ("example.com/r", "v1.1.5", "module example.com/r\n\ngo 1.17\n", 3),
+        (
+            "example.com/r",
+            "v1.2.0",
+            "// Deprecated: use example.com/s instead.\nmodule example.com/r\n\ngo 1.17\n\nretract (\n\tv1.0.0 // it was broken\n\t[v1.1.0, v1.1.9]\n)\n",
+            4,
+        ),
+        (
+            "example.com/r",
+            "v1.3.0-pre",
+            "module example.com/r\n\ngo 1.17\n\nretract v1.3.0-pre // never use\n",
+            5,
+        ),
+        ("example.com/q", "v0.1.0", "module example.com/q\n\ngo 1.17\n", 6),
+        (
+            "example.com/q",
+            "v0.2.0",
+            "module example.com/q // Deprecated: gone\n\ngo 1.17\n",
+            7,
+        ),
+        ("example.com/s", "v1.1.0", "module example.com/s\n\ngo 1.17\n", 8),
+        ("example.com/s", "v1.2.0", "module example.com/s\n\ngo 1.17\n\nretract v1.2.0\n", 9),
+        ("example.com/s", "v1.3.0", "module example.com/s\n\ngo 1.17\n\nretract v1.2.0\n", 10),
+    ];
+    for (path, v, gomod, day) in versions {
+        let dir = match path {
+            "example.com/r" => "proxy/example.com/r/@v/",
+            "example.com/q" => "proxy/example.com/q/@v/",
+            _ => "proxy/example.com/s/@v/",
+        };
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        f.push((leak(format!("{dir}{v}.mod")), gomod.to_string()));
+        f.push((leak(format!("{dir}{v}.info")), info(v, day)));
+    }
+    f
+}
+
+#[test]
+fn update_retraction_and_deprecation_information_match_the_go_command() {
+    let Some(go) = common::go_command() else {
+        eprintln!("go command not installed: skipping");
+        return;
+    };
+    let f = Fixture::from_files("retract", &retraction_files());
+    let mut failures = Vec::new();
+    for args in [
+        &["list", "-m", "all"][..],
+        &["list", "-m", "-u", "all"],
+        &["list", "-m", "-u", "-json", "all"],
+        &["list", "-m", "-retracted", "all"],
+        &["list", "-m", "-retracted", "-json", "all"],
+        &[
+            "list",
+            "-m",
+            "-u",
+            "-retracted",
+            "example.com/r",
+            "example.com/s",
+        ],
+        &["list", "-m", "-json", "example.com/r@latest"],
+        &["list", "-m", "-json", "example.com/r@upgrade"],
+        &["list", "-m", "-json", "example.com/r@v1.1"],
+        &["list", "-m", "-json", "example.com/r@v1.0.0"],
+        &["list", "-m", "-json", "-u", "example.com/r@v1.1.5"],
+        &["list", "-m", "-json", "example.com/s@latest"],
+        &["list", "-m", "-json", "example.com/s@>v1.1.0"],
+        &["list", "-m", "-e", "-json", "example.com/s@v1.3"],
+        &["list", "-m", "-json", "example.com/s@patch"],
+    ] {
+        let theirs = f.run("go", &go, args, &[]);
+        let ours = f.run("ms", &modscope(), args, &[]);
+        if theirs != ours {
+            failures.push(format!(
+                "{args:?}:\n--- go (exit {})\n{}{}--- modscope (exit {})\n{}{}",
+                theirs.exit, theirs.stdout, theirs.stderr, ours.exit, ours.stdout, ours.stderr
+            ));
+        }
+    }
+    // The fixture shows all three: an update, a retraction, a deprecation.
+    let u = f.run("go", &go, &["list", "-m", "-u", "all"], &[]);
+    for mark in [" [v", "(retracted)", "(deprecated)"] {
+        assert!(u.stdout.contains(mark), "{mark} in {}", u.stdout);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

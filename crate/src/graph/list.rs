@@ -41,6 +41,9 @@ pub struct ModulePublic {
     /// The version's time from its `.info` file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The newest allowed version above this one (`-u`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<Box<ModulePublic>>,
     /// A main module.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub main: bool,
@@ -56,6 +59,12 @@ pub struct ModulePublic {
     /// The module's `go` line.
     #[serde(rename = "GoVersion", skip_serializing_if = "String::is_empty")]
     pub go_version: String,
+    /// The rationales of the retractions covering this version (`-retracted`, `-u`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retracted: Vec<String>,
+    /// The module's deprecation message (`-u`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub deprecated: String,
     /// An error loading the module.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ModuleInfoError>,
@@ -71,17 +80,38 @@ impl ModulePublic {
 
     /// Appends [`ModulePublic::line`] to `s`.
     pub fn write_line(&self, s: &mut String) {
+        fn version(s: &mut String, m: &ModulePublic) {
+            s.push_str(&m.version);
+            if !m.retracted.is_empty() {
+                s.push_str(" (retracted)");
+            }
+        }
+        fn update(s: &mut String, m: &ModulePublic) {
+            if let Some(u) = &m.update {
+                s.push_str(" [");
+                version(s, u);
+                s.push(']');
+            }
+        }
         s.push_str(&self.path);
         if !self.version.is_empty() {
             s.push(' ');
-            s.push_str(&self.version);
+            version(s, self);
+            update(s, self);
+        }
+        if !self.deprecated.is_empty() {
+            s.push_str(" (deprecated)");
         }
         if let Some(r) = &self.replace {
             s.push_str(" => ");
             s.push_str(&r.path);
             if !r.version.is_empty() {
                 s.push(' ');
-                s.push_str(&r.version);
+                version(s, r);
+                update(s, r);
+            }
+            if !r.deprecated.is_empty() {
+                s.push_str(" (deprecated)");
             }
         }
     }
@@ -230,6 +260,38 @@ fn query_info_of(loader: &mut Loader<'_>, mv: Mv) -> Result<String, String> {
     }
 }
 
+/// A dependency's `go` line as Go 1.19 reports it: its lax go.mod parser keeps only the `1.N` of
+/// a version it does not know the form of (`1.21.0`, `1.21rc1`, `v1.20`); anything else as is.
+pub fn go119_dependency_go(v: &str) -> &str {
+    fn number(s: &[u8]) -> usize {
+        match s.first() {
+            Some(b'0') => 1,
+            Some(b'1'..=b'9') => s.iter().take_while(|b| b.is_ascii_digit()).count(),
+            _ => 0,
+        }
+    }
+    let body = v.strip_prefix('v').unwrap_or(v);
+    let b = body.as_bytes();
+    let major = match b.first() {
+        Some(b'1'..=b'9') => number(b),
+        _ => return v,
+    };
+    if b.get(major) != Some(&b'.') {
+        return v;
+    }
+    let minor = number(&b[major + 1..]);
+    if minor == 0 {
+        return v;
+    }
+    let end = major + 1 + minor;
+    match b.get(end) {
+        // The strict form (without a leading v) is kept as written.
+        None if body.len() == v.len() => v,
+        Some(c) if !c.is_ascii_digit() => &body[..end],
+        _ => v,
+    }
+}
+
 /// Fills in `m`, the description of module version `mv` (its `path` and `version`): the time
 /// from its `.info`, the go version from its go.mod, and where native front ends keep it.
 fn complete(loader: &mut Loader<'_>, cache: &dyn CachePaths, m: &mut ModulePublic, mv: Mv) {
@@ -244,7 +306,7 @@ fn complete(loader: &mut Loader<'_>, cache: &dyn CachePaths, m: &mut ModulePubli
     if m.go_version.is_empty() {
         if let Ok(s) = &read {
             if let Some(g) = &s.go {
-                m.go_version = g.to_string();
+                m.go_version = go119_dependency_go(g).to_string();
             }
         }
     }
@@ -298,7 +360,7 @@ pub fn module_info(
         ..ModulePublic::default()
     };
     if let Some(g) = loader.raw_go_version.get(&m) {
-        info.go_version = g.to_string();
+        info.go_version = go119_dependency_go(g).to_string();
     }
     let actual = match loader.replacement(m) {
         None => {
@@ -389,7 +451,7 @@ fn query_module(
         Err(err) => ModulePublic {
             path: path.to_string(),
             version: vers.to_string(),
-            error: Some(ModuleInfoError { err }),
+            error: Some(ModuleInfoError { err: err.message }),
             ..ModulePublic::default()
         },
     }
@@ -492,23 +554,44 @@ fn matcher(path: &str, query: &str, current: &str) -> Result<Option<Matcher>, St
     Ok(Some(m))
 }
 
+/// A failed version query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    /// The text `list -m` shows for it (the go command's `modinfoError`).
+    pub message: String,
+    /// It says there is nothing to find (a file not found, no matching version, an excluded
+    /// current version), which `-u` and `-retracted` pass over in silence.
+    pub nothing: bool,
+}
+
+/// A source error's text and whether it is "not found" (GOPROXY=off counts as not found).
+type Failure = (String, bool);
+
+fn failure(e: &crate::source::SourceError) -> Failure {
+    let nothing = e.is_not_found() || matches!(e, crate::source::SourceError::Disabled { .. });
+    (e.message().to_string(), nothing)
+}
+
 /// The go command's `Query(path, query, current, allowed)` over the loader's module source:
-/// the version `query` selects, or the error text `list -m` shows for it (`modinfoError`).
-/// `check_allowed` drops versions the main modules exclude and versions their module retracts.
+/// the version `query` selects, or why there is none. `check_allowed` drops versions the main
+/// modules exclude and versions their module retracts.
 pub fn query(
     l: &mut Loader<'_>,
     path: &str,
     query: &str,
     current: &str,
     check_allowed: bool,
-) -> Result<String, String> {
-    let with_query = |e: String| format!("{path}@{query}: {e}");
-    let Some(m) = matcher(path, query, current).map_err(with_query)? else {
-        return stat(l, path, query).map_err(|e| {
+) -> Result<String, QueryError> {
+    let with_query = |(e, nothing): Failure| QueryError {
+        message: format!("{path}@{query}: {e}"),
+        nothing,
+    };
+    let Some(m) = matcher(path, query, current).map_err(|e| with_query((e, false)))? else {
+        return stat(l, path, query).map_err(|(e, nothing)| {
             if semver::is_valid(query) {
-                with_query(e)
+                with_query((e, nothing))
             } else {
-                with_query(format!("invalid version: {e}"))
+                with_query((format!("invalid version: {e}"), nothing))
             }
         });
     };
@@ -522,7 +605,11 @@ pub fn query(
         {
             return false;
         }
-        let r = retractions.get_or_insert_with(|| retracted_ranges(l, path));
+        let r = retractions.get_or_insert_with(|| {
+            latest_go_mod(l, path)
+                .map(|f| f.retract.into_iter().map(|r| (r.low, r.high)).collect())
+                .unwrap_or_default()
+        });
         !r.iter()
             .any(|(lo, hi)| semver::compare(lo, v).is_le() && semver::compare(v, hi).is_le())
     };
@@ -530,8 +617,11 @@ pub fn query(
         .modules()
         .fetch(path, "", FileKind::List)
         .map_err(|e| match e {
-            crate::source::SourceError::Disabled { .. } => with_query(e.message().to_string()),
-            _ => format!("module {path}: {}", e.message()),
+            crate::source::SourceError::Disabled { .. } => with_query(failure(&e)),
+            _ => QueryError {
+                message: format!("module {path}: {}", e.message()),
+                nothing: e.is_not_found(),
+            },
         })?;
     let mut versions: Vec<String> = String::from_utf8_lossy(&listed.data)
         .lines()
@@ -558,7 +648,9 @@ pub fn query(
                 last_compatible = Some(v.clone());
             } else if let Some(lc) = &last_compatible {
                 // A compatible version with its own go.mod hides higher +incompatible ones.
-                if has_real_go_mod(l, path, lc)? {
+                if has_real_go_mod(l, path, lc)
+                    .map_err(|(message, nothing)| QueryError { message, nothing })?
+                {
                     break;
                 }
                 need_incompatible = true;
@@ -585,7 +677,10 @@ pub fn query(
     // `@latest` file answers: not found, and the query goes on.
     if matches!(query, "upgrade" | "patch") && !current.is_empty() && current != "none" {
         if !allowed(l, current) {
-            return Err(format!("{path}@{current}: excluded"));
+            return Err(QueryError {
+                message: format!("{path}@{current}: excluded"),
+                nothing: true,
+            });
         }
         return stat(l, path, current).map_err(with_query);
     }
@@ -595,9 +690,10 @@ pub fn query(
     } else {
         String::new()
     };
-    Err(format!(
-        "module {path}: no matching versions for query \"{query}\"{suffix}"
-    ))
+    Err(QueryError {
+        message: format!("module {path}: no matching versions for query \"{query}\"{suffix}"),
+        nothing: true,
+    })
 }
 
 /// The version a selected `v` resolves to: itself, except that `upgrade` and `patch` never move
@@ -608,7 +704,7 @@ fn lookup(
     query: &str,
     current: &str,
     v: &str,
-) -> Result<String, String> {
+) -> Result<String, Failure> {
     let found = stat(l, path, v)?;
     if matches!(query, "upgrade" | "patch") && crate::version::pseudo::is_pseudo_version(current) {
         let t = l
@@ -632,7 +728,7 @@ fn lookup(
 }
 
 /// Asks the proxy about `path@version` (its `.info`, recorded): the version it names.
-fn stat(l: &mut Loader<'_>, path: &str, version: &str) -> Result<String, String> {
+fn stat(l: &mut Loader<'_>, path: &str, version: &str) -> Result<String, Failure> {
     let start = l.now();
     let subject = format!("{path}@{version}.info");
     match l.modules().fetch(path, version, FileKind::Info) {
@@ -642,7 +738,7 @@ fn stat(l: &mut Loader<'_>, path: &str, version: &str) -> Result<String, String>
         }
         Err(e) => {
             l.record(EventKind::NotFound, subject, e.message().to_string(), start);
-            Err(e.message().to_string())
+            Err(failure(&e))
         }
     }
 }
@@ -662,11 +758,14 @@ fn info_version(data: &[u8]) -> Option<String> {
 
 /// Whether `path@version`'s go.mod is the module's own (not the one-line file a proxy makes up
 /// for a module without one).
-fn has_real_go_mod(l: &mut Loader<'_>, path: &str, version: &str) -> Result<bool, String> {
+fn has_real_go_mod(l: &mut Loader<'_>, path: &str, version: &str) -> Result<bool, Failure> {
     let f = l
         .modules()
         .fetch(path, version, FileKind::Mod)
-        .map_err(|e| format!("{path}@{version}: {}", e.message()))?;
+        .map_err(|e| {
+            let (m, nothing) = failure(&e);
+            (format!("{path}@{version}: {m}"), nothing)
+        })?;
     let quoted = path.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'');
     let legacy = if quoted {
         format!("module {path:?}\n")
@@ -676,31 +775,127 @@ fn has_real_go_mod(l: &mut Loader<'_>, path: &str, version: &str) -> Result<bool
     Ok(*f.data != *legacy.as_bytes())
 }
 
-/// The `retract` ranges of `path`'s latest version's go.mod (none when it cannot be read, or
-/// when every version of `path` is replaced), as the go command's `CheckRetractions` reads them.
-fn retracted_ranges(l: &mut Loader<'_>, path: &str) -> Vec<(String, String)> {
+/// The go.mod of `path`'s latest version (retractions ignored; its replacement's when replaced),
+/// where the go command reads a module's retractions and deprecation; `None` when every version
+/// of `path` is replaced or it cannot be read.
+fn latest_go_mod(l: &mut Loader<'_>, path: &str) -> Option<crate::modfile::ModFile> {
     let any = l.names.mv(path, "");
     if l.replacement(any).is_some() {
-        return Vec::new();
+        return None;
     }
-    let Ok(latest) = query(l, path, "latest", "", false) else {
-        return Vec::new();
-    };
+    let latest = query(l, path, "latest", "", false).ok()?;
     let latest = l.names.mv(path, &latest);
     let target = l.resolve(latest);
     if target.ver == VerId::MAIN {
-        return Vec::new();
+        return None;
     }
     let (p, v) = (
         l.names.path_str(target.path).to_string(),
         l.names.ver_str(target.ver).to_string(),
     );
-    let Ok(f) = l.modules().fetch(&p, &v, FileKind::Mod) else {
+    let f = l.modules().fetch(&p, &v, FileKind::Mod).ok()?;
+    crate::modfile::parse_lax("go.mod", &f.data).ok()
+}
+
+/// What `-u` and `-retracted` add to a listed module (and to its replacement): the newest
+/// allowed version above it (`Update`), the rationales of the retractions covering it
+/// (`Retracted`) and its module's deprecation message (`Deprecated`), each read from the
+/// module's proxy as the go command's `addUpdate`, `addRetraction` and `addDeprecation` do.
+fn add_list_info(l: &mut Loader<'_>, m: &mut ModulePublic, u: bool, retracted: bool) {
+    if m.version.is_empty() {
+        return;
+    }
+    if u {
+        match query(l, &m.path, "upgrade", &m.version, true) {
+            Ok(v) if semver::compare(&v, &m.version).is_gt() => {
+                let mv = l.names.mv(&m.path, &v);
+                let time = query_info_of(l, mv).ok().filter(|t| !t.is_empty());
+                m.update = Some(Box::new(ModulePublic {
+                    path: m.path.clone(),
+                    version: v,
+                    time,
+                    ..ModulePublic::default()
+                }));
+            }
+            Ok(_) => {}
+            Err(e) if e.nothing => {}
+            Err(e) => {
+                if m.error.is_none() {
+                    m.error = Some(ModuleInfoError { err: e.message });
+                }
+            }
+        }
+    }
+    if !(u || retracted) {
+        return;
+    }
+    let latest = latest_go_mod(l, &m.path);
+    if let Some(f) = &latest {
+        let mut covered = false;
+        let mut why = Vec::new();
+        for r in &f.retract {
+            if semver::compare(&r.low, &m.version).is_le()
+                && semver::compare(&m.version, &r.high).is_le()
+            {
+                covered = true;
+                if !r.rationale.is_empty() {
+                    why.push(r.rationale.clone());
+                }
+            }
+        }
+        if covered {
+            m.retracted = if why.is_empty() {
+                vec!["retracted by module author".to_string()]
+            } else {
+                why
+            };
+        }
+        if u {
+            if let Some(module) = &f.module {
+                m.deprecated = module.deprecated.clone();
+            }
+        }
+    }
+    if let Some(r) = m.replace.as_deref_mut() {
+        add_list_info(l, r, u, retracted);
+    }
+}
+
+/// The `require` changes `go -mod=mod` would write into the (single) main module's go.mod to
+/// make its requirements `rs`: `require P OLD => NEW` for a raised or lowered version,
+/// `+ require P V` for a new root, `- require P V` for a dropped line; sorted by path. Empty in
+/// workspace mode (go.work is never rewritten for requirements).
+pub fn require_changes(l: &Loader<'_>, rs: &Requirements) -> Vec<String> {
+    let mut mains = l.main_modules();
+    let (Some(main), None) = (mains.next(), mains.next()) else {
         return Vec::new();
     };
-    crate::modfile::parse_lax("go.mod", &f.data)
-        .map(|mf| mf.retract.into_iter().map(|r| (r.low, r.high)).collect())
-        .unwrap_or_default()
+    let mut old: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for r in &main.requires {
+        old.insert(r.path.as_str(), r.version.as_str());
+    }
+    let mut new: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for m in &rs.roots {
+        if l.is_main_path(m.path) {
+            continue;
+        }
+        new.insert(l.names.path_str(m.path), l.names.ver_str(m.ver));
+    }
+    let mut out: Vec<(&str, String)> = Vec::new();
+    for (&path, v) in &old {
+        match new.get(path) {
+            Some(nv) if nv != v => out.push((path, format!("require {path} {v} => {nv}"))),
+            Some(_) => {}
+            None => out.push((path, format!("- require {path} {v}"))),
+        }
+    }
+    for (&path, v) in &new {
+        if !old.contains_key(path) {
+            out.push((path, format!("+ require {path} {v}")));
+        }
+    }
+    out.sort();
+    out.into_iter().map(|(_, line)| line).collect()
 }
 
 /// How `list -m` prints: `-json`, `-e`, `-x`.
@@ -712,6 +907,10 @@ pub struct ListFlags {
     pub e: bool,
     /// The trace on stderr (`# read: …`).
     pub x: bool,
+    /// `-u`: update information, retractions and deprecations.
+    pub u: bool,
+    /// `-retracted`: retractions.
+    pub retracted: bool,
 }
 
 /// What `list -m` computed and prints. Every front end (the CLI, the browser through
@@ -755,6 +954,7 @@ pub fn list_m(
 ) -> Listed {
     let mut out = Listed::default();
     let mut graph_err = None;
+    let mut final_rs: Option<Requirements> = None;
     if patterns.is_empty() {
         let rs = match l.load_mod_file() {
             Ok(rs) => rs,
@@ -880,6 +1080,14 @@ pub fn list_m(
             out.modules.push(module_info(l, &rs, cache, Mv::new(p, v)));
         }
         out.graph = mg;
+        final_rs = Some(rs);
+    }
+    if flags.u || flags.retracted {
+        let mut modules = std::mem::take(&mut out.modules);
+        for m in &mut modules {
+            add_list_info(l, m, flags.u, flags.retracted);
+        }
+        out.modules = modules;
     }
     if flags.x {
         for ev in &l.trace.events {
@@ -890,6 +1098,14 @@ pub fn list_m(
             if d.code == super::load::GOMOD_REWRITE {
                 out.stderr
                     .push_str(&format!("# go.mod rewrite (not written): {}\n", d.message));
+            }
+        }
+        // The require lines that differ from the requirements the graph ended with (raised
+        // versions, new roots, and lines on excluded versions, which are dropped).
+        if let Some(rs) = &final_rs {
+            for line in require_changes(l, rs) {
+                out.stderr
+                    .push_str(&format!("# go.mod rewrite (not written): {line}\n"));
             }
         }
     }
@@ -951,6 +1167,25 @@ fn with_messages(l: &Loader<'_>, mut out: Listed) -> Listed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dependency_go_lines_read_as_go_1_19_reads_them() {
+        for (line, want) in [
+            ("1.17", "1.17"),
+            ("1.21.0", "1.21"),
+            ("1.21rc1", "1.21"),
+            ("1.20.3", "1.20"),
+            ("v1.18", "v1.18"),
+            ("v1.18.1", "1.18"),
+            ("1.0", "1.0"),
+            ("1.021", "1.021"),
+            ("01.2.3", "01.2.3"),
+            ("1", "1"),
+            ("1.x", "1.x"),
+        ] {
+            assert_eq!(go119_dependency_go(line), want, "{line}");
+        }
+    }
 
     #[test]
     fn info_time_reads_the_proxy_form_quickly_and_everything_else_as_json() {

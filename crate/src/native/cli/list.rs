@@ -23,9 +23,13 @@ pub struct ListArgs {
     /// `-mod=mod|readonly|vendor`.
     #[arg(long = "mod")]
     pub build_mod: Option<String>,
-    /// `-u=false` is accepted (the default); `-u` (update information) is not supported.
+    /// Add update information (`Update`, the newest allowed version), retractions and
+    /// deprecations, read from the modules' proxies (`-u=false`: the default, none).
     #[arg(long = "u", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub u: Option<bool>,
+    /// Add retraction information (`Retracted`).
+    #[arg(long = "retracted")]
+    pub retracted: bool,
     /// Print each file read (`# read go.mod: …`) on stderr.
     #[arg(long = "x")]
     pub x: bool,
@@ -154,17 +158,38 @@ pub fn list_modules(
     e: bool,
     x: bool,
 ) -> CmdOutput {
+    list_modules_with(
+        req,
+        patterns,
+        ListFlags {
+            json,
+            e,
+            x,
+            ..ListFlags::default()
+        },
+    )
+}
+
+/// [`list_modules`] with every flag, `-u` and `-retracted` included.
+pub fn list_modules_with(req: &LoadRequest, patterns: &[String], flags: ListFlags) -> CmdOutput {
+    let ListFlags { json, e, x, .. } = flags;
     let clock = InstantClock::new();
     let mod_cache = ModCachePaths::new(&req.env.gomodcache);
     // Text lines never show GoMod or Dir: skip working out those paths and probing directories.
     let cache: &dyn CachePaths = if json { &mod_cache } else { &NoCache };
-    let flags = ListFlags { json, e, x };
+
     // The modfile cache's memo (native::cache_memo): text output only, JSON shows directories.
-    let args: Vec<String> = [format!("-e={e}")]
-        .into_iter()
-        .chain(patterns.iter().cloned())
-        .collect();
-    crate::native::cache_memo::memoized(req, "list -m", &args, !json, x, || {
+    let args: Vec<String> = [
+        format!("-e={e}"),
+        format!("-u={}", flags.u),
+        format!("-retracted={}", flags.retracted),
+    ]
+    .into_iter()
+    .chain(patterns.iter().cloned())
+    .collect();
+    // -u and -retracted read the proxies' version lists, which change: never memoized.
+    let memo = !json && !flags.u && !flags.retracted;
+    crate::native::cache_memo::memoized(req, "list -m", &args, memo, x, || {
         let r = with_loader(req, &clock, |l| {
             // Only -x prints the trace: without it, recording thousands of events is waste.
             l.trace.enabled = x;
@@ -248,20 +273,18 @@ pub fn run(args: ListArgs) -> Result<Outcome, CliError> {
         }
         return emit(super::list_modpkgs::run(pargs, args.build_mod));
     }
-    if args.u == Some(true) {
-        return Err(CliError::usage(
-            "list -m -u: update information (the newest version of each module) is not \
-             supported; -u=false is the default",
-        ));
-    }
     let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::List)?;
     crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);
-    emit(list_modules(
+    emit(list_modules_with(
         &req,
         &args.patterns,
-        args.json,
-        args.e,
-        args.x,
+        ListFlags {
+            json: args.json,
+            e: args.e,
+            x: args.x,
+            u: args.u == Some(true),
+            retracted: args.retracted,
+        },
     ))
 }
 

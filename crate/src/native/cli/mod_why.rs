@@ -21,8 +21,8 @@ pub struct WhyArgs {
     /// The arguments are modules: explain the first package of each.
     #[arg(long = "m")]
     pub m: bool,
-    /// Explain every module of the build list's packages found (with `-m`: every module that
-    /// provides a package).
+    /// With `-m`: every requirement path from the main module to each module's selected
+    /// version in the module graph (golang/go#41305), not only one import chain.
     #[arg(long = "all")]
     pub all: bool,
     /// Run as if started in this directory.
@@ -38,8 +38,12 @@ pub struct WhyArgs {
     pub args: Vec<String>,
 }
 
-/// Runs `mod why` for `req` and returns what it prints.
+/// Runs `mod why` for `req` and returns what it prints; with `all`, every requirement path to
+/// each module instead (see [`mod_why_all`]).
 pub fn mod_why(req: &LoadRequest, m: bool, all: bool, args: &[String]) -> CmdOutput {
+    if all {
+        return mod_why_all(req, args);
+    }
     let pa = PkgListArgs {
         e: true,
         json: true,
@@ -109,21 +113,7 @@ pub fn mod_why(req: &LoadRequest, m: bool, all: bool, args: &[String]) -> CmdOut
         c.reverse();
         c
     };
-    let mut targets: Vec<String> = args.to_vec();
-    if all {
-        let mut extra: Vec<String> = if m {
-            let mut ms: Vec<String> = module_of.values().cloned().collect();
-            ms.sort();
-            ms.dedup();
-            ms
-        } else {
-            let mut ps: Vec<String> = order.clone();
-            ps.sort();
-            ps
-        };
-        extra.retain(|x| !targets.contains(x));
-        targets.extend(extra);
-    }
+    let targets: Vec<String> = args.to_vec();
     for t in &targets {
         out.stdout.push_str(&format!("# {t}\n"));
         let hit = if m {
@@ -154,8 +144,52 @@ pub fn mod_why(req: &LoadRequest, m: bool, all: bool, args: &[String]) -> CmdOut
     out
 }
 
+/// `mod why -m --all MODULE…`: for each module, every simple requirement path in the module
+/// graph (as `go mod graph` has it) from the main module to its selected version, one
+/// `# module@version` stanza per path, at most [`crate::inspect::why::WHY_PATHS_LIMIT`] each; a
+/// module outside the graph gets the go command's `(main module does not need module M)`.
+/// Stanzas are separated by blank lines.
+pub fn mod_why_all(req: &LoadRequest, modules: &[String]) -> CmdOutput {
+    let clock = super::list::InstantClock::new();
+    crate::native::modload::with_loader(req, &clock, |l| {
+        let mut out = CmdOutput::default();
+        let (_, mg, err) = match l.load_mod_graph() {
+            Ok(t) => t,
+            Err(e) => {
+                out.stderr = format!("go: {e}\n");
+                out.exit = 1;
+                return out;
+            }
+        };
+        if let Some(e) = err {
+            out.stderr.push_str(&format!("go: {e}\n"));
+            out.exit = 1;
+            return out;
+        }
+        let mut stanzas = Vec::new();
+        for m in modules {
+            match crate::inspect::why::paths_in(l, &mg.graph, m) {
+                Ok(p) if !p.paths.is_empty() => stanzas.push(p.text()),
+                _ => stanzas.push(format!("# {m}\n(main module does not need module {m})\n")),
+            }
+        }
+        out.stdout = stanzas.join("\n");
+        out
+    })
+    .unwrap_or_else(|msg| CmdOutput {
+        stderr: crate::native::cache_store::go_error_text(&msg),
+        exit: 1,
+        ..CmdOutput::default()
+    })
+}
+
 /// Runs `modscope mod why`.
 pub fn run(args: WhyArgs) -> Result<Outcome, CliError> {
+    if args.all && !args.m {
+        return Err(CliError::usage(
+            "mod why --all lists requirement paths between modules: use it with -m",
+        ));
+    }
     let mut req = request(args.dir.as_ref(), args.build_mod.clone(), CmdKind::ModWhy)?;
     crate::native::cache_store::apply_flag(&mut req.env, args.modfile_cache);
     emit(mod_why(&req, args.m, args.all, &args.args))

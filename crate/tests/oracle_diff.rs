@@ -2,7 +2,8 @@
 //! `shared/oracle/gen_universe.py`, the go command's answers from `oracle.py`, and modscope's
 //! answers for the same input: `list -m all`, `list -m -json [-e] all`, `mod graph`,
 //! `mod graph -go=1.16` and `-go=1.17` (run here on a copy of the main module, as the oracle
-//! runs its steps) and the error text must be identical.
+//! runs its steps) and the error text must be identical; and the `require` lines `list -m -x`
+//! says `-mod=mod` would rewrite must be the ones the go command rewrote.
 //!
 //! `MODSCOPE_ORACLE_UNIVERSES` sets how many universes (default 200 under CI, where `CI` is set;
 //! 20 on a developer machine, where everyone's `cargo test` runs it), `MODSCOPE_ORACLE_JOBS`
@@ -20,13 +21,25 @@ use serde_json::Value;
 use std::path::Path;
 
 /// Differences that are the go command's (1.19) own and not modscope's to reproduce, with the
-/// SPEC section that documents them. Each is still checked: the go command must show it
-/// (otherwise the outputs are compared as usual).
-const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
-    "mod graph -go=1.16 in workspace mode",
-    "SPEC D [go1.19 modload/buildlist.go newRequirements]: Go 1.19 panics (\"in workspace mode, \
-     but pruning is not workspace\"); modscope prints the workspace graph",
-)];
+/// SPEC section or go command source that documents them. The first is still checked: the go
+/// command must show it (otherwise the outputs are compared as usual); the second is kept out
+/// of the generated universes.
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
+    (
+        "mod graph -go=1.16 in workspace mode",
+        "SPEC D [go1.19 modload/buildlist.go newRequirements]: Go 1.19 panics (\"in workspace \
+         mode, but pruning is not workspace\"); modscope prints the workspace graph",
+    ),
+    (
+        "go.sum with several corrupt lines (gen_universe --gosum corrupt): not generated here",
+        "SPEC G [go1.19 modfetch/fetch.go checkModSum, base.Fatalf]: the go command exits at \
+         the first checksum mismatch one of its concurrent go.mod loads hits, so with several \
+         corrupt lines the module it names varies from run to run (seed 1 universe 78: `mod graph` \
+         named example.org/hooli/Willow@v0.4.1 in the oracle's run and \
+         github.com/gringotts/thistle/v4@v4.2.1 in four reruns); modscope names the first in \
+         graph order",
+    ),
+];
 
 /// The go command's panic for `mod graph -go=1.16` in workspace mode (the first known difference).
 const WORKSPACE_GO116_PANIC: &str =
@@ -65,7 +78,10 @@ impl Rng {
 }
 
 /// The generator arguments for universe `i`: sizes 10–500, pruning mixes, cycles, uppercase
-/// paths, +incompatible, pseudo-versions, excludes, replaces, workspaces, every injected error.
+/// paths, +incompatible, pseudo-versions, excludes, replaces, workspaces, every injected error
+/// (some universes two at once), /vN, nested and gopkg.in paths, pre-releases, indirect
+/// requirements, wider and longer-range requirement lists, dependencies with go versions newer
+/// than Go 1.19, and a full, partial or corrupt go.sum.
 fn universe_args(i: usize, seed: u64) -> (Vec<String>, bool) {
     let mut r = Rng(seed.wrapping_mul(1000003).wrapping_add(i as u64));
     r.next();
@@ -101,12 +117,42 @@ fn universe_args(i: usize, seed: u64) -> (Vec<String>, bool) {
     ];
     let main_go = *r.pick(&["random", "random", "random", "", "1.16", "1.17", "1.19"]);
     a.push(format!("--main-go={main_go}"));
+    // The generator's other knobs, drawn after the ones above so that those stay as they were.
+    for (flag, values) in [
+        ("--p-major", &["0.1", "0.3"][..]),
+        ("--p-nested", &["0.05", "0.2"]),
+        ("--p-gopkgin", &["0.02", "0.1"]),
+        ("--p-prerelease", &["0.05", "0.2"]),
+        ("--p-indirect", &["0.2", "0.5"]),
+        ("--max-deps", &["4", "4", "8"]),
+        ("--locality", &["0.05", "0.05", "0.3"]),
+    ] {
+        a.push(flag.into());
+        a.push(r.pick(values).to_string());
+    }
+    // Dependencies declaring go versions newer than Go 1.19 knows (1.20, 1.21.0).
+    if i % 6 == 5 {
+        a.push("--extra-go=1.20,1.21.0".into());
+    }
+    // go.sum present (the go command checks it even under -mod=mod). Not `corrupt`: with
+    // several corrupt lines, which mismatch the go command reports first depends on the order
+    // its concurrent loads finish (see KNOWN_DIFFERENCES); gosum.rs covers checksum errors.
+    // Not in workspaces: there (readonly) the go command omits GoMod for a module without a
+    // go.work.sum line, which modscope does not yet check.
+    if i % 8 == 6 && i % 7 != 3 {
+        a.push(format!("--gosum={}", r.pick(&["full", "partial"])));
+    }
     if i % 5 == 2 {
         a.push("--exclude-imported".into());
     }
     if i % 3 == 1 {
         a.push("--inject".into());
         a.push(INJECT[(i / 3) % INJECT.len()].to_string());
+        // Every ninth injected universe gets a second error of another kind.
+        if i % 9 == 4 {
+            a.push("--inject".into());
+            a.push(INJECT[(i / 3 + 5) % INJECT.len()].to_string());
+        }
     }
     let ws = i % 7 == 3;
     if ws {
@@ -259,6 +305,53 @@ fn compare(
             );
         }
         compared += 1;
+        // The require lines `-x` says -mod=mod would rewrite are the ones the go command did
+        // rewrite in its copy of go.mod.
+        if exit_of(t) == 0 && !u.ws && modfile_cache.is_none() {
+            let x = list_modules(
+                &req(CmdKind::List),
+                &["all".to_string()],
+                false,
+                false,
+                true,
+            );
+            let ours: Vec<String> = x
+                .stderr
+                .lines()
+                .filter_map(|l| l.strip_prefix("# go.mod rewrite (not written): "))
+                .filter(|l| {
+                    l.starts_with("require ")
+                        || l.starts_with("+ require ")
+                        || l.starts_with("- require ")
+                })
+                .map(str::to_string)
+                .collect();
+            let before = std::fs::read(u.dir.join("main/go.mod")).unwrap_or_default();
+            let after = t["changed"]["main/go.mod"]["text"]
+                .as_str()
+                .map(|s| s.as_bytes().to_vec())
+                .unwrap_or_else(|| before.clone());
+            let theirs = require_diff(&before, &after);
+            // A version written as a query (`v1.2`) is shown by modscope as what it resolved
+            // to: compare what each line changes to, not from.
+            let to_only = |lines: &[String]| {
+                lines
+                    .iter()
+                    .map(|l| match (l.find(" v"), l.find(" => ")) {
+                        (Some(i), Some(j)) if i < j => format!("{}{}", &l[..i], &l[j..]),
+                        _ => l.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            report(
+                "list -m -x all",
+                "go.mod rewrite",
+                to_only(&ours),
+                to_only(&theirs),
+            );
+            compared += 1;
+        }
     }
     if let Some(t) = steps.get("mod_graph") {
         let o = mod_graph(&req(CmdKind::ModGraph), "text", false);
@@ -330,6 +423,37 @@ fn compare(
         compared += 1;
     }
     compared
+}
+
+/// The `require` changes between two go.mod texts in the form `list -m -x` prints them:
+/// `require P OLD => NEW`, `+ require P V`, `- require P V`, sorted by path.
+fn require_diff(before: &[u8], after: &[u8]) -> Vec<String> {
+    let reqs = |data: &[u8]| -> std::collections::BTreeMap<String, String> {
+        modscope::modfile::parse_lax("go.mod", data)
+            .map(|f| {
+                f.require
+                    .into_iter()
+                    .map(|r| (r.module.path, r.module.version))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (old, new) = (reqs(before), reqs(after));
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (p, v) in &old {
+        match new.get(p) {
+            Some(nv) if nv != v => out.push((p.clone(), format!("require {p} {v} => {nv}"))),
+            Some(_) => {}
+            None => out.push((p.clone(), format!("- require {p} {v}"))),
+        }
+    }
+    for (p, v) in &new {
+        if !old.contains_key(p) {
+            out.push((p.clone(), format!("+ require {p} {v}")));
+        }
+    }
+    out.sort();
+    out.into_iter().map(|(_, l)| l).collect()
 }
 
 /// Copies directory `from` to `to` (files and directories; the universes have no links).

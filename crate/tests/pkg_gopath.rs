@@ -479,3 +479,25 @@ fn list_matches_go_list() {
         bad.join("\n")
     );
 }
+
+/// A `$GOROOT` that names no directory stops `list` and `lookup` with the go command's message
+/// instead of answering from a tree that is not there.
+#[test]
+fn missing_goroot_directory_is_the_go_commands_error() {
+    for args in [&["list", "fmt"][..], &["lookup", "fmt"][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_modscope"))
+            .args(args)
+            .env("GO111MODULE", "off")
+            .env("GOROOT", "/nonexistent-goroot")
+            .env("GOPATH", "/nonexistent-gopath")
+            .output()
+            .expect("running modscope");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "go: cannot find GOROOT directory: /nonexistent-goroot\n",
+            "{args:?}"
+        );
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}

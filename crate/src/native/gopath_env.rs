@@ -29,6 +29,13 @@ pub fn goroot() -> (String, GorootMode) {
     ("/usr/local/go".to_string(), GorootMode::Embedded)
 }
 
+/// The go command's complaint about `$GOROOT` when it names no directory
+/// (`cannot find GOROOT directory: DIR`), if it does.
+pub fn goroot_problem() -> Option<String> {
+    let g = var("GOROOT")?;
+    (!Path::new(&g).is_dir()).then(|| format!("cannot find GOROOT directory: {g}"))
+}
+
 /// The GOPATH entries: `$GOPATH` split on `:`, else `$HOME/go`.
 pub fn gopath() -> Vec<String> {
     match var("GOPATH") {

@@ -447,6 +447,13 @@ pub fn match_pattern(pattern: &str, name: &str) -> bool {
 /// Runs package-mode `list` with the configuration from the environment and returns its output
 /// instead of printing it.
 pub fn list_output(args: &PkgListArgs, cwd: &Path) -> PkgListOutput {
+    if let Some(e) = gopath_env::goroot_problem() {
+        return PkgListOutput {
+            stderr: format!("go: {e}\n"),
+            exit: 1,
+            ..Default::default()
+        };
+    }
     let cfg = gopath_env::config(args.tags.as_deref());
     list_output_with(args, cwd, &cfg)
 }

@@ -97,6 +97,10 @@ pub fn run(args: LookupArgs) -> Result<Outcome, CliError> {
     if args.from.is_none() && module_mode(&cwd) {
         return super::list::emit(output(&args, &cwd, None));
     }
+    if let Some(e) = gopath_env::goroot_problem() {
+        eprintln!("go: {e}");
+        return Ok(Outcome::Findings);
+    }
     let cfg = gopath_env::config(args.tags.as_deref());
     let clock = InstantClock::new();
     let roots = cfg.roots();

@@ -501,3 +501,67 @@ fn missing_goroot_directory_is_the_go_commands_error() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// A long import chain neither overflows the stack (the CLI lists on a thread with room for
+/// [`MAX_IMPORT_DEPTH`] levels) nor is cut short below that depth; past the lister's depth limit
+/// the package there gets an error instead of a crash.
+#[test]
+fn long_import_chains_are_listed_without_exhausting_the_stack() {
+    use modscope::pkg::list::{Lister, MAX_IMPORT_DEPTH};
+    const N: usize = 1200;
+    let dir = std::env::temp_dir().join(format!("modscope-chain-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for i in 0..N {
+        let d = dir.join(format!("src/p{i}"));
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let imp = if i + 1 < N {
+            format!("import _ \"p{}\"\n", i + 1)
+        } else {
+            String::new()
+        };
+        std::fs::write(d.join("x.go"), format!("package p{i}\n{imp}")).expect("write");
+    }
+    let tree = ListTree(dir.clone());
+    let cfg = GopathConfig {
+        goroot: String::new(),
+        goroot_mode: GorootMode::Embedded,
+        gopath: vec![dir.to_string_lossy().to_string()],
+        ctx: BuildContext::default(),
+    };
+    const { assert!(N < MAX_IMPORT_DEPTH) };
+    let args = PkgListArgs {
+        deps: true,
+        format: Some("{{.ImportPath}}".into()),
+        patterns: vec!["p0".into()],
+        ..Default::default()
+    };
+    let out = list_output_with(&args, &dir, &cfg);
+    assert_eq!((out.exit, out.stderr.as_str()), (0, ""));
+    assert_eq!(out.stdout.lines().count(), N);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some(format!("p{}", N - 1).as_str())
+    );
+
+    // With a small limit, the package at the limit carries the error.
+    let fs = modscope::native::fs::OsFs::new(&dir);
+    let clock = FrozenClock;
+    let mut r = Resolver::new(&fs, &cfg, Trace::off(), &clock);
+    let mut lister = Lister::new(&mut r).with_max_depth(5);
+    let root = lister.load_arg("p0", "/");
+    let pkgs = lister.output(&[root], true);
+    let errs: Vec<String> = pkgs
+        .iter()
+        .filter_map(|p| {
+            p.error
+                .as_ref()
+                .map(|e| format!("{} {}", p.import_path, e.err))
+        })
+        .collect();
+    assert_eq!(
+        errs,
+        vec!["p5 import chain deeper than 5 packages: not followed".to_string()]
+    );
+    assert_eq!(pkgs.len(), 6);
+    drop(tree);
+}

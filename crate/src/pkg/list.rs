@@ -12,6 +12,12 @@ use crate::pkg::load::{import_position, PkgError};
 use crate::pkg::record::{Package, PackageGraph};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How long an import chain the lister follows. Loading recurses once per import on the chain,
+/// so a longer one (which the go command would follow) gets an error on the package at this
+/// depth instead of exhausting the stack; the native CLI runs the listing on a thread whose stack
+/// holds this many levels.
+pub const MAX_IMPORT_DEPTH: usize = 10_000;
+
 /// A `go list` run over one resolver.
 pub struct Lister<'r, 'a> {
     resolver: &'r mut Resolver<'a>,
@@ -19,6 +25,7 @@ pub struct Lister<'r, 'a> {
     cwd: String,
     graph: PackageGraph,
     loading: BTreeSet<String>,
+    max_depth: usize,
 }
 
 impl<'r, 'a> Lister<'r, 'a> {
@@ -29,7 +36,14 @@ impl<'r, 'a> Lister<'r, 'a> {
             cwd: String::new(),
             graph: PackageGraph::default(),
             loading: BTreeSet::new(),
+            max_depth: MAX_IMPORT_DEPTH,
         }
+    }
+
+    /// Follows import chains only `depth` deep (default [`MAX_IMPORT_DEPTH`]).
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
     }
 
     /// Loads a command-line argument (an import path, or a relative path against `cwd`) and its
@@ -88,6 +102,15 @@ impl<'r, 'a> Lister<'r, 'a> {
             import_path: res.import_path.clone(),
             ..Default::default()
         };
+        if stack.len() >= self.max_depth {
+            let max = self.max_depth;
+            p.fail(
+                stack.to_vec(),
+                pos.unwrap_or_default(),
+                format!("import chain deeper than {max} packages: not followed"),
+            );
+            return self.graph.push(p);
+        }
         let found = match res.result {
             Ok(f) => f,
             Err(e) => {

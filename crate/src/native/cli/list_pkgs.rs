@@ -459,7 +459,28 @@ pub fn list_output(args: &PkgListArgs, cwd: &Path) -> PkgListOutput {
 }
 
 /// Runs package-mode `list` with an explicit GOROOT/GOPATH configuration.
+///
+/// Loading recurses along import chains, so it runs on a thread with a stack large enough for
+/// [`crate::pkg::list::MAX_IMPORT_DEPTH`] levels (reserved, not committed, until used).
 pub fn list_output_with(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> PkgListOutput {
+    const STACK: usize = 512 << 20;
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .name("list".into())
+            .stack_size(STACK)
+            .spawn_scoped(s, || list_output_on_stack(args, cwd, cfg))
+        {
+            Ok(h) => h.join().unwrap_or_else(|_| PkgListOutput {
+                stderr: "modscope: listing packages failed\n".into(),
+                exit: 1,
+                ..Default::default()
+            }),
+            Err(_) => list_output_on_stack(args, cwd, cfg),
+        }
+    })
+}
+
+fn list_output_on_stack(args: &PkgListArgs, cwd: &Path, cfg: &GopathConfig) -> PkgListOutput {
     let mut out = PkgListOutput::default();
     let clock = InstantClock::new();
     let roots = cfg.roots();

@@ -19,7 +19,7 @@
 use crate::module::{check_path, split_path_version};
 use crate::pkg::modload::{dir_in_module, ModuleRoot};
 use crate::pkg::stdlib::is_standard_import_path;
-use crate::source::{FileKind, Fs, ModuleSource};
+use crate::source::{FileKind, Fs, ModuleSource, SourceError};
 use crate::version::pseudo::{is_pseudo_version, is_zero_pseudo_version, zero_pseudo_version};
 use crate::version::semver;
 use std::cmp::Ordering;
@@ -177,6 +177,9 @@ impl QueryInputs<'_> {
                 .map(str::to_string)
                 .collect(),
             Err(e) if replaced && e.is_not_found() => Vec::new(),
+            // GOPROXY=off: the go command's error counts as "does not exist" and names no
+            // module.
+            Err(SourceError::Disabled { message }) => return Err(Fail::NotExist(message)),
             Err(e) => {
                 let message = format!("module {mpath}: {}", e.message());
                 return Err(if e.is_not_found() {
@@ -412,7 +415,7 @@ pub fn query_import(q: &QueryInputs<'_>, path: &str) -> Result<(String, String),
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Fetched, MemFs, SourceError};
+    use crate::source::{Fetched, MemFs};
     use std::collections::HashMap;
     use std::sync::Arc;
 
@@ -631,6 +634,48 @@ mod tests {
         // Not when the graph already selects a version at least as high.
         w.selected.push(("example.com/r".into(), "v0.5.0".into()));
         assert_eq!(w.query("example.com/r/p"), ok("example.com/r", "v1.0.0"));
+    }
+
+    /// `GOPROXY=off`.
+    struct Off;
+
+    impl ModuleSource for Off {
+        fn fetch(&self, _: &str, _: &str, _: FileKind) -> Result<Fetched, SourceError> {
+            Err(SourceError::Disabled {
+                message: "module lookup disabled by GOPROXY=off".into(),
+            })
+        }
+        fn describe(&self) -> String {
+            "off".into()
+        }
+    }
+
+    #[test]
+    fn proxy_off_is_cannot_find() {
+        let fs = MemFs::new();
+        let no = |_: &str, _: &str| false;
+        let none = |_: &str| None;
+        let fetch = |_: &str, _: &str| -> Result<(String, bool), FetchFail> {
+            Err(FetchFail {
+                message: "off".into(),
+                not_found: true,
+            })
+        };
+        let q = QueryInputs {
+            source: &Off,
+            fs: &fs,
+            main_paths: &[],
+            goroot: "/goroot",
+            replaced: &[],
+            excluded: &no,
+            selected: &none,
+            fetch: &fetch,
+            readonly: None,
+        };
+        assert_eq!(
+            query_import(&q, "example.com/nobody/y"),
+            Err("cannot find module providing package example.com/nobody/y: module lookup disabled by GOPROXY=off".into())
+        );
     }
 
     #[test]

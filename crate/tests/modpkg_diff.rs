@@ -33,6 +33,7 @@ use modscope::native::modload::LoadRequest;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
+use std::process::Command;
 
 /// Differences that are known and tracked, with why. A mismatch whose text contains the key is
 /// counted apart and printed, not failed on.
@@ -72,8 +73,15 @@ fn universe_args(i: usize, seed: u64) -> Vec<String> {
         ["1.17", "1.16", "1.19", "random"][(i / 3) % 4]
     ));
     if i % 2 == 0 {
+        // MODSCOPE_MODPKG_INJECT (comma-separated gen_universe.py error kinds) replaces the
+        // default kinds for wider local runs.
+        let kinds: Vec<String> = std::env::var("MODSCOPE_MODPKG_INJECT")
+            .ok()
+            .map(|v| v.split(',').map(str::to_string).collect())
+            .filter(|k: &Vec<String>| !k.is_empty())
+            .unwrap_or_else(|| INJECT.iter().map(|k| k.to_string()).collect());
         a.push("--inject".into());
-        a.push(INJECT[(i / 2) % INJECT.len()].to_string());
+        a.push(kinds[(i / 2) % kinds.len()].clone());
     }
     a
 }
@@ -585,6 +593,67 @@ fn missing_imports_are_found_in_the_proxy() {
             let theirs: Vec<String> = summary(&String::from_utf8_lossy(&g.stdout), &gp);
             assert_eq!(ours, theirs, "{patterns:?} against the go command");
         }
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// `mod why -m` lists its arguments before loading packages (Go 1.19 `modcmd/why.go`,
+/// `modload.ListModules`): an argument that is not a root of the pruned graph (here
+/// gitlab.example.dev/acme/nimbus/v2, whose required version main excludes) makes the go command
+/// load the full graph and start package loading from its raised roots, which changes the
+/// answer for github.com/umbrella/ember-yodel/drift. Found by seed 8, universe 32.
+#[test]
+fn mod_why_m_lists_the_modules_first() {
+    if common::go_command().is_none() {
+        return;
+    }
+    let root = oracle::temp_root("modpkg-why");
+    let args: Vec<String> = "--seed 800032 --modules 15 --p-go117 1 --excludes 1 --local-replaces 1 --replaces 0 --p-nested 0.4 --p-major 0.3 --main-go=1.19 --inject ambiguous-import"
+        .split(' ')
+        .map(str::to_string)
+        .collect();
+    let u = Universe::generate(root.join("u"), args, false);
+    let req = LoadRequest {
+        dir: u.main_dir(),
+        env: u.env(&[]),
+        build_mod_flag: None,
+        command: CmdKind::ModWhy,
+        go_override: None,
+    };
+    let drift = "github.com/umbrella/ember-yodel/drift";
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &[drift, "gitlab.example.dev/acme/nimbus/v2"],
+            "# github.com/umbrella/ember-yodel/drift\nexample.com/main\nexample.com/aperture/nectar\ngitlab.example.dev/acme/nimbus/v2\ngithub.com/umbrella/ember-yodel/drift\n",
+        ),
+        (
+            &[drift, "example.com/aperture/nectar"],
+            "# github.com/umbrella/ember-yodel/drift\n(main module does not need module github.com/umbrella/ember-yodel/drift)\n",
+        ),
+    ];
+    for (mods, want) in cases {
+        let mods: Vec<String> = mods.iter().map(|m| m.to_string()).collect();
+        let o = modscope::native::cli::mod_why::mod_why(&req, true, false, &mods);
+        assert!(o.stdout.starts_with(want), "{mods:?}: {}", o.stdout);
+        let copy = u.dir.join("main-copy");
+        let _ = std::fs::remove_dir_all(&copy);
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(u.main_dir())
+            .arg(&copy)
+            .status()
+            .expect("cp runs");
+        assert!(status.success());
+        let g = go_in(&u, &copy, "-mod=mod -modcacherw")
+            .args(["mod", "why", "-m"])
+            .args(&mods)
+            .output()
+            .expect("go runs");
+        assert_eq!(
+            String::from_utf8_lossy(&g.stdout),
+            o.stdout,
+            "{mods:?} against the go command"
+        );
     }
     let _ = std::fs::remove_dir_all(&root);
 }

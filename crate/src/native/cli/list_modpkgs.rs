@@ -247,6 +247,13 @@ fn list_vendor(
 
 /// Runs module-mode package `list` for `req` and returns what it prints.
 pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
+    list_packages_after(req, args, &[])
+}
+
+/// [`list_packages`] after the go command has listed `modules` (`go mod why -m` lists its
+/// arguments first, Go 1.19 `modload.ListModules`): when one of them is not a root of a pruned
+/// graph, the full graph is loaded and its raised roots are where package loading starts.
+pub fn list_packages_after(req: &LoadRequest, args: &PkgListArgs, modules: &[String]) -> CmdOutput {
     if let Some((main_dir, gomod)) = vendor_main(req) {
         return list_vendor(req, args, &main_dir, &gomod);
     }
@@ -290,7 +297,11 @@ pub fn list_packages(req: &LoadRequest, args: &PkgListArgs) -> CmdOutput {
         // Package loading starts from go.mod's roots, and the second lookup pass uses the full
         // graph of those roots: raising them first would drop the requirements of a root whose
         // version is raised (a pruned graph keeps every root's requirements).
-        if rs.pruning == crate::graph::load::Pruning::Pruned {
+        let listed_non_root = modules.iter().any(|m| {
+            !l.main_modules().any(|mm| &mm.path == m)
+                && !file_rs.roots.iter().any(|r| l.names.path_str(r.path) == m)
+        });
+        if rs.pruning == crate::graph::load::Pruning::Pruned && !listed_non_root {
             rs = file_rs.clone();
             let file_mg = l.read_mod_graph(rs.pruning, &rs.roots);
             if file_mg.find_error(&l.names).is_none() {

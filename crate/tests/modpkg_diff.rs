@@ -17,10 +17,11 @@
 //! `MODSCOPE_MODPKG_INJECT` (comma-separated `gen_universe.py` error kinds) replaces the
 //! injected kinds for wider local runs.
 //!
-//! Runs on 2026-11-26 (Go 1.19), `MODSCOPE_MODPKG_UNIVERSES=40`: seeds 1, 5, 6, 7, 9, 10 and 11
-//! agree on all 40 universes each. Seed 6 found the case-insensitive import collision (universe
-//! 2) and seed 8 the `mod why -m` listing rule (universe 32); both are fixed, with focused tests
-//! below (`mod_why_m_lists_the_modules_first`) and in `pkg::modlist`. Seed 21 with 20 universes
+//! Runs on 2026-11-26 (Go 1.19), `MODSCOPE_MODPKG_UNIVERSES=40`: seeds 1 to 12 agree on all 40
+//! universes each. Seed 6 found the case-insensitive import collision (universe 2) and seed 8
+//! the `mod why -m` listing rule (universe 32); both are fixed (seeds 6 and 8 were rerun after
+//! the fix), with focused tests below (`mod_why_m_lists_the_modules_first`) and in
+//! `pkg::modlist`. Seed 21 with 20 universes
 //! and `MODSCOPE_MODPKG_INJECT=missing-info,missing-version,missing-module,dep-missing-version,
 //! replace-missing-dir,path-mismatch,bad-gomod-syntax,noncanonical-version,self-require,
 //! dup-require` agrees too. Seed 5, universe 10 (a command-line package outside the main

@@ -46,11 +46,24 @@ struct Serve {
 
 impl Serve {
     fn start(env: &[(&str, String)], cwd: &Path) -> Serve {
+        Serve::start_with(env, cwd, None)
+    }
+
+    /// With `log`: run with `-x`, its stderr going to that file.
+    fn start_with(env: &[(&str, String)], cwd: &Path, log: Option<&Path>) -> Serve {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_modscope"));
         cmd.args(["serve", "-addr", "127.0.0.1:0", "--gopkg-cache"])
             .current_dir(cwd)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+            .stdout(Stdio::piped());
+        match log {
+            Some(f) => {
+                cmd.arg("-x")
+                    .stderr(Stdio::from(std::fs::File::create(f).unwrap()));
+            }
+            None => {
+                cmd.stderr(Stdio::null());
+            }
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -66,6 +79,17 @@ impl Serve {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_string();
         Serve { child, addr }
+    }
+
+    /// The status and body of `GET target`.
+    fn get(&self, target: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.write_all(format!("GET {target} HTTP/1.1\r\n\r\n").as_bytes())
+            .unwrap();
+        let mut buf = String::new();
+        s.read_to_string(&mut buf).unwrap();
+        let status = buf[9..12].parse().unwrap();
+        (status, buf[buf.find("\r\n\r\n").unwrap() + 4..].to_string())
     }
 
     fn lookup(&self, path: &str, from: Option<&Path>) -> Value {
@@ -348,4 +372,241 @@ fn an_overflowed_queue_rewalks_what_lookups_rely_on() {
     let d = g.begin();
     assert!(!d.overflow && d.events > 0, "{d:?}");
     assert!(lookup(&mut g, "example.com/c").is_err());
+}
+
+/// `modscope list` run fresh by the CLI with the linear scan (no index): stdout.
+fn cli_list(env: &[(&str, String)], cwd: &Path, args: &[&str]) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_modscope"));
+    cmd.arg("list").args(args).current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn kept_memos_answer_unchanged_requests_and_are_dropped_on_change() {
+    let t = TempTree::new("memos");
+    let main = |imports: &[&str]| {
+        let mut s = "package main\n\nimport (\n".to_string();
+        for i in imports {
+            s.push_str(&format!("\t_ \"{i}\"\n"));
+        }
+        s.push_str(")\n");
+        s
+    };
+    let imports = [
+        "example.com/a",
+        "example.com/b",
+        "example.com/renamed",
+        "example.com/new",
+    ];
+    t.write("gp/src/example.com/a/a.go", "package a\n");
+    t.write(
+        "gp/src/example.com/b/b.go",
+        "package b\n\nimport _ \"example.com/a\"\n",
+    );
+    t.write("gp/src/example.com/app/main.go", &main(&imports));
+    let env = vec![
+        ("GO111MODULE", "off".to_string()),
+        ("GOPATH", t.path("gp").display().to_string()),
+        ("GOEXPERIMENT", String::new()),
+        ("MODSCOPE_CACHE", t.path("cache").display().to_string()),
+    ];
+    let log = t.path("serve.log");
+    let srv = Serve::start_with(&env, &t.0, Some(&log));
+    let kept_lines = || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("answers kept from earlier requests"))
+            .count()
+    };
+    let check = |what: &str| {
+        let (status, body) = srv.get("/api/list?pkg=example.com/app&deps&e");
+        let want = cli_list(&env, &t.0, &["-json", "-deps", "-e", "example.com/app"]);
+        assert_eq!(status, 200, "{what}: {body}");
+        assert_eq!(body, want, "{what}");
+        body
+    };
+    let first = check("first request");
+    assert_eq!(kept_lines(), 0);
+    // Unchanged trees: every later request starts from the kept memos, with the same answer.
+    for n in 1..=3 {
+        assert_eq!(check("unchanged"), first);
+        assert_eq!(kept_lines(), n);
+    }
+    type Change<'t> = (&'static str, Box<dyn Fn() + 't>);
+    let changes: Vec<Change> = vec![
+        (
+            "added",
+            Box::new(|| t.write("gp/src/example.com/new/new.go", "package new\n")),
+        ),
+        (
+            "removed",
+            Box::new(|| std::fs::remove_dir_all(t.path("gp/src/example.com/a")).unwrap()),
+        ),
+        (
+            "renamed",
+            Box::new(|| {
+                std::fs::rename(
+                    t.path("gp/src/example.com/b"),
+                    t.path("gp/src/example.com/renamed"),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "vendor added",
+            Box::new(|| {
+                t.write(
+                    "gp/src/example.com/app/vendor/example.com/a/a.go",
+                    "package a\n",
+                )
+            }),
+        ),
+    ];
+    let mut last = first;
+    for (what, change) in changes {
+        let kept = kept_lines();
+        change();
+        // The request after a change runs without the memos and sees it ...
+        let now = check(what);
+        assert_ne!(now, last, "{what}: the answer did not change");
+        assert_eq!(kept_lines(), kept, "{what}: memos kept across a change");
+        // ... and the one after it is answered from the memos refilled since.
+        assert_eq!(check(what), now);
+        assert_eq!(kept_lines(), kept + 1, "{what}");
+        last = now;
+    }
+    assert!(last.contains("example.com/app/vendor/example.com/a"));
+}
+
+#[test]
+fn kept_memos_skip_the_index_and_follow_it_across_changes() {
+    let t = TempTree::new("memos-inproc");
+    for i in 0..10 {
+        t.write(&format!("gp/src/example.com/p{i}/p.go"), "package p\n");
+    }
+    t.write("gp/src/example.com/app/main.go", "package main\n");
+    let cfg = GopathConfig {
+        goroot: t.path("goroot").display().to_string(),
+        goroot_mode: GorootMode::Fs,
+        gopath: vec![t.path("gp").display().to_string()],
+        ctx: BuildContext::default(),
+    };
+    std::env::set_var("MODSCOPE_CACHE", t.path("cache"));
+    let roots = cfg.roots();
+    let clock = modscope::clock::FrozenClock;
+    let mut trace = Trace::off();
+    let mut g = WatchedGopkg::open(&roots, &mut trace, &clock, 2);
+    assert!(g.watching(), "{:?}", g.fallback_reason);
+    let app = t.path("gp/src/example.com/app").display().to_string();
+    let paths: Vec<String> = (0..10)
+        .map(|i| format!("example.com/p{i}"))
+        .chain(["example.com/v".to_string(), "example.com/gone".to_string()])
+        .collect();
+    // One request as serve runs it: drain, the kept memos in, the answers, the memos out.
+    let request = |g: &mut WatchedGopkg| {
+        let d = g.begin();
+        let memos = g.take_memos();
+        let (fs, ix) = g.parts(&t.0);
+        let mut r = Resolver::new(&fs, &cfg, Trace::off(), &clock).with_index_and_memos(ix, memos);
+        let (import_path, root) = r.dir_to_import_path(&app);
+        let imp = Importer {
+            import_path,
+            dir: app.clone(),
+            root,
+        };
+        let out: Vec<_> = paths
+            .iter()
+            .map(|p| {
+                let res = r.resolve(p, Some(&imp));
+                (
+                    res.import_path,
+                    res.result.map(|f| f.dir).map_err(|e| e.to_string()),
+                )
+            })
+            .collect();
+        let m = r.take_memos();
+        drop(fs);
+        g.keep_memos(m);
+        (d, out)
+    };
+    // The answers of the linear scan over the same trees (the watched index left alone).
+    let scan = || {
+        let fs = OsFs::new(&t.0);
+        let mut r = Resolver::new(&fs, &cfg, Trace::off(), &clock);
+        let (import_path, root) = r.dir_to_import_path(&app);
+        let imp = Importer {
+            import_path,
+            dir: app.clone(),
+            root,
+        };
+        paths
+            .iter()
+            .map(|p| {
+                let res = r.resolve(p, Some(&imp));
+                (
+                    res.import_path,
+                    res.result.map(|f| f.dir).map_err(|e| e.to_string()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (d, first) = request(&mut g);
+    assert_eq!(d.kept_answers, 0);
+    assert_eq!(first, scan());
+    let (d, _) = request(&mut g);
+    assert_eq!(d.kept_answers, paths.len());
+    // Kept memos answer every lookup of an unchanged request: the index is asked only where
+    // the importer's directory lies (`dir_to_import_path`), never for a lookup.
+    for _ in 0..3 {
+        let probes = g.index.stats.probes;
+        let (d, again) = request(&mut g);
+        assert_eq!(d.kept_answers, paths.len());
+        assert_eq!(again, first);
+        assert!(
+            g.index.stats.probes - probes <= 1,
+            "{}",
+            g.index.stats.probes - probes
+        );
+    }
+    let changes: Vec<Box<dyn Fn()>> = vec![
+        Box::new(|| t.write("gp/src/example.com/gone/g.go", "package gone\n")),
+        Box::new(|| std::fs::remove_dir_all(t.path("gp/src/example.com/p3")).unwrap()),
+        Box::new(|| {
+            std::fs::rename(
+                t.path("gp/src/example.com/p4"),
+                t.path("gp/src/example.com/p9x"),
+            )
+            .unwrap()
+        }),
+        Box::new(|| {
+            t.write(
+                "gp/src/example.com/app/vendor/example.com/v/v.go",
+                "package v\n",
+            )
+        }),
+        Box::new(|| {
+            t.write(
+                "gp/src/example.com/app/vendor/example.com/p5/p.go",
+                "package p\n",
+            )
+        }),
+    ];
+    let mut last = first;
+    for (i, change) in changes.into_iter().enumerate() {
+        change();
+        let (d, now) = request(&mut g);
+        assert!(d.events > 0 && d.kept_answers == 0, "change {i}: {d:?}");
+        assert_eq!(now, scan(), "change {i}");
+        assert_ne!(now, last, "change {i}");
+        // The request after it starts from the memos refilled since (those filled before a
+        // rebuild inside that request were dropped with it).
+        let (d, again) = request(&mut g);
+        assert!(d.kept_answers > 0, "change {i}");
+        assert_eq!(again, now, "change {i}");
+        last = now;
+    }
 }

@@ -165,8 +165,18 @@ impl Server {
         let cwd = self.cwd.clone();
         let out = match self.begin_gopkg() {
             Some(g) => {
+                let mut memos = g.take_memos();
                 let (fs, ix) = g.parts(&cwd);
-                crate::native::cli::lookup::output_with_fs(&args, &cwd, &fs, Some(ix))
+                let out = crate::native::cli::lookup::output_with_memos(
+                    &args,
+                    &cwd,
+                    &fs,
+                    Some(ix),
+                    &mut memos,
+                );
+                drop(fs);
+                g.keep_memos(memos);
+                out
             }
             None => crate::native::cli::lookup::output(&args, &cwd, None),
         };
@@ -182,6 +192,11 @@ impl Server {
         if x {
             if d.fallback {
                 eprintln!("# gopkg watch: no watches, stat checks for this request");
+            } else if d.kept_answers > 0 {
+                eprintln!(
+                    "# gopkg watch: no notifications, {} answers kept from earlier requests",
+                    d.kept_answers
+                );
             } else if d.events > 0 {
                 eprintln!(
                     "# gopkg watch: {} notifications{}, {} records to re-check",
@@ -223,14 +238,19 @@ impl Server {
             let listed = match self.begin_gopkg() {
                 Some(g) => {
                     let cfg = crate::native::gopath_env::config(pargs.tags.as_deref());
+                    let mut memos = g.take_memos();
                     let (fs, ix) = g.parts(&cwd);
-                    crate::native::cli::list_pkgs::list_output_index(
+                    let listed = crate::native::cli::list_pkgs::list_output_memos(
                         &pargs,
                         &cwd,
                         &cfg,
                         &fs,
                         Some(ix),
-                    )
+                        &mut memos,
+                    );
+                    drop(fs);
+                    g.keep_memos(memos);
+                    listed
                 }
                 None => crate::native::cli::list_pkgs::list_output(&pargs, &cwd),
             };

@@ -52,7 +52,7 @@
 use crate::clock::Clock;
 use crate::native::fs::OsFs;
 use crate::native::gopkg_index_store;
-use crate::pkg::gopath::Root;
+use crate::pkg::gopath::{ResolverMemos, Root};
 use crate::pkg::index::{FxMap, GopkgIndex};
 use crate::report::trace::Trace;
 use crate::source::{DirEntry, Fs, FsError, Metadata};
@@ -349,6 +349,9 @@ pub struct Drained {
     pub overflow: bool,
     /// Whether this request runs with stat checks (no watches).
     pub fallback: bool,
+    /// Final answers memoised by earlier requests and kept for this one (0 when they were
+    /// dropped: see [`WatchedGopkg::take_memos`]).
+    pub kept_answers: usize,
 }
 
 /// The gopkg index of a long-running process, kept current by inotify.
@@ -361,6 +364,23 @@ pub struct WatchedGopkg {
     pub setup: SetupStats,
     /// Why watching stopped (the process falls back to stat checks), once it has.
     pub fallback_reason: Option<String>,
+    /// The lookups' memos, kept from one request to the next.
+    ///
+    /// Why this is sound: every memo (answers per importer context, vendor chains, go.mod
+    /// facts per directory level, go.mod module paths) is a function of the index's records
+    /// and of the configuration (roots, build context), nothing else; the configuration is
+    /// fixed for the process. A record changes only (a) when a notification is applied in
+    /// [`WatchedGopkg::begin`] — then the memos are dropped before the request's lookups run,
+    /// whatever the notification was, and always on overflow; or (b) when a lookup re-walks a
+    /// subtree, which bumps [`GopkgIndex::generation`] — the resolver drops its memos at
+    /// once, [`Resolver::take_memos`] returns none filled under an older generation, and
+    /// [`Resolver::with_index_and_memos`] uses none whose generation is not the index's. A
+    /// memo hit skips the probes that would have re-checked a record, so without watches (stat
+    /// checks per request: nothing says what changed) memos are never kept.
+    ///
+    /// [`Resolver::take_memos`]: crate::pkg::gopath::Resolver::take_memos
+    /// [`Resolver::with_index_and_memos`]: crate::pkg::gopath::Resolver::with_index_and_memos
+    memos: ResolverMemos,
 }
 
 /// `/proc/sys/fs/inotify/max_user_watches`, when readable.
@@ -439,6 +459,7 @@ impl WatchedGopkg {
                 validate_ns: t3 - t2,
             },
             fallback_reason,
+            memos: ResolverMemos::default(),
         }
     }
 
@@ -462,6 +483,7 @@ impl WatchedGopkg {
         let mut notify = self.notify.borrow_mut();
         let Some(n) = notify.as_mut() else {
             d.fallback = true;
+            self.memos = ResolverMemos::default();
             self.index.new_session();
             return d;
         };
@@ -503,7 +525,37 @@ impl WatchedGopkg {
                 }
             }
         }
+        if d.events > 0 || d.overflow || d.fallback {
+            self.memos = ResolverMemos::default();
+        }
+        d.kept_answers = self.memos.answers();
         d
+    }
+
+    /// The memos kept from the previous request, to pass to
+    /// [`Resolver::with_index_and_memos`] with [`WatchedGopkg::parts`]; empty after
+    /// [`WatchedGopkg::begin`] applied any notification, and always without watches.
+    ///
+    /// [`Resolver::with_index_and_memos`]: crate::pkg::gopath::Resolver::with_index_and_memos
+    pub fn take_memos(&mut self) -> ResolverMemos {
+        let m = std::mem::take(&mut self.memos);
+        if self.watching() {
+            m
+        } else {
+            ResolverMemos::default()
+        }
+    }
+
+    /// Keeps a finished request's memos ([`Resolver::take_memos`]) for the next request; they
+    /// are dropped without watches.
+    ///
+    /// [`Resolver::take_memos`]: crate::pkg::gopath::Resolver::take_memos
+    pub fn keep_memos(&mut self, memos: ResolverMemos) {
+        self.memos = if self.watching() {
+            memos
+        } else {
+            ResolverMemos::default()
+        };
     }
 
     /// The file system for this request's lookups (adds watches to directories it lists) and

@@ -229,6 +229,42 @@ pub struct Resolver<'a> {
     last: Option<Resolution>,
 }
 
+/// The memos a [`Resolver`] with the gopkg index fills, taken out of one resolver
+/// ([`Resolver::take_memos`]) to hand to the next over the same index
+/// ([`Resolver::with_index_and_memos`]).
+///
+/// They are functions of the index's records (stamped with [`GopkgIndex::generation`]) and the
+/// resolver's configuration only: they carry both stamps and are used only under the same
+/// generation and an equal configuration; a holder must still drop them whenever the trees may
+/// have changed without the index knowing (see `native::watch`).
+#[derive(Debug, Default)]
+pub struct ResolverMemos {
+    config: Option<GopathConfig>,
+    vendor_chains: FxMap<String, Rc<[String]>>,
+    go_mods: FxMap<String, String>,
+    memo: AnswerMemo,
+    levels: Vec<LevelMemo>,
+}
+
+impl ResolverMemos {
+    /// Number of memoised final answers.
+    pub fn answers(&self) -> usize {
+        self.memo.answers.len()
+    }
+
+    /// Whether nothing is memoised.
+    pub fn is_empty(&self) -> bool {
+        self.memo.answers.is_empty()
+            && self.memo.by_dir.is_empty()
+            && self.vendor_chains.is_empty()
+            && self.go_mods.is_empty()
+            && self
+                .levels
+                .iter()
+                .all(|l| l.chains.is_empty() && l.go_mod.is_empty())
+    }
+}
+
 /// Everything about an importer that a lookup's answer depends on, besides the import path and
 /// the trees: importers with equal contexts get equal answers for the same path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -411,6 +447,43 @@ impl<'a> Resolver<'a> {
             })
             .collect();
         self
+    }
+
+    /// Routes every probe through the gopkg index, starting from `memos` taken from an earlier
+    /// resolver over the same index and configuration (see [`ResolverMemos`]). Memos filled
+    /// under another index generation or another configuration are not used.
+    pub fn with_index_and_memos(self, index: &'a mut GopkgIndex, memos: ResolverMemos) -> Self {
+        let same_config = memos.config.as_ref().is_some_and(|c| {
+            c.goroot == self.cfg.goroot
+                && c.goroot_mode == self.cfg.goroot_mode
+                && c.gopath == self.cfg.gopath
+                && c.ctx == self.cfg.ctx
+        });
+        if !same_config || memos.is_empty() || memos.memo.generation != index.generation() {
+            return self.with_index(index);
+        }
+        let mut r = self;
+        r.index = Some(index);
+        r.vendor_chains = memos.vendor_chains;
+        r.go_mods = memos.go_mods;
+        r.memo = memos.memo;
+        r.levels = memos.levels;
+        r
+    }
+
+    /// Ends the resolver and returns its memos; empty when they were filled under an index
+    /// generation other than the current one (a subtree was re-walked after they were filled).
+    pub fn take_memos(self) -> ResolverMemos {
+        if self.index.is_none() || self.memo.generation != self.index_generation() {
+            return ResolverMemos::default();
+        }
+        ResolverMemos {
+            config: Some(self.cfg.clone()),
+            vendor_chains: self.vendor_chains,
+            go_mods: self.go_mods,
+            memo: self.memo,
+            levels: self.levels,
+        }
     }
 
     /// The roots in search order.

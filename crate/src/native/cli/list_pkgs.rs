@@ -16,7 +16,7 @@ use crate::graph::list::ModulePublic;
 use crate::native::fs::OsFs;
 use crate::native::gopath_env::{self, InstantClock};
 use crate::native::gopkg_index_store;
-use crate::pkg::gopath::{GopathConfig, Resolver};
+use crate::pkg::gopath::{GopathConfig, Resolver, ResolverMemos};
 use crate::pkg::list::Lister;
 use crate::pkg::load::{load_dir, PkgError};
 use crate::pkg::record::{Package, PackageError};
@@ -525,6 +525,19 @@ pub fn list_output_index(
     fs: &dyn crate::source::Fs,
     index: Option<&mut crate::pkg::index::GopkgIndex>,
 ) -> PkgListOutput {
+    list_output_memos(args, cwd, cfg, fs, index, &mut ResolverMemos::default())
+}
+
+/// [`list_output_index`] starting from `memos` (kept from an earlier run over the same index
+/// and configuration, see [`ResolverMemos`]) and leaving this run's memos in it.
+pub fn list_output_memos(
+    args: &PkgListArgs,
+    cwd: &Path,
+    cfg: &GopathConfig,
+    fs: &dyn crate::source::Fs,
+    index: Option<&mut crate::pkg::index::GopkgIndex>,
+    memos: &mut ResolverMemos,
+) -> PkgListOutput {
     let mut out = PkgListOutput::default();
     let clock = InstantClock::new();
     let roots = cfg.roots();
@@ -535,7 +548,7 @@ pub fn list_output_index(
     };
     let mut resolver = Resolver::new(fs, cfg, trace, &clock);
     if let Some(ix) = index {
-        resolver = resolver.with_index(ix);
+        resolver = resolver.with_index_and_memos(ix, std::mem::take(memos));
     }
     let cwd_s = crate::source::clean_path(&cwd.to_string_lossy());
     let mut lister = Lister::new(&mut resolver);
@@ -645,7 +658,7 @@ pub fn list_output_index(
             out.stderr.push('\n');
         }
     }
-    drop(resolver);
+    *memos = resolver.take_memos();
     // Without -e, as go list: a named package's error is printed and ends the run before any
     // output; with -deps, every listed package's error is printed, then the list, and the exit
     // status is 1.

@@ -7,7 +7,7 @@ use super::{CliError, Outcome};
 use crate::native::fs::OsFs;
 use crate::native::gopath_env::{self, InstantClock};
 use crate::native::gopkg_index_store;
-use crate::pkg::gopath::{is_local_import, Importer, Resolution, Resolver};
+use crate::pkg::gopath::{is_local_import, Importer, Resolution, Resolver, ResolverMemos};
 use crate::pkg::index::GopkgIndex;
 use crate::report::trace::{Event, EventKind, Trace};
 use crate::source::Fs;
@@ -145,6 +145,18 @@ pub fn output_with_fs(
     fs: &dyn Fs,
     index: Option<&mut GopkgIndex>,
 ) -> CmdOutput {
+    output_with_memos(args, cwd, fs, index, &mut ResolverMemos::default())
+}
+
+/// [`output_with_fs`] starting from `memos` (kept from an earlier run over the same index and
+/// configuration, see [`ResolverMemos`]) and leaving this run's memos in it.
+pub fn output_with_memos(
+    args: &LookupArgs,
+    cwd: &Path,
+    fs: &dyn Fs,
+    index: Option<&mut GopkgIndex>,
+    memos: &mut ResolverMemos,
+) -> CmdOutput {
     if args.from.is_none() && module_mode(cwd) {
         // Module mode: the build list's candidate modules and their probes (SPEC E.1), printed
         // as `# lookup …` steps, then each import path (errors with -e semantics).
@@ -166,7 +178,7 @@ pub fn output_with_fs(
     let clock = InstantClock::new();
     let mut resolver = Resolver::new(fs, &cfg, Trace::recording(), &clock);
     if let Some(ix) = index {
-        resolver = resolver.with_index(ix);
+        resolver = resolver.with_index_and_memos(ix, std::mem::take(memos));
     }
     let cwd_s = crate::source::clean_path(&cwd.to_string_lossy());
     let importer = args.from.as_ref().map(|d| {
@@ -270,6 +282,7 @@ pub fn output_with_fs(
         o.push('\n');
     }
     out.exit = u8::from(failed);
+    *memos = resolver.take_memos();
     out
 }
 

@@ -577,6 +577,10 @@ impl Inner {
 }
 
 impl ModFileCache for ModfileCache {
+    fn has_go_mod_sum(&self, path: &str, version: &str) -> bool {
+        self.lock().sums.has_h1(path, version)
+    }
+
     fn size_hint(&self) -> usize {
         self.lock().sums.len()
     }

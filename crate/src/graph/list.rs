@@ -302,16 +302,25 @@ fn complete(loader: &mut Loader<'_>, cache: &dyn CachePaths, m: &mut ModulePubli
             Err(e) => m.error = Some(ModuleInfoError { err: e }),
         }
     }
-    let read = loader.raw_summary(mv);
-    if m.go_version.is_empty() {
-        if let Ok(s) = &read {
-            if let Some(g) = &s.go {
-                m.go_version = go119_dependency_go(g).to_string();
+    // As the go command's `checksumOk("/go.mod")`: outside -mod=mod, a module version's go.mod
+    // is described (its go version, its GoMod path) only when go.sum records it.
+    let go_mod_sum_ok = m.version.is_empty()
+        || loader.options().build_mod == super::load::BuildMod::Mod
+        || loader
+            .modfile_cache()
+            .is_none_or(|c| c.has_go_mod_sum(&m.path, &m.version));
+    if go_mod_sum_ok {
+        let read = loader.raw_summary(mv);
+        if m.go_version.is_empty() {
+            if let Ok(s) = &read {
+                if let Some(g) = &s.go {
+                    m.go_version = go119_dependency_go(g).to_string();
+                }
             }
         }
     }
     if !m.version.is_empty() {
-        if loader.has_mod(mv) {
+        if go_mod_sum_ok && loader.has_mod(mv) {
             if let Some(p) = cache.go_mod_path(&m.path, &m.version) {
                 m.go_mod = p;
             }

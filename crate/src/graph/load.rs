@@ -218,6 +218,13 @@ pub trait ModFileCache {
         let _ = (path, version);
         false
     }
+    /// True when go.sum (in a workspace: go.work.sum or a module's go.sum) records an `h1:`
+    /// hash for `path version/go.mod` (the go command's `modfetch.HaveSum`). The default, for
+    /// loaders with no go.sum to consult: true.
+    fn has_go_mod_sum(&self, path: &str, version: &str) -> bool {
+        let _ = (path, version);
+        true
+    }
     /// About how many module go.mod files a full graph load will read (go.sum's `/go.mod`
     /// lines), to size tables up front; 0 when unknown (the default).
     fn size_hint(&self) -> usize {

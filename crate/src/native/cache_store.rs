@@ -892,6 +892,26 @@ fn record_run(key: ContentHash, files: Option<Vec<(String, FileStamp)>>) {
     });
 }
 
+/// Appends `data` to `text` as UTF-8, invalid sequences replaced (as `from_utf8_lossy`), with
+/// the fast validity check first.
+fn push_text(text: &mut String, data: &[u8]) {
+    match std::str::from_utf8(data) {
+        Ok(s) => text.push_str(s),
+        Err(_) => text.push_str(&String::from_utf8_lossy(data)),
+    }
+}
+
+/// [`push_text`] for bytes it may keep: into an empty `text` a valid file moves without a copy.
+fn append_text(text: &mut String, data: Vec<u8>) {
+    if !text.is_empty() {
+        return push_text(text, &data);
+    }
+    *text = match String::from_utf8(data) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+}
+
 /// One run's use of the modfile cache: the cache object the loader consults and, when the cache
 /// is on, the directory it persists to. With the cache off the session still verifies
 /// dependency go.mod files against go.sum, as the go command does, and reads and writes nothing.
@@ -912,22 +932,43 @@ impl Session {
     /// Opens the session for a run over `files`; `root` is the cache directory when the cache is
     /// on, `None` when it is off.
     pub fn open(files: &MainFiles, root: Option<PathBuf>) -> Session {
-        let mut parts: Vec<Vec<u8>> = Vec::new();
         let read = |p: &Path| std::fs::read(p).unwrap_or_default();
+        // go.sum files are read as one text (a workspace's go.work.sum and its modules' go.sum
+        // files together), reported under the first one's name.
+        let sum_name = files
+            .gosums
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let Some(root) = root else {
+            // With the cache off only go.sum is needed: no snapshot key, no main go.mod bytes,
+            // and a single valid go.sum becomes the text without a copy.
+            let mut sum_text = String::new();
+            for p in &files.gosums {
+                append_text(&mut sum_text, read(p));
+                sum_text.push('\n');
+            }
+            let cache = ModfileCache::verify_only();
+            cache.set_gosum_text(&sum_name, &sum_text);
+            return Session {
+                cache,
+                dir: None,
+                tier: None,
+                key: ContentHash([0; 32]),
+                place: ContentHash([0; 32]),
+                snapshot_loaded: false,
+                warnings: Vec::new(),
+            };
+        };
+        let mut parts: Vec<Vec<u8>> = Vec::new();
         for p in &files.gomods {
             parts.push(read(p));
         }
         parts.push(files.gowork.as_deref().map(read).unwrap_or_default());
-        // go.sum files are read as one text (a workspace's go.work.sum and its modules' go.sum
-        // files together), reported under the first one's name.
-        let mut sum_name = String::new();
         let mut sum_text = String::new();
         for p in &files.gosums {
             let data = read(p);
-            if sum_name.is_empty() {
-                sum_name = p.display().to_string();
-            }
-            sum_text.push_str(&String::from_utf8_lossy(&data));
+            push_text(&mut sum_text, &data);
             sum_text.push('\n');
             parts.push(data);
         }
@@ -942,19 +983,6 @@ impl Session {
             place.update(s.as_bytes());
         }
         let place = ContentHash(*place.finalize().as_bytes());
-        let Some(root) = root else {
-            let cache = ModfileCache::verify_only();
-            set_sum(&cache);
-            return Session {
-                cache,
-                dir: None,
-                tier: None,
-                key,
-                place,
-                snapshot_loaded: false,
-                warnings: Vec::new(),
-            };
-        };
         let dir = CacheDir::new(root);
         let tier = Arc::new(std::sync::Mutex::new(DirTier::new(dir.clone())));
         let cache =

@@ -43,6 +43,17 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
+/// The load request for the universe's main module with its environment, as `command`.
+fn load_request(u: &Universe, command: CmdKind) -> LoadRequest {
+    LoadRequest {
+        dir: u.main_dir(),
+        env: u.env(&[]),
+        build_mod_flag: None,
+        command,
+        go_override: None,
+    }
+}
+
 /// Differences that are known and tracked, with why. A mismatch whose text contains the key is
 /// counted apart and printed, not failed on.
 const KNOWN_GAPS: &[(&str, &str)] = &[];
@@ -269,13 +280,7 @@ fn run_one(i: usize, seed: u64, root: &Path) -> (usize, Vec<String>) {
         resolve.join(","),
     ]);
     let pairs = u.pairs();
-    let req = LoadRequest {
-        dir: u.main_dir(),
-        env: u.env(&[]),
-        build_mod_flag: None,
-        command: CmdKind::List,
-        go_override: None,
-    };
+    let req = load_request(&u, CmdKind::List);
     let mut mism = Vec::new();
     let mut n = 0;
     let tag = format!("universe {} ({})", dir.display(), u.args.join(" "));
@@ -514,13 +519,7 @@ fn missing_imports_are_found_in_the_proxy() {
         args: Vec::new(),
         ws: false,
     };
-    let req = LoadRequest {
-        dir: u.main_dir(),
-        env: u.env(&[]),
-        build_mod_flag: None,
-        command: CmdKind::List,
-        go_override: None,
-    };
+    let req = load_request(&u, CmdKind::List);
     let pairs = u.pairs();
     let summary = |stdout: &str, pairs: &[(String, &str)]| -> Vec<String> {
         oracle::json_stream(stdout)
@@ -621,13 +620,7 @@ fn mod_why_m_lists_the_modules_first() {
         .map(str::to_string)
         .collect();
     let u = Universe::generate(root.join("u"), args, false);
-    let req = LoadRequest {
-        dir: u.main_dir(),
-        env: u.env(&[]),
-        build_mod_flag: None,
-        command: CmdKind::ModWhy,
-        go_override: None,
-    };
+    let req = load_request(&u, CmdKind::ModWhy);
     let drift = "github.com/umbrella/ember-yodel/drift";
     let cases: [(&[&str], &str); 2] = [
         (

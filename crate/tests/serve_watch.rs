@@ -3,13 +3,15 @@
 //! second answer equals the scan's (a fresh CLI run without the index) and its steps show the
 //! rebuild. In-process, the same index answers repeated lookups with no `stat` at all.
 
+mod common;
+
 use modscope::native::fs::OsFs;
 use modscope::native::watch::WatchedGopkg;
 use modscope::pkg::constraint::BuildContext;
 use modscope::pkg::gopath::{GopathConfig, GorootMode, Importer, Resolver};
 use modscope::report::trace::Trace;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -37,6 +39,22 @@ impl Drop for TempTree {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// The GOPATH `<t>/gp` (GOROOT `<t>/goroot`, module cache `<t>/cache`) and its roots opened as
+/// a watched index, which must be watching.
+fn watched_gopath(t: &TempTree) -> (GopathConfig, WatchedGopkg) {
+    let cfg = GopathConfig {
+        goroot: t.path("goroot").display().to_string(),
+        goroot_mode: GorootMode::Fs,
+        gopath: vec![t.path("gp").display().to_string()],
+        ctx: BuildContext::default(),
+    };
+    std::env::set_var("MODSCOPE_CACHE", t.path("cache"));
+    let mut trace = Trace::off();
+    let g = WatchedGopkg::open(&cfg.roots(), &mut trace, &modscope::clock::FrozenClock, 2);
+    assert!(g.watching(), "{:?}", g.fallback_reason);
+    (cfg, g)
 }
 
 struct Serve {
@@ -67,17 +85,7 @@ impl Serve {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("modscope serve: http://")
-            .and_then(|r| r.strip_suffix('/'))
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let (child, addr) = common::serve::spawn(&mut cmd);
         Serve { child, addr }
     }
 
@@ -252,18 +260,8 @@ fn unchanged_trees_need_no_stat_per_request() {
         "package v\n",
     );
     t.write("gp/src/example.com/app/main.go", "package main\n");
-    let cfg = GopathConfig {
-        goroot: t.path("goroot").display().to_string(),
-        goroot_mode: GorootMode::Fs,
-        gopath: vec![t.path("gp").display().to_string()],
-        ctx: BuildContext::default(),
-    };
-    std::env::set_var("MODSCOPE_CACHE", t.path("cache"));
-    let roots = cfg.roots();
+    let (cfg, mut g) = watched_gopath(&t);
     let clock = modscope::clock::FrozenClock;
-    let mut trace = Trace::off();
-    let mut g = WatchedGopkg::open(&roots, &mut trace, &clock, 2);
-    assert!(g.watching(), "{:?}", g.fallback_reason);
     assert_eq!(g.setup.watches, g.setup.dirs);
     let app = t.path("gp/src/example.com/app").display().to_string();
     let run = |g: &mut WatchedGopkg| {
@@ -318,18 +316,8 @@ fn an_overflowed_queue_rewalks_what_lookups_rely_on() {
     let t = TempTree::new("overflow");
     t.write("gp/src/example.com/a/a.go", "package a\n");
     t.write("gp/src/example.com/b/b.go", "package b\n");
-    let cfg = GopathConfig {
-        goroot: t.path("goroot").display().to_string(),
-        goroot_mode: GorootMode::Fs,
-        gopath: vec![t.path("gp").display().to_string()],
-        ctx: BuildContext::default(),
-    };
-    std::env::set_var("MODSCOPE_CACHE", t.path("cache"));
-    let roots = cfg.roots();
+    let (cfg, mut g) = watched_gopath(&t);
     let clock = modscope::clock::FrozenClock;
-    let mut trace = Trace::off();
-    let mut g = WatchedGopkg::open(&roots, &mut trace, &clock, 2);
-    assert!(g.watching(), "{:?}", g.fallback_reason);
     let lookup = |g: &mut WatchedGopkg, p: &str| {
         let (fs, ix) = g.parts(&t.0);
         let mut r = Resolver::new(&fs, &cfg, Trace::off(), &clock).with_index(ix);
@@ -489,18 +477,8 @@ fn kept_memos_skip_the_index_and_follow_it_across_changes() {
         t.write(&format!("gp/src/example.com/p{i}/p.go"), "package p\n");
     }
     t.write("gp/src/example.com/app/main.go", "package main\n");
-    let cfg = GopathConfig {
-        goroot: t.path("goroot").display().to_string(),
-        goroot_mode: GorootMode::Fs,
-        gopath: vec![t.path("gp").display().to_string()],
-        ctx: BuildContext::default(),
-    };
-    std::env::set_var("MODSCOPE_CACHE", t.path("cache"));
-    let roots = cfg.roots();
+    let (cfg, mut g) = watched_gopath(&t);
     let clock = modscope::clock::FrozenClock;
-    let mut trace = Trace::off();
-    let mut g = WatchedGopkg::open(&roots, &mut trace, &clock, 2);
-    assert!(g.watching(), "{:?}", g.fallback_reason);
     let app = t.path("gp/src/example.com/app").display().to_string();
     let paths: Vec<String> = (0..10)
         .map(|i| format!("example.com/p{i}"))

@@ -486,18 +486,14 @@ mod tests {
     use super::*;
     use crate::source::MemFs;
 
-    #[test]
-    fn deps_errors_and_order() {
-        let mut fs = MemFs::new();
-        fs.insert(
-            "/main/main.go",
-            b"package app\n\nimport (\n\t\"example.com/a\"\n\t\"example.com/nope\"\n)\n".to_vec(),
-        );
-        fs.insert(
-            "/mc/a@v1.0.0/a.go",
-            b"package a\n\nimport \"example.com/a/b\"\n".to_vec(),
-        );
-        fs.insert("/mc/a@v1.0.0/b/b.go", b"package b\n".to_vec());
+    /// Runs `f` on a lister over `fs` whose build list is the main module `example.com/main` in
+    /// `/main` and the dependency `example.com/<dep>` v1.0.0 in `/mc/<dep>@v1.0.0`.
+    fn with_lister<R>(
+        fs: &MemFs,
+        dep: &str,
+        trace: Trace,
+        f: impl FnOnce(&mut ModLister<'_>) -> R,
+    ) -> R {
         let bl = vec![
             ModuleRoot {
                 path: "example.com/main".into(),
@@ -506,9 +502,9 @@ mod tests {
                 local: true,
             },
             ModuleRoot {
-                path: "example.com/a".into(),
+                path: format!("example.com/{dep}"),
                 version: "v1.0.0".into(),
-                dir: Some("/mc/a@v1.0.0".into()),
+                dir: Some(format!("/mc/{dep}@v1.0.0")),
                 local: false,
             },
         ];
@@ -521,7 +517,7 @@ mod tests {
         };
         let error_text = |e: &ModLookupError| e.to_string();
         let env = ModListEnv {
-            fs: &fs,
+            fs,
             goroot: "/goroot",
             build_list: &bl,
             roots_first: None,
@@ -531,36 +527,52 @@ mod tests {
             module_of: &module_of,
             error_text: &error_text,
         };
-        let mut l = ModLister::new(env, Trace::recording());
-        let r = l.load_arg("example.com/main");
-        let out: Vec<String> = l
-            .output(&[r], true)
-            .iter()
-            .map(|p| p.import_path.clone())
-            .collect();
-        assert_eq!(
-            out,
-            vec![
-                "example.com/a/b",
-                "example.com/a",
-                "example.com/nope",
-                "example.com/main"
-            ]
+        f(&mut ModLister::new(env, trace))
+    }
+
+    #[test]
+    fn deps_errors_and_order() {
+        let mut fs = MemFs::new();
+        fs.insert(
+            "/main/main.go",
+            b"package app\n\nimport (\n\t\"example.com/a\"\n\t\"example.com/nope\"\n)\n".to_vec(),
         );
-        let main = l.output(&[r], false)[0].clone();
-        assert!(main.incomplete);
-        assert_eq!(main.deps_errors.len(), 1);
-        let e = &main.deps_errors[0];
-        assert_eq!(e.import_stack, vec!["example.com/main"]);
-        assert_eq!(e.pos, "main.go:5:2");
-        assert!(e
-            .err
-            .starts_with("no required module provides package example.com/nope"));
-        assert!(l
-            .trace
-            .events
-            .iter()
-            .any(|e| e.kind == EventKind::LookupCandidate));
+        fs.insert(
+            "/mc/a@v1.0.0/a.go",
+            b"package a\n\nimport \"example.com/a/b\"\n".to_vec(),
+        );
+        fs.insert("/mc/a@v1.0.0/b/b.go", b"package b\n".to_vec());
+        with_lister(&fs, "a", Trace::recording(), |l| {
+            let r = l.load_arg("example.com/main");
+            let out: Vec<String> = l
+                .output(&[r], true)
+                .iter()
+                .map(|p| p.import_path.clone())
+                .collect();
+            assert_eq!(
+                out,
+                vec![
+                    "example.com/a/b",
+                    "example.com/a",
+                    "example.com/nope",
+                    "example.com/main"
+                ]
+            );
+            let main = l.output(&[r], false)[0].clone();
+            assert!(main.incomplete);
+            assert_eq!(main.deps_errors.len(), 1);
+            let e = &main.deps_errors[0];
+            assert_eq!(e.import_stack, vec!["example.com/main"]);
+            assert_eq!(e.pos, "main.go:5:2");
+            assert!(e
+                .err
+                .starts_with("no required module provides package example.com/nope"));
+            assert!(l
+                .trace
+                .events
+                .iter()
+                .any(|e| e.kind == EventKind::LookupCandidate));
+        });
     }
 
     #[test]
@@ -577,58 +589,26 @@ mod tests {
             b"package foo\n\nimport \"example.com/m/bar\"\n".to_vec(),
         );
         fs.insert("/mc/m@v1.0.0/bar/b.go", b"package bar\n".to_vec());
-        let bl = vec![
-            ModuleRoot {
-                path: "example.com/main".into(),
-                version: String::new(),
-                dir: Some("/main".into()),
-                local: true,
-            },
-            ModuleRoot {
-                path: "example.com/m".into(),
-                version: "v1.0.0".into(),
-                dir: Some("/mc/m@v1.0.0".into()),
-                local: false,
-            },
-        ];
-        let ctx = BuildContext::default();
-        let module_of = |p: &str, _: &str| {
-            Some(ModulePublic {
-                path: p.to_string(),
-                ..Default::default()
-            })
-        };
-        let error_text = |e: &ModLookupError| e.to_string();
-        let env = ModListEnv {
-            fs: &fs,
-            goroot: "/goroot",
-            build_list: &bl,
-            roots_first: None,
-            vendor: None,
-            ctx: &ctx,
-            cwd: "/main",
-            module_of: &module_of,
-            error_text: &error_text,
-        };
-        let mut l = ModLister::new(env, Trace::off());
-        let r = l.load_arg("example.com/main");
-        let out = l.output(&[r], true);
-        let paths: Vec<&str> = out.iter().map(|p| p.import_path.as_str()).collect();
-        // The colliding package's import is not loaded.
-        assert_eq!(
-            paths,
-            vec!["example.com/m/Foo", "example.com/m/foo", "example.com/main"]
-        );
-        let foo = out[1];
-        let e = foo.error.as_ref().expect("collision error");
-        assert_eq!(
+        with_lister(&fs, "m", Trace::off(), |l| {
+            let r = l.load_arg("example.com/main");
+            let out = l.output(&[r], true);
+            let paths: Vec<&str> = out.iter().map(|p| p.import_path.as_str()).collect();
+            // The colliding package's import is not loaded.
+            assert_eq!(
+                paths,
+                vec!["example.com/m/Foo", "example.com/m/foo", "example.com/main"]
+            );
+            let foo = out[1];
+            let e = foo.error.as_ref().expect("collision error");
+            assert_eq!(
             e.err,
             "case-insensitive import collision: \"example.com/m/foo\" and \"example.com/m/Foo\""
         );
-        assert_eq!(e.import_stack, vec!["example.com/main"]);
-        assert_eq!(e.pos, "main.go:5:2");
-        assert!(foo.module.is_none() && !foo.incomplete);
-        assert_eq!(foo.imports, vec!["example.com/m/bar"]);
-        assert!(out[0].error.is_none() && out[0].module.is_some());
+            assert_eq!(e.import_stack, vec!["example.com/main"]);
+            assert_eq!(e.pos, "main.go:5:2");
+            assert!(foo.module.is_none() && !foo.incomplete);
+            assert_eq!(foo.imports, vec!["example.com/m/bar"]);
+            assert!(out[0].error.is_none() && out[0].module.is_some());
+        });
     }
 }

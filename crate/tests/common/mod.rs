@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod oracle;
+pub mod serve;
 
 /// The repository root (the directory holding `Cargo.toml`, `crate/`, `tests/`).
 pub fn repo_root() -> PathBuf {

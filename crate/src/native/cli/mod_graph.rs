@@ -5,7 +5,7 @@
 use super::list::{emit, request, with_go_messages, CmdOutput, InstantClock};
 use super::{CliError, Outcome};
 use crate::graph::list::graph_edges;
-use crate::graph::load::{CmdKind, Loader};
+use crate::graph::load::{CmdKind, GraphError, Loader, ModuleGraph, Requirements};
 use crate::graph::resolve::GraphEdge;
 use crate::graph::{Graph, Mv, VerId};
 use crate::native::modload::{with_loader, LoadRequest};
@@ -55,6 +55,21 @@ pub fn mod_graph(req: &LoadRequest, format: &str, x: bool) -> CmdOutput {
     })
 }
 
+/// The module graph of a finished load, or `None` after writing the go command's `go: E` line
+/// to `out` and setting exit status 1 when the load failed or left an error.
+pub(super) fn graph_or_exit(
+    loaded: Result<(Requirements, ModuleGraph, Option<GraphError>), GraphError>,
+    out: &mut CmdOutput,
+) -> Option<ModuleGraph> {
+    let e = match loaded {
+        Ok((_, mg, None)) => return Some(mg),
+        Ok((_, _, Some(e))) | Err(e) => e,
+    };
+    out.stderr.push_str(&format!("go: {e}\n"));
+    out.exit = 1;
+    None
+}
+
 fn graph_with(l: &mut crate::graph::load::Loader<'_>, format: &str, x: bool) -> CmdOutput {
     {
         let mut out = CmdOutput::default();
@@ -71,19 +86,9 @@ fn graph_with(l: &mut crate::graph::load::Loader<'_>, format: &str, x: bool) -> 
                 }
             }
         }
-        let (_, mg, err) = match loaded {
-            Ok(t) => t,
-            Err(e) => {
-                out.stderr.push_str(&format!("go: {e}\n"));
-                out.exit = 1;
-                return out;
-            }
-        };
-        if let Some(e) = err {
-            out.stderr.push_str(&format!("go: {e}\n"));
-            out.exit = 1;
+        let Some(mg) = graph_or_exit(loaded, &mut out) else {
             return out;
-        }
+        };
         let edges = graph_edges(l, &mg);
         match format {
             "dot" => {

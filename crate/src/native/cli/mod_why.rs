@@ -154,19 +154,9 @@ pub fn mod_why_all(req: &LoadRequest, modules: &[String]) -> CmdOutput {
     let clock = super::list::InstantClock::new();
     crate::native::modload::with_loader(req, &clock, |l| {
         let mut out = CmdOutput::default();
-        let (_, mg, err) = match l.load_mod_graph() {
-            Ok(t) => t,
-            Err(e) => {
-                out.stderr = format!("go: {e}\n");
-                out.exit = 1;
-                return out;
-            }
-        };
-        if let Some(e) = err {
-            out.stderr.push_str(&format!("go: {e}\n"));
-            out.exit = 1;
+        let Some(mg) = super::mod_graph::graph_or_exit(l.load_mod_graph(), &mut out) else {
             return out;
-        }
+        };
         let mut stanzas = Vec::new();
         for m in modules {
             match crate::inspect::why::paths_in(l, &mg.graph, m) {

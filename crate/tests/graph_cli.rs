@@ -99,7 +99,7 @@ impl Fixture {
         for d in ["main", "local"] {
             let src = self.root.join("u").join(d);
             if src.is_dir() {
-                copy_tree(&src, &work.join(d));
+                common::copy_tree(&src, &work.join(d));
             }
         }
         let modcache = self.root.join(format!("modcache-{who}"));
@@ -175,19 +175,6 @@ fn make_writable_and_remove(dir: &Path) -> std::io::Result<()> {
     }
     let _ = Command::new("chmod").arg("-R").arg("u+w").arg(dir).status();
     std::fs::remove_dir_all(dir)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("dir entry");
-        let target = to.join(e.file_name());
-        if e.file_type().expect("file type").is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn modscope() -> PathBuf {

@@ -61,28 +61,8 @@ fn goroot(go: &Path) -> String {
 
 /// The go command's answer: (stdout, stderr, exit).
 fn go_list(go: &Path, tree: &Path, args: &[String]) -> (String, String, i64) {
-    let out = Command::new(go)
-        .arg("list")
-        .args(args)
-        .current_dir(tree.join("src/example.com/app"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", tree)
-        .env("GO111MODULE", "off")
-        .env("GOPATH", tree)
-        .env("GOCACHE", tree.join("gocache"))
-        .env("GOENV", "off")
-        .env("GOFLAGS", "")
-        .env("CGO_ENABLED", "0")
-        .env("GOOS", "linux")
-        .env("GOARCH", "amd64")
-        .output()
-        .expect("running go");
-    (
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-        i64::from(out.status.code().unwrap_or(-1)),
-    )
+    let gopath = tree.display().to_string();
+    common::go_list_gopath(go, tree, &gopath, &tree.join("src/example.com/app"), args)
 }
 
 fn ours(tree: &Path, goroot: &str, args: &[String]) -> (String, String, i64) {

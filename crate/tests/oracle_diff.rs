@@ -455,20 +455,6 @@ fn require_diff(before: &[u8], after: &[u8]) -> Vec<String> {
     out.into_iter().map(|(_, l)| l).collect()
 }
 
-/// Copies directory `from` to `to` (files and directories; the universes have no links).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("dir entry");
-        let target = to.join(e.file_name());
-        if e.file_type().expect("file type").is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// `go mod graph -go=VERSION` on a fresh copy of universe `u`'s main module (and its local and
 /// workspace directories), in the oracle's environment, so the go command's go.mod rewrite under
 /// `-mod=mod` touches only the copy. Paths are normalised as `oracle.py` normalises them.
@@ -480,7 +466,7 @@ fn go_mod_graph_go(u: &Universe, go_flag: &str) -> CmdOutput {
     for d in ["main", "local", "ws"] {
         let src = u.dir.join(d);
         if src.is_dir() {
-            copy_tree(&src, &work.join(d));
+            common::copy_tree(&src, &work.join(d));
         }
     }
     // One module cache per universe, shared by both -go runs (filled from the file proxy).

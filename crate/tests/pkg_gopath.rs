@@ -356,28 +356,7 @@ fn go_list_in(go: &Path, tree: &Path, cwd: &Path, args: &[String]) -> (String, S
         tree.join("g1").display(),
         tree.join("g2").display()
     );
-    let out = Command::new(go)
-        .arg("list")
-        .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", tree)
-        .env("GO111MODULE", "off")
-        .env("GOPATH", gopath)
-        .env("GOCACHE", tree.join("gocache"))
-        .env("GOENV", "off")
-        .env("GOFLAGS", "")
-        .env("CGO_ENABLED", "0")
-        .env("GOOS", "linux")
-        .env("GOARCH", "amd64")
-        .output()
-        .expect("running go");
-    (
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-        i64::from(out.status.code().unwrap_or(-1)),
-    )
+    common::go_list_gopath(go, tree, &gopath, cwd, args)
 }
 
 fn ours_in(tree: &Path, goroot: &str, cwd: &Path, args: &[String]) -> (String, String, i64) {

@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests: where the repository and the shared data live.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 pub mod oracle;
 pub mod serve;
@@ -89,5 +90,53 @@ pub fn go_src_dir() -> Option<PathBuf> {
         );
     } else {
         None
+    }
+}
+
+/// Runs `go list ARGS` in GOPATH mode in `cwd`: GO111MODULE=off, GOPATH `gopath`, linux/amd64
+/// without cgo, no go env file or GOFLAGS, HOME and GOCACHE under `tree`. Returns (stdout,
+/// stderr, exit).
+pub fn go_list_gopath(
+    go: &Path,
+    tree: &Path,
+    gopath: &str,
+    cwd: &Path,
+    args: &[String],
+) -> (String, String, i64) {
+    let out = Command::new(go)
+        .arg("list")
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", tree)
+        .env("GO111MODULE", "off")
+        .env("GOPATH", gopath)
+        .env("GOCACHE", tree.join("gocache"))
+        .env("GOENV", "off")
+        .env("GOFLAGS", "")
+        .env("CGO_ENABLED", "0")
+        .env("GOOS", "linux")
+        .env("GOARCH", "amd64")
+        .output()
+        .expect("running go");
+    (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+        i64::from(out.status.code().unwrap_or(-1)),
+    )
+}
+
+/// Copies directory `from` to `to` (files and directories; links are not expected).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("dir entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("file type").is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
     }
 }

@@ -5,36 +5,16 @@
 
 mod common;
 
+use common::temp::TempTree;
+
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_modscope")
-}
-
-struct TempTree(PathBuf);
-
-impl TempTree {
-    fn new(tag: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("modscope-serve-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempTree(p)
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-}
-
-impl Drop for TempTree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A running `modscope serve`, stopped when dropped.
@@ -126,7 +106,7 @@ fn json_stream(text: &str) -> Vec<Value> {
 }
 
 fn gopath_tree(tag: &str) -> TempTree {
-    let t = TempTree::new(tag);
+    let t = TempTree::new("serve", tag);
     t.write("gp/src/example.com/a/a.go", "package a\n");
     t.write(
         "gp/src/example.com/app/main.go",
@@ -238,7 +218,7 @@ fn gopath_answers_equal_the_cli() {
 
 #[test]
 fn module_list_m_equals_the_cli() {
-    let t = TempTree::new("mod");
+    let t = TempTree::new("serve", "mod");
     t.write(
         "m/go.mod",
         "module example.com/m\n\ngo 1.19\n\nrequire example.com/dep v1.0.0\n\nreplace example.com/dep => ../dep\n",

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::temp::TempTree;
+
 use modscope::native::fs::OsFs;
 use modscope::native::watch::WatchedGopkg;
 use modscope::pkg::constraint::BuildContext;
@@ -13,33 +15,8 @@ use modscope::report::trace::Trace;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-
-struct TempTree(PathBuf);
-
-impl TempTree {
-    fn new(tag: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("modscope-watch-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempTree(p)
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    fn path(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
-    }
-}
-
-impl Drop for TempTree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// The GOPATH `<t>/gp` (GOROOT `<t>/goroot`, module cache `<t>/cache`) and its roots opened as
 /// a watched index, which must be watching.
@@ -154,7 +131,7 @@ fn rebuilt(v: &Value) -> bool {
 
 #[test]
 fn changes_between_requests_are_seen_through_the_watcher() {
-    let t = TempTree::new("changes");
+    let t = TempTree::new("watch", "changes");
     t.write("gp/src/example.com/a/a.go", "package a\n");
     t.write("gp/src/example.com/b/b.go", "package b\n");
     t.write("gp/src/example.com/app/main.go", "package main\n");
@@ -251,7 +228,7 @@ fn changes_between_requests_are_seen_through_the_watcher() {
 
 #[test]
 fn unchanged_trees_need_no_stat_per_request() {
-    let t = TempTree::new("nostat");
+    let t = TempTree::new("watch", "nostat");
     for i in 0..20 {
         t.write(&format!("gp/src/example.com/p{i}/p.go"), "package p\n");
     }
@@ -313,7 +290,7 @@ fn unchanged_trees_need_no_stat_per_request() {
 
 #[test]
 fn an_overflowed_queue_rewalks_what_lookups_rely_on() {
-    let t = TempTree::new("overflow");
+    let t = TempTree::new("watch", "overflow");
     t.write("gp/src/example.com/a/a.go", "package a\n");
     t.write("gp/src/example.com/b/b.go", "package b\n");
     let (cfg, mut g) = watched_gopath(&t);
@@ -374,7 +351,7 @@ fn cli_list(env: &[(&str, String)], cwd: &Path, args: &[&str]) -> String {
 
 #[test]
 fn kept_memos_answer_unchanged_requests_and_are_dropped_on_change() {
-    let t = TempTree::new("memos");
+    let t = TempTree::new("watch", "memos");
     let main = |imports: &[&str]| {
         let mut s = "package main\n\nimport (\n".to_string();
         for i in imports {
@@ -472,7 +449,7 @@ fn kept_memos_answer_unchanged_requests_and_are_dropped_on_change() {
 
 #[test]
 fn kept_memos_skip_the_index_and_follow_it_across_changes() {
-    let t = TempTree::new("memos-inproc");
+    let t = TempTree::new("watch", "memos-inproc");
     for i in 0..10 {
         t.write(&format!("gp/src/example.com/p{i}/p.go"), "package p\n");
     }

@@ -6,6 +6,7 @@ use std::process::Command;
 
 pub mod oracle;
 pub mod serve;
+pub mod temp;
 
 /// The repository root (the directory holding `Cargo.toml`, `crate/`, `tests/`).
 pub fn repo_root() -> PathBuf {

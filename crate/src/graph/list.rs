@@ -8,6 +8,7 @@
 
 use super::intern::{Mv, VerId};
 use super::load::{Loader, ModuleGraph, Requirements};
+use super::versions;
 use crate::report::trace::EventKind;
 use crate::source::FileKind;
 use crate::version::semver;
@@ -632,53 +633,23 @@ pub fn query(
                 nothing: e.is_not_found(),
             },
         })?;
-    let mut versions: Vec<String> = String::from_utf8_lossy(&listed.data)
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|v| semver::is_valid(v) && !crate::version::pseudo::is_pseudo_version(v))
-        .map(str::to_string)
+    // Retractions are read once, at the first version the prefix and filter keep.
+    let accepted: Vec<String> = versions::listed_versions(&listed.data)
+        .into_iter()
+        .filter(|v| v.starts_with(&m.prefix) && (m.filter)(v) && allowed(l, v))
         .collect();
-    semver::sort(&mut versions);
-    versions.dedup();
-    let ok =
-        |l: &mut Loader<'_>, v: &str, allowed: &mut dyn FnMut(&mut Loader<'_>, &str) -> bool| {
-            v.starts_with(&m.prefix) && (m.filter)(v) && allowed(l, v)
-        };
-    let mut releases = Vec::new();
-    let mut prereleases = Vec::new();
-    let mut need_incompatible = m.prefer_incompatible;
-    let mut last_compatible: Option<String> = None;
-    for v in &versions {
-        if !ok(l, v, &mut allowed) {
-            continue;
-        }
-        if !need_incompatible {
-            if !v.ends_with("+incompatible") {
-                last_compatible = Some(v.clone());
-            } else if let Some(lc) = &last_compatible {
-                // A compatible version with its own go.mod hides higher +incompatible ones.
-                if has_real_go_mod(l, path, lc)
-                    .map_err(|(message, nothing)| QueryError { message, nothing })?
-                {
-                    break;
-                }
-                need_incompatible = true;
-            }
-        }
-        if semver::prerelease(v).is_empty() {
-            releases.push(v.clone());
-        } else {
-            prereleases.push(v.clone());
-        }
-    }
-    let pick = |list: &[String]| {
-        if m.prefer_lower {
-            list.first().cloned()
-        } else {
-            list.last().cloned()
-        }
-    };
-    if let Some(v) = pick(&releases).or_else(|| pick(&prereleases)) {
+    let picked = versions::pick(
+        accepted,
+        l,
+        |_, _| true,
+        |l, v| {
+            has_real_go_mod(l, path, v)
+                .map_err(|(message, nothing)| QueryError { message, nothing })
+        },
+        m.prefer_incompatible,
+        m.prefer_lower,
+    )?;
+    if let Some(v) = picked {
         return lookup(l, path, query, current, &v).map_err(with_query);
     }
     // The go command then asks the proxy's `@latest` for a module without listed versions; the
@@ -775,13 +746,7 @@ fn has_real_go_mod(l: &mut Loader<'_>, path: &str, version: &str) -> Result<bool
             let (m, nothing) = failure(&e);
             (format!("{path}@{version}: {m}"), nothing)
         })?;
-    let quoted = path.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'');
-    let legacy = if quoted {
-        format!("module {path:?}\n")
-    } else {
-        format!("module {path}\n")
-    };
-    Ok(*f.data != *legacy.as_bytes())
+    Ok(!versions::is_synthesized_go_mod(path, &f.data))
 }
 
 /// The go.mod of `path`'s latest version (retractions ignored; its replacement's when replaced),

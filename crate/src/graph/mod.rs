@@ -8,12 +8,14 @@
 //!   the root updates of `-mod=mod`): the go command's graph loading.
 //! * [`list`] — what `go list -m` and `go mod graph` print.
 //! * [`resolve`] — the front ends' entry point: a tree in, the build list and graph out.
+//! * [`versions`] — choosing among a module's listed versions, as the go command's queries do.
 
 pub mod intern;
 pub mod list;
 pub mod load;
 pub mod mvs;
 pub mod resolve;
+pub mod versions;
 
 pub use intern::{Mv, Names, PathId, VerId};
 pub use mvs::{BuildListError, Graph, ModuleError, Reqs};

@@ -16,6 +16,7 @@
 //! Everything that reads files is passed in, so this runs unchanged in the browser. Retractions
 //! are not applied (the go command also skips retracted versions for `latest`).
 
+use crate::graph::versions;
 use crate::module::{check_path, split_path_version};
 use crate::pkg::modload::{dir_in_module, ModuleRoot};
 use crate::pkg::stdlib::is_standard_import_path;
@@ -149,7 +150,7 @@ impl QueryInputs<'_> {
             return Ok(true);
         }
         match self.source.fetch(path, version, FileKind::Mod) {
-            Ok(f) => Ok(&f.data[..] != format!("module {path}\n").as_bytes()),
+            Ok(f) => Ok(!versions::is_synthesized_go_mod(path, &f.data)),
             Err(e) => {
                 let message = format!("{path}@{version}: {}", e.message());
                 Err(if e.is_not_found() {
@@ -169,13 +170,8 @@ impl QueryInputs<'_> {
                 return Err(Fail::Invalid(e.to_string()));
             }
         }
-        let mut versions: Vec<String> = match self.source.fetch(mpath, "", FileKind::List) {
-            Ok(f) => String::from_utf8_lossy(&f.data)
-                .lines()
-                .filter_map(|l| l.split_whitespace().next())
-                .filter(|v| semver::is_valid(v) && !is_pseudo_version(v))
-                .map(str::to_string)
-                .collect(),
+        let mut listed = match self.source.fetch(mpath, "", FileKind::List) {
+            Ok(f) => versions::listed_versions(&f.data),
             Err(e) if replaced && e.is_not_found() => Vec::new(),
             // GOPROXY=off: the go command's error counts as "does not exist" and names no
             // module.
@@ -192,39 +188,19 @@ impl QueryInputs<'_> {
         if replaced {
             for (p, v, _) in self.replaced {
                 if p == mpath && !v.is_empty() && !is_pseudo_version(v) {
-                    versions.push(v.clone());
+                    listed.push(v.clone());
                 }
             }
         }
-        semver::sort(&mut versions);
-        versions.dedup();
-        // filterVersions: allowed versions; +incompatible ones only while no compatible
-        // version with its own go.mod comes before them.
-        let mut releases = Vec::new();
-        let mut prereleases = Vec::new();
-        let mut last_compatible: Option<&str> = None;
-        let mut need_incompatible = false;
-        for v in &versions {
-            if (self.excluded)(mpath, v) {
-                continue;
-            }
-            if !need_incompatible {
-                if !v.ends_with("+incompatible") {
-                    last_compatible = Some(v);
-                } else if let Some(lc) = last_compatible {
-                    if self.has_go_mod(mpath, lc)? {
-                        break;
-                    }
-                    need_incompatible = true;
-                }
-            }
-            if semver::prerelease(v).is_empty() {
-                releases.push(v.as_str());
-            } else {
-                prereleases.push(v.as_str());
-            }
-        }
-        let Some(v) = releases.last().or(prereleases.last()) else {
+        let picked = versions::pick(
+            listed,
+            &mut (),
+            |_, v| !(self.excluded)(mpath, v),
+            |_, v| self.has_go_mod(mpath, v),
+            false,
+            false,
+        )?;
+        let Some(v) = picked.as_deref() else {
             return Err(Fail::NoVersion(
                 "no matching versions for query \"latest\"".to_string(),
             ));
